@@ -1,0 +1,29 @@
+# PGXS build of the pg_migrate extension (make, make install, make installcheck).
+# The client and its tests are built by CMakeLists.txt.
+
+EXTENSION    = pg_migrate
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pg_migrate.control)
+MODULE_big   = pg_migrate
+OBJS         = $(patsubst %.cpp,%.o,$(wildcard extension/*.cpp))
+DATA         = $(wildcard extension/pg_migrate--*.sql)
+
+REGRESS      = register apply_atomic error_context dry_run status_history security script_errors
+REGRESS_OPTS = --load-extension=pg_migrate
+ISOLATION    = $(basename $(notdir $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --load-extension=pg_migrate
+
+PG_CPPFLAGS  = -DPG_MIGRATE_VERSION='"$(EXTVERSION)"'
+PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK  += -lstdc++
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# The LLVM bitcode rule ignores PG_CXXFLAGS; without this clang compiles C++98.
+COMPILE.cxx.bc += $(PG_CXXFLAGS)
+
+# PGXS tracks header dependencies only for --enable-depend builds; track ours.
+override CXXFLAGS += -MMD -MP
+-include $(wildcard extension/*.d)
+EXTRA_CLEAN = extension/*.d

@@ -16,12 +16,18 @@ PG_CPPFLAGS  = -DPG_MIGRATE_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK  += -lstdc++
 
+# No JIT bitcode: nothing of pg_migrate runs inside JIT-compiled expressions,
+# and skipping it drops the clang/llvm build dependency. Should someone build
+# with with_llvm=yes anyway: the bitcode rule ignores PG_CXXFLAGS, hence the
+# second line.
+override with_llvm = no
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# The LLVM bitcode rule ignores PG_CXXFLAGS; without this clang compiles C++98.
 COMPILE.cxx.bc += $(PG_CXXFLAGS)
+
 
 # PGXS tracks header dependencies only for --enable-depend builds; track ours.
 override CXXFLAGS += -MMD -MP

@@ -40,7 +40,7 @@ CREATE TABLE migrate.migrations (
     registered_at timestamptz NOT NULL,
     registered_by text NOT NULL,
     -- pg_migrate's additions to the contract's columns:
-    version_key   text NOT NULL,     -- sortable form of version (see script.hpp)
+    version_key   text COLLATE "C" NOT NULL,  -- sortable form of version (see script.hpp)
     out_of_order  boolean NOT NULL DEFAULT false,
     script        text NOT NULL,     -- the whole file as uploaded (checksum is over it)
     up_line       integer NOT NULL,  -- file line where each section starts

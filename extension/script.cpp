@@ -20,9 +20,10 @@ constexpr std::size_t kMaxVersionGroups = 8;
 std::string_view
 Trim(std::string_view s)
 {
-	while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+	auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+	while (!s.empty() && blank(s.front()))
 		s.remove_prefix(1);
-	while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+	while (!s.empty() && blank(s.back()))
 		s.remove_suffix(1);
 	return s;
 }

@@ -1,0 +1,119 @@
+/*
+ * connection.hpp — one libpq session, RAII.
+ *
+ * Every statement goes through Exec, which uses PQexecParams: values from
+ * files and the command line travel as parameters, never inside SQL text.
+ */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pgmigrate::client {
+
+using Param = std::optional<std::string>; /* nullopt is SQL NULL */
+
+/* An error reported by the server (or a lost connection), with its fields. */
+class SqlError : public std::runtime_error {
+public:
+	explicit SqlError(const std::string &message) : std::runtime_error(message) {}
+	std::string sqlstate; /* empty when the server sent none */
+	std::string detail, hint, context;
+	bool connection_lost = false;
+};
+
+/* A query result; owns the PGresult. */
+class Result {
+public:
+	explicit Result(PGresult *result) : result_(result, PQclear) {}
+
+	int
+	Rows() const
+	{
+		return PQntuples(result_.get());
+	}
+	int
+	Columns() const
+	{
+		return PQnfields(result_.get());
+	}
+	bool
+	IsNull(int row, int column) const
+	{
+		return PQgetisnull(result_.get(), row, column) != 0;
+	}
+	/* The value as text; "" for NULL. */
+	std::string
+	Get(int row, int column) const
+	{
+		return std::string(PQgetvalue(result_.get(), row, column),
+		                   static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+	}
+	std::optional<std::string> GetOptional(int row, int column) const;
+	/* The column's index; throws std::logic_error when the result has no such column. */
+	int Column(const char *name) const;
+	std::string
+	ColumnName(int column) const
+	{
+		return PQfname(result_.get(), column);
+	}
+	Oid
+	ColumnType(int column) const
+	{
+		return PQftype(result_.get(), column);
+	}
+
+	const PGresult *
+	Raw() const
+	{
+		return result_.get();
+	}
+
+private:
+	std::unique_ptr<PGresult, void (*)(PGresult *)> result_;
+};
+
+/* SQL text of a text[] array literal holding values, for a $n::text[] parameter. */
+std::string TextArrayLiteral(const std::vector<std::string> &values);
+
+class Connection {
+public:
+	/*
+	 * Connects to target (URL or conninfo; empty: libpq's defaults) with
+	 * client_encoding UTF8 and application_name pg_migrate. Throws
+	 * Failure(kExitConnect) with libpq's message, the password masked.
+	 */
+	static Connection Open(const std::string &target);
+
+	/* Runs one statement; throws SqlError for anything but a successful result. */
+	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
+
+	/* Where notices (RAISE NOTICE, "already exists, skipping") go; default: dropped. */
+	void SetNoticeHandler(std::function<void(const std::string &)> handler);
+
+	std::string User() const;
+	std::string Host() const;
+	std::string Port() const;
+	std::string Database() const;
+	int
+	ServerVersion() const
+	{
+		return PQserverVersion(conn_.get());
+	}
+
+private:
+	explicit Connection(PGconn *conn);
+	static void OnNotice(void *arg, const char *message);
+
+	std::unique_ptr<PGconn, void (*)(PGconn *)> conn_;
+	/* on the heap: libpq keeps a pointer to it, which must survive moving the Connection */
+	std::unique_ptr<std::function<void(const std::string &)>> notice_handler_;
+};
+
+} // namespace pgmigrate::client

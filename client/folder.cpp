@@ -1,0 +1,214 @@
+/* folder.cpp — reading and checking migration folders (see folder.hpp). */
+#include "folder.hpp"
+
+#include "checksum.hpp"
+#include "exit_codes.hpp"
+#include "script.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace pgmigrate::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char *kDefaultDir = "./migrations";
+
+bool
+LooksLikeStream(const std::string &s)
+{
+	return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+	});
+}
+
+/* Reads the whole file; false with errno's text in *error when it cannot. */
+bool
+ReadBytes(const std::string &path, std::string *content, std::string *error)
+{
+	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*error = std::string("cannot read the file: ") + std::strerror(errno);
+		return false;
+	}
+	char buffer[65536];
+	for (;;) {
+		ssize_t n = ::read(fd, buffer, sizeof buffer);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*error = std::string("cannot read the file: ") + std::strerror(errno);
+			::close(fd);
+			return false;
+		}
+		content->append(buffer, static_cast<std::size_t>(n));
+	}
+	::close(fd);
+	return true;
+}
+
+std::string
+JoinPath(const std::string &dir, const std::string &file)
+{
+	if (!dir.empty() && dir.back() == '/')
+		return dir + file;
+	return dir + "/" + file;
+}
+
+/* The *.sql names in dir, sorted; adds a problem and returns nothing when dir cannot be listed. */
+std::vector<std::string>
+ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
+{
+	std::vector<std::string> names;
+	std::error_code ec;
+	fs::file_status st = fs::status(dir.path, ec);
+	if (!fs::exists(st)) {
+		if (dir.is_default)
+			problems->push_back({dir.path, 0,
+			                     "no migrations directory here; create it (pg_migrate new NAME does) or name "
+			                     "one with --dir PATH"});
+		else
+			problems->push_back({dir.path, 0, "migrations directory does not exist"});
+		return names;
+	}
+	if (!fs::is_directory(st)) {
+		problems->push_back({dir.path, 0, "not a directory; --dir names a folder of migration files"});
+		return names;
+	}
+	fs::directory_iterator it(dir.path, ec), end;
+	if (ec) {
+		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
+		return names;
+	}
+	for (; it != end; it.increment(ec)) {
+		std::string name = it->path().filename().string();
+		if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.')
+			names.push_back(name);
+	}
+	if (ec)
+		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
+	std::sort(names.begin(), names.end());
+	return names;
+}
+
+/* Reads and checks one file; false (with a problem added) when it is bad. */
+bool
+ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems)
+{
+	out->path = JoinPath(dir.path, file_name);
+	try {
+		FileName parsed = ParseFileName(file_name);
+		out->version = parsed.version;
+		out->name = parsed.name;
+	} catch (const ScriptError &e) {
+		problems->push_back({out->path, e.line, e.what()});
+		return false;
+	}
+	std::error_code ec;
+	if (fs::is_directory(out->path, ec)) {
+		problems->push_back({out->path, 0, "is a directory, not a migration file"});
+		return false;
+	}
+	std::string error;
+	if (!ReadBytes(out->path, &out->content, &error)) {
+		problems->push_back({out->path, 0, error});
+		return false;
+	}
+	try {
+		Script script = ParseScript(out->content, dir.stream);
+		out->stream = dir.stream;
+		if (!script.stream.empty() && script.stream != dir.stream) {
+			/* The file's own directive wins; parse again so bare `requires` complete to that stream, as on the server. */
+			out->stream = script.stream;
+			ParseScript(out->content, out->stream);
+		}
+	} catch (const ScriptError &e) {
+		problems->push_back({out->path, e.line, e.what()});
+		return false;
+	}
+	out->checksum = Sha256Hex(out->content);
+	return true;
+}
+
+} // namespace
+
+std::string
+FileProblem::ToString() const
+{
+	if (line > 0)
+		return path + ":" + std::to_string(line) + ": " + message;
+	return path + ": " + message;
+}
+
+std::vector<DirSpec>
+ParseDirSpecs(const std::vector<std::string> &raw)
+{
+	std::vector<DirSpec> out;
+	if (raw.empty()) {
+		DirSpec dir;
+		dir.path = kDefaultDir;
+		dir.is_default = true;
+		out.push_back(dir);
+		return out;
+	}
+	for (const std::string &value : raw) {
+		DirSpec dir;
+		std::size_t eq = value.find('=');
+		std::string prefix = eq == std::string::npos ? "" : value.substr(0, eq);
+		/* "STREAM=PATH" only when the prefix could be a stream name, so a path may contain '='. */
+		if (eq != std::string::npos && LooksLikeStream(prefix)) {
+			try {
+				CheckStreamName(prefix);
+			} catch (const ScriptError &e) {
+				throw Failure(kExitUsage, std::string("--dir ") + value + ": " + e.what());
+			}
+			dir.stream = prefix;
+			dir.stream_given = true;
+			dir.path = value.substr(eq + 1);
+		} else {
+			dir.path = value;
+		}
+		if (dir.path.empty())
+			throw Failure(kExitUsage, "--dir " + value + ": empty path");
+		out.push_back(dir);
+	}
+	return out;
+}
+
+FolderContents
+ReadFolders(const std::vector<DirSpec> &dirs)
+{
+	FolderContents out;
+	/* (stream, version key) -> path of the first file using it */
+	std::map<std::pair<std::string, std::string>, std::string> seen;
+	for (const DirSpec &dir : dirs) {
+		for (const std::string &file_name : ListSqlFiles(dir, &out.problems)) {
+			MigrationFile file;
+			if (!ReadOne(dir, file_name, &file, &out.problems))
+				continue;
+			auto key = std::make_pair(file.stream, VersionKey(file.version));
+			auto [it, inserted] = seen.emplace(key, file.path);
+			if (!inserted) {
+				out.problems.push_back({file.path, 0,
+				                        "version " + file.version + " of stream " + file.stream +
+				                            " is also used by " + it->second + "; each version must be unique"});
+				continue;
+			}
+			out.files.push_back(std::move(file));
+		}
+	}
+	return out;
+}
+
+} // namespace pgmigrate::client

@@ -1,0 +1,40 @@
+/*
+ * options.hpp — what the command line asked for, filled in by main.cpp and
+ * read by the commands. Plain data: parsing and checks live in main.cpp.
+ */
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate::client {
+
+enum class Format { kText, kJson };
+
+/* Options valid for every command. */
+struct GlobalOptions {
+	std::string db;                /* URL or conninfo; empty: $DATABASE_URL, else libpq's PG* defaults */
+	std::vector<std::string> dirs; /* raw "[STREAM=]PATH" values; empty: ./migrations */
+	Format format = Format::kText;
+	bool quiet = false;
+	bool verbose = false;
+};
+
+struct NewOptions {
+	std::string name;
+	std::string stream; /* empty: the first --dir's stream */
+};
+
+struct DeployOptions {
+	std::vector<std::string> streams;      /* empty: every stream */
+	std::vector<std::string> skip_streams; /* also "index" when SKIP_INDEX_MIGRATIONS=true */
+	std::string target;                    /* empty: no target */
+	bool dry_run = false;
+	bool no_wait = false; /* accepted for the future background runner; nothing to wait for yet */
+};
+
+struct HistoryOptions {
+	long limit = 50;
+};
+
+} // namespace pgmigrate::client

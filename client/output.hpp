@@ -1,0 +1,87 @@
+/*
+ * output.hpp — where the client's words go.
+ *
+ * Text mode: results on stdout, notes and errors on stderr, -q silences all
+ * but errors. JSON mode (--format json): stdout carries exactly one JSON
+ * document, written at exit by Emit(); all human text goes to stderr.
+ *
+ * The JSON document is one object:
+ *   {
+ *     "command":   "deploy",            the command that ran
+ *     "ok":        true,                false when exit_code is not 0
+ *     "exit_code": 0,
+ *     ...command fields...
+ *     "error": {                        only when ok is false
+ *       "message": "...",
+ *       "sqlstate", "detail", "hint", "context",   when the server reported the error
+ *       "problems": [{"file", "line", "message"}]  bad migration files
+ *     }
+ *   }
+ * Command fields:
+ *   push     "uploaded": [{"stream", "version", "name", "file", "outcome": "new"|"updated"|"unchanged"}]
+ *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}];
+ *            "nothing_to_do": bool; "dry_run": bool;
+ *            "failed": the failed migrate.history row plus "file" (only when a migration failed)
+ *   status   "streams": [{"stream", "applied", "pending", "failed", "migrations": [migrate.status() rows]}]
+ *   history  "history": [migrate.history rows, newest first]
+ *   new      "path", "stream", "version", "name"
+ *   install  "extension_version"
+ * Row fields keep the SQL column names; numbers and booleans are typed, NULL is null.
+ */
+#pragma once
+
+#include "options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate::client {
+
+/* A table in psql's aligned format. */
+struct Table {
+	std::vector<std::string> headers;
+	std::vector<bool> right_aligned; /* per column; numbers are right-aligned, as in psql */
+	std::vector<std::vector<std::string>> rows;
+
+	/* Header, rule, rows, "(N rows)", each line ending in '\n'. */
+	std::string Render() const;
+};
+
+class Output {
+public:
+	explicit Output(const GlobalOptions &options);
+
+	bool
+	Json() const
+	{
+		return json_;
+	}
+
+	/* A command's result text: stdout in text mode, stderr in JSON mode; silenced by -q. */
+	void Print(const std::string &text) const;
+	/* A remark for the human (e.g. "nothing to do"): stderr; silenced by -q. */
+	void Note(const std::string &text) const;
+	/* Detail asked for with -v: stderr. */
+	void Verbose(const std::string &text) const;
+	/* An error: stderr, always. */
+	void Error(const std::string &text) const;
+
+	/* The JSON document being built; written by Emit. */
+	nlohmann::json &
+	Doc()
+	{
+		return doc_;
+	}
+	/* Writes the JSON document to stdout (JSON mode only). */
+	void Emit() const;
+
+private:
+	bool json_;
+	bool quiet_;
+	bool verbose_;
+	nlohmann::json doc_ = nlohmann::json::object();
+};
+
+} // namespace pgmigrate::client

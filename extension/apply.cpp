@@ -1,0 +1,234 @@
+/*
+ * apply.cpp — plan and execute pending migrations in the caller's transaction.
+ *
+ * The whole batch is atomic: it runs in the caller's transaction, and when
+ * the caller asked for dry_run or on_error => 'record' inside one
+ * subtransaction that can be rolled back on its own. Migrations do not get a
+ * subtransaction each: any failure rolls the whole batch back anyway, and a
+ * thousand subtransactions would overflow every backend's subxid cache
+ * during a large deploy. SET LOCAL inside a migration still ends with that
+ * migration (each runs at its own GUC nest level).
+ */
+#include "apply.hpp"
+
+#include "catalog.hpp"
+#include "execute.hpp"
+#include "script.hpp"
+
+#include <map>
+#include <set>
+
+namespace pgmigrate {
+
+namespace {
+
+/* apply() must not run from inside a migration it is applying. */
+bool applying = false;
+
+class ApplyingFlag {
+public:
+	ApplyingFlag()
+	{
+		if (applying)
+			throw MigrateError(MG_NOT_ALLOWED_HERE, "migrate.apply() cannot be called from inside a migration");
+		applying = true;
+	}
+	~ApplyingFlag() { applying = false; }
+	ApplyingFlag(const ApplyingFlag &) = delete;
+	ApplyingFlag &operator=(const ApplyingFlag &) = delete;
+};
+
+/* One GUC nest level per migration. */
+class SettingsScope {
+public:
+	SettingsScope() : level_(pg::PushSettings()) {}
+	~SettingsScope() { pg::PopSettings(level_); }
+	SettingsScope(const SettingsScope &) = delete;
+	SettingsScope &operator=(const SettingsScope &) = delete;
+
+private:
+	int level_;
+};
+
+std::vector<Migration>
+Plan(const ApplyRequest &req)
+{
+	if (req.stream && !catalog::StreamExists(*req.stream))
+		throw MigrateError(MG_UNKNOWN, "unknown stream \"" + *req.stream + "\"", "",
+		                   "See SELECT name FROM migrate.streams for the streams that exist.");
+	std::string target_key;
+	if (req.target) {
+		try {
+			target_key = VersionKey(*req.target);
+		} catch (const ScriptError &e) {
+			throw MigrateError(MG_UNKNOWN, std::string("target: ") + e.what());
+		}
+	}
+
+	std::vector<Migration> pending = catalog::LoadPending(req.stream);
+	if (req.target) {
+		std::vector<Migration> kept;
+		for (auto &m : pending)
+			if (m.version_key <= target_key)
+				kept.push_back(std::move(m));
+		pending.swap(kept);
+	}
+	if (pending.empty())
+		return pending;
+
+	/* Out of order: a pending version below the stream's newest applied one. */
+	std::map<std::string, std::string> applied_max;
+	for (auto &kv : catalog::AppliedMaxKeys())
+		applied_max[kv.first] = kv.second;
+	std::string late;
+	for (const auto &m : pending) {
+		auto it = applied_max.find(m.stream);
+		if (!m.out_of_order && it != applied_max.end() && m.version_key < it->second)
+			late += (late.empty() ? "" : ", ") + m.Label();
+	}
+	if (!late.empty())
+		throw MigrateError(MG_OUT_OF_ORDER, "pending migrations are older than the newest applied one of their stream",
+		                   "out of order: " + late,
+		                   "Give them a newer version, or mark them -- migrate:out-of-order if the order is safe.");
+
+	/* requires: met by an applied migration or an earlier one of this plan. */
+	std::set<std::string> planned;
+	std::string unmet;
+	for (const auto &m : pending) {
+		for (const auto &req_id : m.requires_) {
+			std::size_t colon = req_id.find(':');
+			std::string s = req_id.substr(0, colon), v = req_id.substr(colon + 1);
+			if (planned.count(s + ":" + VersionKey(v)) == 0 && !catalog::IsApplied(s, v))
+				unmet += (unmet.empty() ? "" : ", ") + m.Label() + " requires " + req_id;
+		}
+		planned.insert(m.stream + ":" + m.version_key);
+	}
+	if (!unmet.empty())
+		throw MigrateError(MG_UNMET_REQUIRES, "required migrations are not applied", unmet,
+		                   "Register and apply the required migrations first, or deploy all streams together.");
+
+	for (const auto &m : pending)
+		if (!m.transactional)
+			throw MigrateError(MG_NOT_ALLOWED_HERE,
+			                   "migration " + m.Label() + " is marked no-transaction, which this version cannot run",
+			                   "", "Run its statements by hand outside a transaction, then migrate.resolve() it.");
+	return pending;
+}
+
+/* Runs up and verify of one migration; throws PgException/StatementError. */
+void
+RunMigration(const Migration &m)
+{
+	SettingsScope settings;
+	if (!m.lock_timeout.empty())
+		pg::SetSetting("lock_timeout", m.lock_timeout);
+	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
+	RunStatements(SplitStatements(m.up_sql, origin), origin, false);
+	if (m.has_verify) {
+		origin.section = "verify";
+		origin.first_line = m.verify_line;
+		RunStatements(SplitStatements(m.verify_sql, origin), origin, true);
+	}
+}
+
+struct Failure {
+	ErrorData *edata = nullptr;
+	std::string statement;
+	int line = 0;
+};
+
+} // namespace
+
+std::vector<ApplyRow>
+ApplyMigrations(const ApplyRequest &req)
+{
+	if (req.on_error != "raise" && req.on_error != "record")
+		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, "on_error must be 'raise' or 'record'");
+	ApplyingFlag flag;
+
+	/* One deploy at a time; a second one waits here and then sees our result. */
+	pg::LockMigrations();
+	std::vector<Migration> plan = Plan(req);
+	std::vector<ApplyRow> rows;
+	if (plan.empty())
+		return rows;
+
+	std::string role = pg::CurrentRoleName();
+	std::string app = pg::ApplicationName();
+	bool batch = req.dry_run || req.on_error == "record";
+	if (batch)
+		pg::BeginSubtransaction();
+
+	Failure failure;
+	const Migration *failed = nullptr;
+	TimestampTz failed_start = 0;
+	for (const Migration &m : plan) {
+		TimestampTz start = pg::Now();
+		try {
+			RunMigration(m);
+		} catch (const StatementError &e) {
+			if (!batch)
+				throw;
+			failure = {e.edata, e.statement, e.line};
+		} catch (const PgException &e) {
+			if (!batch)
+				throw;
+			failure = {e.edata, "", 0};
+		}
+		if (failure.edata != nullptr) {
+			failed = &m;
+			failed_start = start;
+			break;
+		}
+		TimestampTz end = pg::Now();
+		double ms = pg::MillisecondsBetween(start, end);
+		if (!req.dry_run) {
+			HistoryEntry h;
+			h.action = "apply";
+			h.status = "succeeded";
+			h.started_at = start;
+			h.finished_at = end;
+			h.duration_ms = ms;
+			h.role = role;
+			h.application_name = app;
+			catalog::RecordApplied(m, h);
+		}
+		rows.push_back({m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", ms});
+	}
+
+	if (failed == nullptr) {
+		if (req.dry_run)
+			pg::RollbackSubtransaction();
+		else if (batch)
+			pg::ReleaseSubtransaction();
+		return rows;
+	}
+
+	/* on_error => 'record': nothing of the batch remains; the attempt is logged. */
+	pg::RollbackSubtransaction();
+	TimestampTz end = pg::Now();
+	double ms = pg::MillisecondsBetween(failed_start, end);
+	if (!req.dry_run) {
+		HistoryEntry h;
+		h.action = "apply";
+		h.status = "failed";
+		h.started_at = failed_start;
+		h.finished_at = end;
+		h.duration_ms = ms;
+		h.role = role;
+		h.application_name = app;
+		h.sqlstate = unpack_sql_state(failure.edata->sqlerrcode);
+		h.message = failure.edata->message ? failure.edata->message : "";
+		h.detail = failure.edata->detail ? failure.edata->detail : "";
+		h.context = failure.edata->context ? failure.edata->context : "";
+		h.statement = failure.statement;
+		h.line = failure.line;
+		catalog::RecordFailed(*failed, h);
+	}
+	pg::ReportAsWarning(failure.edata);
+	rows.clear();
+	rows.push_back({failed->stream, failed->version, failed->name, "failed", ms});
+	return rows;
+}
+
+} // namespace pgmigrate

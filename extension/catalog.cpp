@@ -1,0 +1,303 @@
+/*
+ * catalog.cpp — the SQL behind catalog.hpp.
+ *
+ * search_path is pinned to pg_catalog inside CatalogScope, but names are
+ * still written out in full so each query reads the same anywhere.
+ */
+#include "catalog.hpp"
+
+#include <cstdio>
+
+namespace pgmigrate {
+namespace catalog {
+
+namespace {
+
+Value
+Opt(const std::string &s)
+{
+	return s.empty() ? Value() : Value(s);
+}
+
+Value
+Bool(bool b)
+{
+	return Value(b ? "true" : "false");
+}
+
+Value
+Int(int n)
+{
+	return Value(std::to_string(n));
+}
+
+Value
+OptInt(int n)
+{
+	return n == 0 ? Value() : Int(n);
+}
+
+Value
+Double(double d)
+{
+	char buf[64];
+	std::snprintf(buf, sizeof(buf), "%.3f", d);
+	return Value(buf);
+}
+
+/* TimestampTz is microseconds since 2000-01-01 UTC; the SQL adds it to that epoch. */
+Value
+Timestamp(TimestampTz ts)
+{
+	return Value(std::to_string(static_cast<long long>(ts)));
+}
+#define TS_PARAM(n) "(TIMESTAMPTZ '2000-01-01 00:00:00+00' + $" #n "::float8 * INTERVAL '1 microsecond')"
+
+/* A PostgreSQL array literal of text elements. */
+Value
+TextArray(const std::vector<std::string> &items)
+{
+	std::string out = "{";
+	for (std::size_t i = 0; i < items.size(); i++) {
+		if (i > 0)
+			out.push_back(',');
+		out.push_back('"');
+		for (char c : items[i]) {
+			if (c == '"' || c == '\\')
+				out.push_back('\\');
+			out.push_back(c);
+		}
+		out.push_back('"');
+	}
+	out.push_back('}');
+	return Value(out);
+}
+
+/* Parses a one-dimensional text[] output with simple elements (stream:version ids). */
+std::vector<std::string>
+ParseArray(const Value &v)
+{
+	std::vector<std::string> out;
+	if (!v || v->size() < 2)
+		return out;
+	std::string body = v->substr(1, v->size() - 2);
+	std::size_t start = 0;
+	while (start < body.size()) {
+		std::size_t comma = body.find(',', start);
+		if (comma == std::string::npos)
+			comma = body.size();
+		std::string item = body.substr(start, comma - start);
+		if (item.size() >= 2 && item.front() == '"')
+			item = item.substr(1, item.size() - 2);
+		out.push_back(item);
+		start = comma + 1;
+	}
+	return out;
+}
+
+const std::string &
+Str(const Value &v)
+{
+	static const std::string empty;
+	return v ? *v : empty;
+}
+
+} // namespace
+
+bool
+StreamExists(const std::string &stream)
+{
+	pg::CatalogScope scope;
+	return !pg::Query("SELECT 1 FROM migrate.streams WHERE name = $1", {stream}).empty();
+}
+
+void
+EnsureStream(const std::string &stream)
+{
+	pg::CatalogScope scope;
+	pg::Exec("INSERT INTO migrate.streams (name, position) VALUES ($1, 100) ON CONFLICT (name) DO NOTHING", {stream});
+}
+
+Registration
+FindRegistration(const std::string &stream, const std::string &version_key)
+{
+	pg::CatalogScope scope;
+	auto rows = pg::Query("SELECT version, checksum, state FROM migrate.migrations "
+	                      "WHERE stream = $1 AND version_key = $2",
+	                      {stream, version_key});
+	Registration r;
+	if (!rows.empty()) {
+		r.exists = true;
+		r.version = Str(rows[0][0]);
+		r.checksum = Str(rows[0][1]);
+		r.state = Str(rows[0][2]);
+	}
+	return r;
+}
+
+void
+InsertMigration(const NewMigration &m)
+{
+	pg::CatalogScope scope;
+	pg::Exec("INSERT INTO migrate.migrations (stream, version, name, up_sql, down_sql, verify_sql, transactional, "
+	         "requires, db_version, allow, lock_timeout, checksum, source, registered_at, registered_by, version_key, "
+	         "out_of_order, script, up_line, down_line, verify_line) "
+	         "VALUES ($1, $2, $3, $4, $5, $6, $7::boolean, $8::text[], $9, $10::text[], $11, $12, $13, "
+	         "pg_catalog.now(), $14, $15, $16::boolean, $17, $18::int, $19::int, $20::int)",
+	         {m.stream,
+	          m.version,
+	          m.name,
+	          m.up_sql,
+	          m.has_down ? Value(m.down_sql) : Value(),
+	          m.has_verify ? Value(m.verify_sql) : Value(),
+	          Bool(m.transactional),
+	          TextArray(m.requires_),
+	          Opt(m.db_version),
+	          TextArray(m.allow),
+	          Opt(m.lock_timeout),
+	          m.checksum,
+	          Opt(m.source),
+	          m.registered_by,
+	          m.version_key,
+	          Bool(m.out_of_order),
+	          m.script,
+	          Int(m.up_line),
+	          OptInt(m.down_line),
+	          OptInt(m.verify_line)});
+}
+
+void
+UpdatePendingMigration(const NewMigration &m)
+{
+	pg::CatalogScope scope;
+	pg::Exec("UPDATE migrate.migrations SET name = $3, up_sql = $4, down_sql = $5, verify_sql = $6, "
+	         "transactional = $7::boolean, requires = $8::text[], db_version = $9, allow = $10::text[], "
+	         "lock_timeout = $11, checksum = $12, source = $13, registered_at = pg_catalog.now(), "
+	         "registered_by = $14, out_of_order = $15::boolean, script = $16, up_line = $17::int, "
+	         "down_line = $18::int, verify_line = $19::int "
+	         "WHERE stream = $1 AND version = $2",
+	         {m.stream,
+	          m.version,
+	          m.name,
+	          m.up_sql,
+	          m.has_down ? Value(m.down_sql) : Value(),
+	          m.has_verify ? Value(m.verify_sql) : Value(),
+	          Bool(m.transactional),
+	          TextArray(m.requires_),
+	          Opt(m.db_version),
+	          TextArray(m.allow),
+	          Opt(m.lock_timeout),
+	          m.checksum,
+	          Opt(m.source),
+	          m.registered_by,
+	          Bool(m.out_of_order),
+	          m.script,
+	          Int(m.up_line),
+	          OptInt(m.down_line),
+	          OptInt(m.verify_line)});
+}
+
+std::vector<Migration>
+LoadPending(const Value &stream)
+{
+	pg::CatalogScope scope;
+	auto rows = pg::Query("SELECT m.stream, m.version, m.name, m.version_key, m.up_sql, m.verify_sql, m.up_line, "
+	                      "m.verify_line, m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, "
+	                      "m.source, m.state, m.requires, m.down_sql IS NOT NULL "
+	                      "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	                      "WHERE m.state IN ('pending', 'failed') AND ($1::text IS NULL OR m.stream = $1) "
+	                      "ORDER BY s.position, s.name, m.version_key",
+	                      {stream});
+	std::vector<Migration> out;
+	out.reserve(rows.size());
+	for (auto &r : rows) {
+		Migration m;
+		m.stream = Str(r[0]);
+		m.version = Str(r[1]);
+		m.name = Str(r[2]);
+		m.version_key = Str(r[3]);
+		m.up_sql = Str(r[4]);
+		m.has_verify = r[5].has_value();
+		m.verify_sql = Str(r[5]);
+		m.up_line = std::stoi(Str(r[6]));
+		m.verify_line = r[7] ? std::stoi(*r[7]) : 0;
+		m.transactional = Str(r[8]) == "t";
+		m.out_of_order = Str(r[9]) == "t";
+		m.checksum = Str(r[10]);
+		m.db_version = Str(r[11]);
+		m.lock_timeout = Str(r[12]);
+		m.source = Str(r[13]);
+		m.state = Str(r[14]);
+		m.requires_ = ParseArray(r[15]);
+		m.has_down = Str(r[16]) == "t";
+		out.push_back(std::move(m));
+	}
+	return out;
+}
+
+std::vector<std::pair<std::string, std::string>>
+AppliedMaxKeys()
+{
+	pg::CatalogScope scope;
+	auto rows = pg::Query("SELECT stream, max(version_key) FROM migrate.migrations WHERE state = 'applied' "
+	                      "GROUP BY stream",
+	                      {});
+	std::vector<std::pair<std::string, std::string>> out;
+	for (auto &r : rows)
+		out.emplace_back(Str(r[0]), Str(r[1]));
+	return out;
+}
+
+bool
+IsApplied(const std::string &stream, const std::string &version)
+{
+	pg::CatalogScope scope;
+	return !pg::Query("SELECT 1 FROM migrate.migrations WHERE stream = $1 AND version = $2 AND state = 'applied'",
+	                  {stream, version})
+	            .empty();
+}
+
+void
+RecordApplied(const Migration &m, const HistoryEntry &h)
+{
+	pg::CatalogScope scope;
+	pg::Exec("WITH done AS (UPDATE migrate.migrations SET state = 'applied', applied_at = " TS_PARAM(
+	             7) ", duration_ms = $8::float8 WHERE stream = $1 AND version = $2) "
+	                "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
+	                "duration_ms, checksum, db_version, role, backend_pid, application_name) "
+	                "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(7) ", $8::float8, $9, $10, $11, "
+	                "pg_catalog.pg_backend_pid(), $12)",
+	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
+	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name)});
+}
+
+void
+RecordFailed(const Migration &m, const HistoryEntry &h)
+{
+	pg::CatalogScope scope;
+	pg::Exec("WITH failed AS (UPDATE migrate.migrations SET state = 'failed' WHERE stream = $1 AND version = $2) "
+	         "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
+	         "duration_ms, checksum, db_version, role, backend_pid, application_name, sqlstate, message, detail, "
+	         "context, statement, line) "
+	         "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(7) ", $8::float8, $9, $10, $11, "
+	         "pg_catalog.pg_backend_pid(), $12, $13, $14, $15, $16, $17, $18::int)",
+	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
+	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name),
+	          Opt(h.sqlstate), Opt(h.message), Opt(h.detail), Opt(h.context), Opt(h.statement), OptInt(h.line)});
+}
+
+void
+StatusInto(FunctionCallInfo fcinfo, const Value &stream)
+{
+	pg::CatalogScope scope;
+	pg::QueryIntoResult(fcinfo,
+	                    "SELECT m.stream, m.version, m.name, m.state, m.applied_at, m.duration_ms, m.transactional, "
+	                    "m.down_sql IS NOT NULL, m.db_version, m.checksum, NULL::text "
+	                    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	                    "WHERE $1::text IS NULL OR m.stream = $1 "
+	                    "ORDER BY s.position, s.name, m.version_key",
+	                    {stream});
+}
+
+} // namespace catalog
+} // namespace pgmigrate

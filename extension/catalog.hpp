@@ -1,0 +1,84 @@
+/*
+ * catalog.hpp — typed access to the migrate.* tables.
+ *
+ * Every function runs its queries inside a pg::CatalogScope (owner, pinned
+ * search_path). The SQL stays here so the table layout is known in one place.
+ */
+#pragma once
+
+#include "pg_api.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate {
+
+/* A registered migration as apply() needs it. */
+struct Migration {
+	std::string stream, version, name, version_key;
+	std::string up_sql, verify_sql, down_sql;
+	bool has_verify = false, has_down = false;
+	int up_line = 1, verify_line = 0, down_line = 0;
+	bool transactional = true, out_of_order = false;
+	std::string checksum, db_version, lock_timeout, source, state;
+	std::vector<std::string> requires_; /* "stream:version" */
+
+	std::string
+	Label() const
+	{
+		return stream + "/" + version + "_" + name;
+	}
+
+};
+
+/* Existing registration of (stream, version key), if any. */
+struct Registration {
+	bool exists = false;
+	std::string version, checksum, state;
+};
+
+/* A migration as register() stores it. */
+struct NewMigration {
+	std::string stream, version, version_key, name, script, checksum, source;
+	std::string up_sql, down_sql, verify_sql; /* down/verify empty when absent */
+	bool has_down = false, has_verify = false;
+	int up_line = 1, down_line = 0, verify_line = 0;
+	bool transactional = true, out_of_order = false;
+	std::vector<std::string> requires_, allow;
+	std::string db_version, lock_timeout, registered_by;
+};
+
+/* One history row; empty strings are stored as NULL. */
+struct HistoryEntry {
+	std::string stream, version, name, action, status;
+	TimestampTz started_at = 0, finished_at = 0;
+	double duration_ms = 0;
+	std::string checksum, db_version, role, application_name;
+	std::string sqlstate, message, detail, context, statement;
+	int line = 0;
+};
+
+namespace catalog {
+
+bool StreamExists(const std::string &stream);
+void EnsureStream(const std::string &stream);
+Registration FindRegistration(const std::string &stream, const std::string &version_key);
+void InsertMigration(const NewMigration &m);
+void UpdatePendingMigration(const NewMigration &m);
+
+/* Pending (or last-failed) migrations of one stream or all, in apply order. */
+std::vector<Migration> LoadPending(const Value &stream);
+/* Highest applied version key per stream, for out-of-order checks. */
+std::vector<std::pair<std::string, std::string>> AppliedMaxKeys();
+bool IsApplied(const std::string &stream, const std::string &version);
+
+/* Marks a migration applied and logs it, in one statement. */
+void RecordApplied(const Migration &m, const HistoryEntry &h);
+/* Logs a failed attempt and marks the migration failed. */
+void RecordFailed(const Migration &m, const HistoryEntry &h);
+
+/* status() rows, shaped like its result type. */
+void StatusInto(FunctionCallInfo fcinfo, const Value &stream);
+
+} // namespace catalog
+} // namespace pgmigrate

@@ -1,0 +1,93 @@
+/*
+ * execute.cpp — statement execution with file/line error context.
+ *
+ * Each statement runs alone through SPI, exactly as psql would send it, so
+ * a SET in one statement affects the next and an error belongs to one
+ * statement. The statement keeps its own SQLSTATE; pg_migrate adds context.
+ */
+#include "execute.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+}
+
+namespace pgmigrate {
+
+namespace {
+
+/* P0004: a verify statement asserted false. */
+constexpr int kVerifyFailed = MAKE_SQLSTATE('P', '0', '0', '0', '4');
+
+struct StatementContextArg {
+	const Statement *statement;
+	const SectionOrigin *origin;
+};
+
+/* Runs after SPI's own callback, which has moved any caret into the statement text. */
+void
+StatementErrorContext(void *arg)
+{
+	auto *info = static_cast<StatementContextArg *>(arg);
+	int line = info->statement->line;
+	int pos = getinternalerrposition();
+	if (pos > 0)
+		line = LineAtPosition(info->statement->sql, info->statement->line, pos);
+	errcontext("migration %s, %s section, statement %d, line %d", info->origin->where.c_str(), info->origin->section,
+	           info->statement->number, line);
+}
+
+/* True when the result's first row has a boolean false in its first column. */
+bool
+AssertedFalse()
+{
+	if (SPI_tuptable == nullptr || SPI_processed == 0 || SPI_tuptable->tupdesc->natts < 1)
+		return false;
+	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != BOOLOID)
+		return false;
+	bool isnull = false;
+	Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && !DatumGetBool(value);
+}
+
+void
+RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
+{
+	pg::Call([&] {
+		StatementContextArg arg{&st, &origin};
+		ErrorContextCallback callback;
+		callback.callback = StatementErrorContext;
+		callback.arg = &arg;
+		callback.previous = error_context_stack;
+		error_context_stack = &callback;
+
+		int rc = SPI_execute(st.sql.c_str(), false, 0);
+		if (rc < 0)
+			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			                errmsg("statement cannot run inside a migration: %s", SPI_result_code_string(rc))));
+		if (is_verify && AssertedFalse())
+			ereport(ERROR, (errcode(kVerifyFailed), errmsg("verify statement %d returned false", st.number),
+			                errhint("A verify section fails when a statement raises an error or returns false.")));
+		if (SPI_tuptable != nullptr)
+			SPI_freetuptable(SPI_tuptable);
+
+		error_context_stack = callback.previous;
+	});
+}
+
+} // namespace
+
+void
+RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify)
+{
+	for (const Statement &st : statements) {
+		try {
+			RunOne(st, origin, is_verify);
+		} catch (const PgException &e) {
+			int line = e.edata->internalpos > 0 ? LineAtPosition(st.sql, st.line, e.edata->internalpos) : st.line;
+			throw StatementError(e.edata, st.sql, line);
+		}
+	}
+}
+
+} // namespace pgmigrate

@@ -1,0 +1,418 @@
+/*
+ * pg_api.cpp — guarded wrappers around SPI, GUCs, locks and hashing.
+ *
+ * Each function does its PostgreSQL work inside pg::Call and hands back C++
+ * values. Inside a Call, results are written straight into objects that live
+ * outside it, so a longjmp never skips the destructor of a live C++ temporary.
+ */
+#include "pg_api.hpp"
+
+#include <unordered_map>
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+}
+
+namespace pgmigrate {
+namespace pg {
+
+namespace {
+
+/* Advisory lock key pair used by every pg_migrate writer ("MG" + 1). */
+constexpr int32 kLockClass = 0x4D47;
+constexpr int32 kLockMigrations = 1;
+constexpr int kMaxArgs = 32;
+
+/* Saved SPI plans, keyed by the address of their SQL literal. */
+std::unordered_map<const char *, SPIPlanPtr> saved_plans;
+
+Oid
+CatalogOwner()
+{
+	Oid schema = get_namespace_oid("migrate", false); /* fixed by pg_migrate.control */
+	Oid history = get_relname_relid("history", schema);
+	if (!OidIsValid(history))
+		elog(ERROR, "pg_migrate catalog table migrate.history is missing");
+	HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(history));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", history);
+	Oid owner = ((Form_pg_class)GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/* Prepares (once) and runs a saved plan; SPI_tuptable holds the result. */
+void
+ExecutePlan(const char *sql, std::initializer_list<Value> args)
+{
+	int nargs = static_cast<int>(args.size());
+	if (nargs > kMaxArgs)
+		elog(ERROR, "pg_migrate: too many query arguments");
+	SPIPlanPtr plan = nullptr;
+	auto found = saved_plans.find(sql);
+	if (found != saved_plans.end())
+		plan = found->second;
+	if (plan == nullptr) {
+		Oid types[kMaxArgs];
+		for (int i = 0; i < nargs; i++)
+			types[i] = TEXTOID;
+		plan = SPI_prepare(sql, nargs, types);
+		if (plan == nullptr)
+			elog(ERROR, "pg_migrate: could not prepare internal query: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(plan);
+		saved_plans[sql] = plan;
+	}
+	Datum values[kMaxArgs];
+	char nulls[kMaxArgs];
+	int i = 0;
+	for (const Value &v : args) {
+		values[i] = v ? CStringGetTextDatum(v->c_str()) : (Datum)0;
+		nulls[i] = v ? ' ' : 'n';
+		i++;
+	}
+	int rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
+}
+
+} // namespace
+
+SpiSession::SpiSession()
+{
+	Call([] {
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "pg_migrate: SPI_connect failed");
+	});
+	connected_ = true;
+}
+
+SpiSession::~SpiSession()
+{
+	/*
+	 * On an error path the transaction abort disconnects SPI; on the normal
+	 * path Finish() has run. Nothing to do here that could ereport.
+	 */
+}
+
+void
+SpiSession::Finish()
+{
+	if (!connected_)
+		return;
+	connected_ = false;
+	Call([] { SPI_finish(); });
+}
+
+CatalogScope::CatalogScope()
+{
+	Call([this] {
+		Oid owner = CatalogOwner();
+		GetUserIdAndSecContext(&saved_user_, &saved_sec_context_);
+		guc_nest_level_ = NewGUCNestLevel();
+		(void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+		                        true, 0, false);
+		SetUserIdAndSecContext(owner, saved_sec_context_ | SECURITY_LOCAL_USERID_CHANGE);
+	});
+}
+
+CatalogScope::~CatalogScope()
+{
+	SetUserIdAndSecContext(saved_user_, saved_sec_context_);
+	PopSettings(guc_nest_level_);
+}
+
+std::vector<Row>
+Query(const char *sql, std::initializer_list<Value> args)
+{
+	std::vector<Row> rows;
+	Call([&] {
+		ExecutePlan(sql, args);
+		SPITupleTable *table = SPI_tuptable;
+		if (table == nullptr)
+			return;
+		int natts = table->tupdesc->natts;
+		rows.reserve(SPI_processed);
+		for (uint64 r = 0; r < SPI_processed; r++) {
+			rows.emplace_back();
+			rows.back().reserve(natts);
+			for (int c = 1; c <= natts; c++) {
+				char *value = SPI_getvalue(table->vals[r], table->tupdesc, c);
+				if (value == nullptr)
+					rows.back().emplace_back(std::nullopt);
+				else
+					rows.back().emplace_back(std::string(value));
+			}
+		}
+		SPI_freetuptable(table);
+	});
+	return rows;
+}
+
+void
+Exec(const char *sql, std::initializer_list<Value> args)
+{
+	Call([&] {
+		ExecutePlan(sql, args);
+		if (SPI_tuptable != nullptr)
+			SPI_freetuptable(SPI_tuptable);
+	});
+}
+
+void
+QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<Value> args)
+{
+	Call([&] {
+		ExecutePlan(sql, args);
+		SPITupleTable *table = SPI_tuptable;
+		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+		if (table == nullptr)
+			return;
+		for (uint64 r = 0; r < SPI_processed; r++)
+			tuplestore_puttuple(rsinfo->setResult, table->vals[r]);
+		SPI_freetuptable(table);
+	});
+}
+
+ResultSet::ResultSet(FunctionCallInfo fcinfo) : fcinfo_(fcinfo)
+{
+	Call([this] {
+		InitMaterializedSRF(fcinfo_, 0);
+		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo_->resultinfo);
+		MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+		attinmeta_ = TupleDescGetAttInMetadata(rsinfo->setDesc);
+		MemoryContextSwitchTo(old);
+	});
+}
+
+void
+ResultSet::Add(const Row &row)
+{
+	Call([&] {
+		auto *meta = static_cast<AttInMetadata *>(attinmeta_);
+		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo_->resultinfo);
+		int natts = meta->tupdesc->natts;
+		char **values = static_cast<char **>(palloc0(sizeof(char *) * natts));
+		for (int i = 0; i < natts && i < static_cast<int>(row.size()); i++)
+			values[i] = row[i] ? pstrdup(row[i]->c_str()) : nullptr;
+		HeapTuple tuple = BuildTupleFromCStrings(meta, values);
+		tuplestore_puttuple(rsinfo->setResult, tuple);
+	});
+}
+
+namespace {
+/* Memory context and resource owner to return to after a subtransaction, innermost last. */
+struct SubxactFrame {
+	MemoryContext context;
+	ResourceOwner owner;
+};
+std::vector<SubxactFrame> subxact_frames;
+} // namespace
+
+void
+BeginSubtransaction()
+{
+	subxact_frames.push_back({CurrentMemoryContext, CurrentResourceOwner});
+	Call([] {
+		MemoryContext old = CurrentMemoryContext;
+		BeginInternalSubTransaction(nullptr);
+		MemoryContextSwitchTo(old);
+	});
+}
+
+void
+ReleaseSubtransaction()
+{
+	SubxactFrame frame = subxact_frames.back();
+	subxact_frames.pop_back();
+	Call([&] {
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(frame.context);
+		CurrentResourceOwner = frame.owner;
+	});
+}
+
+void
+RollbackSubtransaction()
+{
+	SubxactFrame frame = subxact_frames.back();
+	subxact_frames.pop_back();
+	Call([&] {
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(frame.context);
+		CurrentResourceOwner = frame.owner;
+	});
+}
+
+void
+LockMigrations()
+{
+	Call([] {
+		DirectFunctionCall2(pg_advisory_xact_lock_int4, Int32GetDatum(kLockClass), Int32GetDatum(kLockMigrations));
+	});
+}
+
+int
+PushSettings()
+{
+	return Call([] { return NewGUCNestLevel(); });
+}
+
+void
+SetSetting(const char *name, const std::string &value)
+{
+	Call([&] {
+		(void)set_config_option(name, value.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	});
+}
+
+void
+PopSettings(int nest_level) noexcept
+{
+	/* Called from destructors: an error here is logged, never thrown. */
+	MemoryContext context = CurrentMemoryContext;
+	PG_TRY();
+	{
+		AtEOXact_GUC(true, nest_level);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		EmitErrorReport();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+}
+
+std::string
+CurrentRoleName()
+{
+	std::string name;
+	Call([&] { name = GetUserNameFromId(GetUserId(), false); });
+	return name;
+}
+
+std::string
+ApplicationName()
+{
+	return application_name != nullptr ? std::string(application_name) : std::string();
+}
+
+int
+BackendPid()
+{
+	return MyProcPid;
+}
+
+TimestampTz
+Now()
+{
+	return GetCurrentTimestamp();
+}
+
+std::string
+FormatTimestamp(TimestampTz ts)
+{
+	std::string out;
+	Call([&] { out = timestamptz_to_str(ts); });
+	return out;
+}
+
+double
+MillisecondsBetween(TimestampTz start, TimestampTz end)
+{
+	return static_cast<double>(end - start) / 1000.0;
+}
+
+std::string
+Sha256Hex(const std::string &text)
+{
+	uint8 digest[PG_SHA256_DIGEST_LENGTH];
+	Call([&] {
+		const char *utf8 = pg_server_to_any(text.data(), static_cast<int>(text.size()), PG_UTF8);
+		size_t len = utf8 == text.data() ? text.size() : strlen(utf8);
+		pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+		if (pg_cryptohash_init(ctx) < 0 || pg_cryptohash_update(ctx, reinterpret_cast<const uint8 *>(utf8), len) < 0 ||
+		    pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+			elog(ERROR, "could not compute SHA-256: %s", pg_cryptohash_error(ctx));
+		pg_cryptohash_free(ctx);
+	});
+	static const char hex[] = "0123456789abcdef";
+	std::string out;
+	out.reserve(2 * sizeof(digest));
+	for (uint8 b : digest) {
+		out.push_back(hex[b >> 4]);
+		out.push_back(hex[b & 0xF]);
+	}
+	return out;
+}
+
+Value
+TextArg(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return std::nullopt;
+	Value out;
+	Call([&] {
+		text *t = PG_GETARG_TEXT_PP(n);
+		out.emplace(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	});
+	return out;
+}
+
+std::optional<bool>
+BoolArg(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return std::nullopt;
+	return PG_GETARG_BOOL(n);
+}
+
+std::optional<int>
+IntArg(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return std::nullopt;
+	return PG_GETARG_INT32(n);
+}
+
+Datum
+TextResult(const std::string &s)
+{
+	return Call([&] { return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size()))); });
+}
+
+void
+Notice(const std::string &message)
+{
+	Call([&] { ereport(NOTICE, (errmsg_internal("%s", message.c_str()))); });
+}
+
+void
+ReportAsWarning(ErrorData *edata)
+{
+	Call([&] {
+		edata->elevel = WARNING;
+		ThrowErrorData(edata);
+	});
+}
+
+} // namespace pg
+} // namespace pgmigrate

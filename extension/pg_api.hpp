@@ -1,0 +1,119 @@
+/*
+ * pg_api.hpp — every PostgreSQL service the C++ code uses, behind pg::Call.
+ *
+ * Nothing here lets an ereport escape as a longjmp: callers get C++ values
+ * and PgException. Internal catalog queries run through CatalogScope, which
+ * pins search_path and runs as the extension's owner, so a caller's
+ * search_path or missing table privileges cannot change what they do.
+ */
+#pragma once
+
+#include "guard.hpp"
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "nodes/pg_list.h"
+#include "utils/timestamp.h"
+}
+
+namespace pgmigrate {
+
+using Value = std::optional<std::string>;
+using Row = std::vector<Value>;
+
+namespace pg {
+
+/* One SPI connection for the duration of a SQL-callable function. */
+class SpiSession {
+public:
+	SpiSession();
+	~SpiSession();
+	SpiSession(const SpiSession &) = delete;
+	SpiSession &operator=(const SpiSession &) = delete;
+	/* Ends the session explicitly so SPI errors surface as exceptions. */
+	void Finish();
+
+private:
+	bool connected_ = false;
+};
+
+/*
+ * Runs the caller's catalog queries as the extension owner with
+ * search_path = pg_catalog, pg_temp; restores both on scope exit.
+ */
+class CatalogScope {
+public:
+	CatalogScope();
+	~CatalogScope();
+	CatalogScope(const CatalogScope &) = delete;
+	CatalogScope &operator=(const CatalogScope &) = delete;
+
+private:
+	Oid saved_user_ = 0;
+	int saved_sec_context_ = 0;
+	int guc_nest_level_ = 0;
+};
+
+/*
+ * Internal query with text parameters ($1::int casts in the SQL where another
+ * type is needed). The plan is prepared once per backend and kept: sql must
+ * be a string literal, whose address identifies the plan.
+ */
+std::vector<Row> Query(const char *sql, std::initializer_list<Value> args);
+void Exec(const char *sql, std::initializer_list<Value> args);
+
+/* Runs sql and appends its rows, whose shape must match the result, to the SRF. */
+void QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<Value> args);
+
+/* Sets up a materialized SRF result and adds rows built from text values. */
+class ResultSet {
+public:
+	explicit ResultSet(FunctionCallInfo fcinfo);
+	void Add(const Row &row);
+
+private:
+	FunctionCallInfo fcinfo_;
+	void *attinmeta_ = nullptr;
+};
+
+/* Subtransaction control in the style of PL/pgSQL exception blocks. */
+void BeginSubtransaction();
+void ReleaseSubtransaction();
+void RollbackSubtransaction();
+
+/* Transaction-scoped advisory lock that serializes pg_migrate's writers. */
+void LockMigrations();
+
+/* GUC nest level so SET LOCAL inside one migration ends with it. */
+int PushSettings();
+void SetSetting(const char *name, const std::string &value);
+void PopSettings(int nest_level) noexcept;
+
+std::string CurrentRoleName();
+std::string ApplicationName();
+int BackendPid();
+TimestampTz Now();
+std::string FormatTimestamp(TimestampTz ts);
+double MillisecondsBetween(TimestampTz start, TimestampTz end);
+
+/* SHA-256 of text as UTF-8 (converted from the server encoding), lowercase hex. */
+std::string Sha256Hex(const std::string &text);
+
+/* Arguments of a SQL-callable function as optional strings. */
+Value TextArg(FunctionCallInfo fcinfo, int n);
+std::optional<bool> BoolArg(FunctionCallInfo fcinfo, int n);
+std::optional<int> IntArg(FunctionCallInfo fcinfo, int n);
+Datum TextResult(const std::string &s);
+
+/* Shows a NOTICE to the client. */
+void Notice(const std::string &message);
+
+/* Sends a caught error to the client as a WARNING, with all its fields. */
+void ReportAsWarning(ErrorData *edata);
+
+} // namespace pg
+} // namespace pgmigrate

@@ -1,0 +1,144 @@
+/*
+ * register.cpp — migrate.register(): parse, check and store one migration.
+ *
+ * The script is parsed with the same parser the client uses (script.cpp),
+ * then each section is split with the server's own SQL parser, so a syntax
+ * error or a statement that cannot run in a migration is refused here,
+ * before anything is stored, with the file line in the message.
+ */
+#include "register.hpp"
+
+#include "catalog.hpp"
+#include "script.hpp"
+#include "statements.hpp"
+
+namespace pgmigrate {
+
+namespace {
+
+std::string
+LabelOf(const std::string &stream, const std::string &version, const std::string &name)
+{
+	return stream + "/" + version + "_" + name;
+}
+
+/* Splits one section and refuses statements a migration cannot hold. */
+std::vector<Statement>
+CheckSection(const Section &section, const SectionOrigin &origin, bool transactional)
+{
+	std::vector<Statement> statements = SplitStatements(section.sql, origin);
+	for (const Statement &st : statements) {
+		std::string where = "migration " + origin.where + ", " + origin.section +
+		                    " section, statement " + std::to_string(st.number) + ", line " + std::to_string(st.line);
+		switch (st.kind) {
+		case TxKind::TransactionControl:
+			throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " is not allowed inside a migration",
+			                   where + ": " + st.sql,
+			                   "pg_migrate runs each migration in a transaction itself; remove the statement. "
+			                   "A migration that must run outside a transaction is marked -- migrate:no-transaction.");
+		case TxKind::NoTransaction:
+			if (transactional)
+				throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " cannot run inside a transaction",
+				                   where + ": " + st.sql,
+				                   "Put it in a migration of its own marked -- migrate:no-transaction.");
+			break;
+		case TxKind::ClientData:
+			throw MigrateError(MG_NOT_ALLOWED_HERE, "COPY FROM STDIN needs data only a client can send",
+			                   where + ": " + st.sql, "Use INSERT ... VALUES, or COPY from a file on the server.");
+		case TxKind::Ordinary:
+			break;
+		}
+	}
+	return statements;
+}
+
+} // namespace
+
+std::string
+RegisterMigration(const RegisterRequest &req)
+{
+	std::string label = LabelOf(req.stream, req.version, req.name);
+	std::string file = req.source.empty() ? label : req.source;
+
+	NewMigration m;
+	m.stream = req.stream;
+	m.version = req.version;
+	m.name = req.name;
+	m.script = req.script;
+	m.source = req.source;
+	Script parsed;
+	try {
+		CheckStreamName(req.stream);
+		m.version_key = VersionKey(req.version);
+		if (req.name.empty())
+			throw ScriptError(0, "the migration name is empty");
+		parsed = ParseScript(req.script, req.stream);
+	} catch (const ScriptError &e) {
+		std::string where = e.line > 0 ? file + ":" + std::to_string(e.line) + ": " : file + ": ";
+		throw MigrateError(MG_INVALID_SCRIPT, where + e.what(), "", "Fix the file and deploy again.");
+	}
+	if (!parsed.stream.empty() && parsed.stream != req.stream)
+		throw MigrateError(MG_INVALID_SCRIPT,
+		                   file + ": the script declares stream \"" + parsed.stream + "\" but is registered in \"" +
+		                       req.stream + "\"",
+		                   "", "Register it in the stream its -- migrate:stream directive names.");
+
+	SectionOrigin origin{DescribeMigration(label, req.source), "up", parsed.up.first_line};
+	if (CheckSection(parsed.up, origin, parsed.transactional).empty())
+		throw MigrateError(MG_INVALID_SCRIPT,
+		                   file + ":" + std::to_string(parsed.up.first_line) + ": the up section has no statements",
+		                   "", "Write the migration's SQL after -- migrate:up.");
+	if (parsed.down.present) {
+		origin.section = "down";
+		origin.first_line = parsed.down.first_line;
+		m.has_down = !CheckSection(parsed.down, origin, parsed.transactional).empty();
+	}
+	if (parsed.verify.present) {
+		origin.section = "verify";
+		origin.first_line = parsed.verify.first_line;
+		m.has_verify = !CheckSection(parsed.verify, origin, true).empty();
+	}
+
+	m.up_sql = parsed.up.sql;
+	m.up_line = parsed.up.first_line;
+	if (m.has_down) {
+		m.down_sql = parsed.down.sql;
+		m.down_line = parsed.down.first_line;
+	}
+	if (m.has_verify) {
+		m.verify_sql = parsed.verify.sql;
+		m.verify_line = parsed.verify.first_line;
+	}
+	m.transactional = parsed.transactional;
+	m.out_of_order = parsed.out_of_order;
+	m.requires_ = parsed.requires_;
+	m.allow = parsed.allow;
+	m.db_version = parsed.db_version;
+	m.lock_timeout = parsed.lock_timeout;
+	m.checksum = pg::Sha256Hex(req.script);
+	m.registered_by = pg::CurrentRoleName();
+
+	/* Serialize with apply(): a migration cannot change while a deploy runs it. */
+	pg::LockMigrations();
+	Registration existing = catalog::FindRegistration(req.stream, m.version_key);
+	if (!existing.exists) {
+		catalog::EnsureStream(req.stream);
+		catalog::InsertMigration(m);
+		return "new";
+	}
+	if (existing.version != req.version)
+		throw MigrateError(MG_INVALID_SCRIPT,
+		                   file + ": version " + req.version + " is the same version as " + existing.version +
+		                       ", already registered in stream " + req.stream,
+		                   "", "Versions compare as numbers group by group; give the file a version of its own.");
+	if (existing.checksum == m.checksum)
+		return "unchanged";
+	if (existing.state == "applied" || existing.state == "queued" || existing.state == "running")
+		throw MigrateError(MG_CHECKSUM_MISMATCH, "migration " + origin.where + " was changed after it was applied",
+		                   "applied checksum " + existing.checksum + ", uploaded checksum " + m.checksum,
+		                   "Restore the file as it was applied and put the change in a new migration.");
+	catalog::UpdatePendingMigration(m);
+	return "updated";
+}
+
+} // namespace pgmigrate

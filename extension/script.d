@@ -1,0 +1,2 @@
+extension/script.o: extension/script.cpp extension/script.hpp
+extension/script.hpp:

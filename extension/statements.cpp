@@ -1,0 +1,217 @@
+/*
+ * statements.cpp — statement splitting and transaction classification.
+ *
+ * raw_parser() gives each statement's byte offset (including the comments
+ * before it); we skip those comments so the reported line is the line of the
+ * statement's first token. Classification reads the raw parse tree only: no
+ * catalog lookups, so it works for objects that do not exist yet.
+ */
+#include "statements.hpp"
+
+#include "guard.hpp"
+
+#include <algorithm>
+
+extern "C" {
+#include "commands/defrem.h"
+#include "mb/pg_wchar.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
+}
+
+namespace pgmigrate {
+
+namespace {
+
+/* Skips whitespace, "--" comments and nested block comments from pos. */
+std::size_t
+SkipSpaceAndComments(const std::string &s, std::size_t pos, std::size_t end)
+{
+	while (pos < end) {
+		char c = s[pos];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+			pos++;
+		} else if (c == '-' && pos + 1 < end && s[pos + 1] == '-') {
+			while (pos < end && s[pos] != '\n')
+				pos++;
+		} else if (c == '/' && pos + 1 < end && s[pos + 1] == '*') {
+			int depth = 0;
+			do {
+				if (s[pos] == '/' && pos + 1 < end && s[pos + 1] == '*') {
+					depth++;
+					pos += 2;
+				} else if (s[pos] == '*' && pos + 1 < end && s[pos + 1] == '/') {
+					depth--;
+					pos += 2;
+				} else {
+					pos++;
+				}
+			} while (pos < end && depth > 0);
+		} else {
+			break;
+		}
+	}
+	return pos;
+}
+
+bool
+HasOption(List *options, const char *name)
+{
+	ListCell *cell;
+	foreach (cell, options) {
+		auto *opt = static_cast<DefElem *>(lfirst(cell));
+		if (strcmp(opt->defname, name) == 0)
+			return opt->arg == nullptr || defGetBoolean(opt);
+	}
+	return false;
+}
+
+/* Names the CONCURRENTLY form in the statement's description ("CREATE INDEX CONCURRENTLY"). */
+TxKind
+Concurrently(std::string *tag, TxKind kind)
+{
+	tag->append(" CONCURRENTLY");
+	return kind;
+}
+
+/* Classifies stmt; may refine *tag, the description used in messages. */
+TxKind
+Classify(Node *stmt, std::string *tag)
+{
+	switch (nodeTag(stmt)) {
+	case T_TransactionStmt:
+		return TxKind::TransactionControl;
+	case T_IndexStmt:
+		return castNode(IndexStmt, stmt)->concurrent ? Concurrently(tag, TxKind::NoTransaction) : TxKind::Ordinary;
+	case T_DropStmt:
+		return castNode(DropStmt, stmt)->concurrent ? Concurrently(tag, TxKind::NoTransaction) : TxKind::Ordinary;
+	case T_ReindexStmt: {
+		auto *reindex = castNode(ReindexStmt, stmt);
+		bool whole = reindex->kind == REINDEX_OBJECT_SCHEMA || reindex->kind == REINDEX_OBJECT_SYSTEM ||
+		             reindex->kind == REINDEX_OBJECT_DATABASE;
+		if (HasOption(reindex->params, "concurrently"))
+			return Concurrently(tag, TxKind::NoTransaction);
+		return whole ? TxKind::NoTransaction : TxKind::Ordinary;
+	}
+	case T_VacuumStmt:
+		return castNode(VacuumStmt, stmt)->is_vacuumcmd ? TxKind::NoTransaction : TxKind::Ordinary;
+	case T_ClusterStmt:
+		return castNode(ClusterStmt, stmt)->relation == nullptr ? TxKind::NoTransaction : TxKind::Ordinary;
+	case T_CreatedbStmt:
+	case T_DropdbStmt:
+	case T_CreateTableSpaceStmt:
+	case T_DropTableSpaceStmt:
+	case T_AlterSystemStmt:
+	case T_CreateSubscriptionStmt:
+	case T_DropSubscriptionStmt:
+		return TxKind::NoTransaction;
+	case T_CopyStmt: {
+		auto *copy = castNode(CopyStmt, stmt);
+		return copy->filename == nullptr && !copy->is_program ? TxKind::ClientData : TxKind::Ordinary;
+	}
+	default:
+		return TxKind::Ordinary;
+	}
+}
+
+bool
+ReturnsRows(Node *stmt)
+{
+	switch (nodeTag(stmt)) {
+	case T_SelectStmt:
+		return true;
+	case T_InsertStmt:
+		return castNode(InsertStmt, stmt)->returningList != NIL;
+	case T_UpdateStmt:
+		return castNode(UpdateStmt, stmt)->returningList != NIL;
+	case T_DeleteStmt:
+		return castNode(DeleteStmt, stmt)->returningList != NIL;
+	default:
+		return false;
+	}
+}
+
+struct ParseContextArg {
+	const char *sql;
+	const SectionOrigin *origin;
+};
+
+/* Moves a syntax error's caret from the caller's query into the section text, and names the line. */
+void
+ParseErrorContext(void *arg)
+{
+	auto *info = static_cast<ParseContextArg *>(arg);
+	int pos = geterrposition();
+	int line = info->origin->first_line;
+	if (pos > 0) {
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery(info->sql);
+		line = LineAtPosition(info->sql, info->origin->first_line, pos);
+	}
+	errcontext("migration %s, %s section, line %d", info->origin->where.c_str(), info->origin->section, line);
+}
+
+} // namespace
+
+std::string
+DescribeMigration(const std::string &label, const std::string &source)
+{
+	return source.empty() ? label : label + " (" + source + ")";
+}
+
+int
+LineAtPosition(const std::string &text, int first_line, int pos)
+{
+	/* pos counts characters; walk them with the server encoding's lengths. */
+	int line = first_line;
+	std::size_t byte = 0;
+	for (int ch = 1; ch < pos && byte < text.size(); ch++) {
+		if (text[byte] == '\n')
+			line++;
+		int len = pg_mblen(text.c_str() + byte);
+		byte += len > 0 ? static_cast<std::size_t>(len) : 1;
+	}
+	return line;
+}
+
+std::vector<Statement>
+SplitStatements(const std::string &sql, const SectionOrigin &origin)
+{
+	std::vector<Statement> out;
+	pg::Call([&] {
+		ParseContextArg arg{sql.c_str(), &origin};
+		ErrorContextCallback callback;
+		callback.callback = ParseErrorContext;
+		callback.arg = &arg;
+		callback.previous = error_context_stack;
+		error_context_stack = &callback;
+
+		List *parsed = raw_parser(sql.c_str(), RAW_PARSE_DEFAULT);
+
+		error_context_stack = callback.previous;
+		ListCell *cell;
+		int number = 0;
+		foreach (cell, parsed) {
+			auto *raw = lfirst_node(RawStmt, cell);
+			std::size_t begin = static_cast<std::size_t>(raw->stmt_location);
+			std::size_t end = raw->stmt_len == 0 ? sql.size() : begin + static_cast<std::size_t>(raw->stmt_len);
+			begin = SkipSpaceAndComments(sql, begin, end);
+			while (end > begin && isspace(static_cast<unsigned char>(sql[end - 1])))
+				end--;
+			out.emplace_back();
+			Statement &st = out.back();
+			st.number = ++number;
+			st.line = origin.first_line + static_cast<int>(std::count(sql.begin(), sql.begin() + begin, '\n'));
+			st.sql.assign(sql, begin, end - begin);
+			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
+			st.kind = Classify(raw->stmt, &st.tag);
+			st.returns_rows = ReturnsRows(raw->stmt);
+		}
+	});
+	return out;
+}
+
+} // namespace pgmigrate

@@ -1,0 +1,49 @@
+/*
+ * statements.hpp — splitting a section into statements with PostgreSQL's own
+ * parser, and classifying what each statement needs from its transaction.
+ */
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate {
+
+/* How a statement relates to transactions. */
+enum class TxKind {
+	Ordinary,           /* runs anywhere */
+	TransactionControl, /* BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ... */
+	NoTransaction,      /* cannot run inside a transaction block (CONCURRENTLY, VACUUM, ...) */
+	ClientData,         /* COPY ... FROM STDIN: needs data only a client can send */
+};
+
+struct Statement {
+	int number = 0;   /* 1-based within its section */
+	int line = 0;     /* file line where the statement's first token stands */
+	std::string sql;  /* the statement without leading comments or trailing ';' */
+	std::string tag;  /* command tag, e.g. "CREATE INDEX" */
+	TxKind kind = TxKind::Ordinary;
+	bool returns_rows = false;
+};
+
+/* Where a section comes from, for error messages. */
+struct SectionOrigin {
+	std::string where; /* "schema/20260101120000_add_users (migrations/2026..._add_users.sql)" */
+	const char *section = "up";
+	int first_line = 1;
+};
+
+/* "stream/version_name", plus " (source)" when the file is known. */
+std::string DescribeMigration(const std::string &label, const std::string &source);
+
+/*
+ * Splits sql into statements with raw_parser. A syntax error is raised with
+ * its own SQLSTATE, a caret in the section text and the file line in its
+ * context.
+ */
+std::vector<Statement> SplitStatements(const std::string &sql, const SectionOrigin &origin);
+
+/* Line of the character position pos (1-based) inside text that starts at first_line. */
+int LineAtPosition(const std::string &text, int first_line, int pos);
+
+} // namespace pgmigrate

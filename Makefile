@@ -7,10 +7,10 @@ MODULE_big   = pg_migrate
 OBJS         = $(patsubst %.cpp,%.o,$(wildcard extension/*.cpp))
 DATA         = $(wildcard extension/pg_migrate--*.sql)
 
-REGRESS      = register apply_atomic error_context dry_run status_history security script_errors
-REGRESS_OPTS = --load-extension=pg_migrate
+REGRESS      = register script_errors apply_atomic error_context dry_run status_history security
+REGRESS_OPTS = --inputdir=.
 ISOLATION    = $(basename $(notdir $(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test --load-extension=pg_migrate
+ISOLATION_OPTS = --inputdir=test
 
 PG_CPPFLAGS  = -DPG_MIGRATE_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers

@@ -131,11 +131,67 @@ RunMigration(const Migration &m)
 	}
 }
 
-struct Failure {
+/* What running the plan produced: applied rows, or the failure that stopped it. */
+struct BatchResult {
+	std::vector<ApplyRow> rows;
+	const Migration *failed = nullptr;
+	TimestampTz failed_start = 0;
 	ErrorData *edata = nullptr;
 	std::string statement;
 	int line = 0;
 };
+
+HistoryEntry
+Entry(const char *status, TimestampTz start, TimestampTz end, const std::string &role, const std::string &app)
+{
+	HistoryEntry h;
+	h.action = "apply";
+	h.status = status;
+	h.started_at = start;
+	h.finished_at = end;
+	h.duration_ms = pg::MillisecondsBetween(start, end);
+	h.role = role;
+	h.application_name = app;
+	return h;
+}
+
+/*
+ * Runs the plan in order. With on_error => 'raise' an error propagates; with
+ * 'record' the first failure stops the run and is returned.
+ */
+BatchResult
+RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req, const std::string &role, const std::string &app)
+{
+	BatchResult result;
+	bool record = req.on_error == "record";
+	for (const Migration &m : plan) {
+		TimestampTz start = pg::Now();
+		try {
+			RunMigration(m);
+		} catch (const StatementError &e) {
+			if (!record)
+				throw;
+			result.edata = e.edata;
+			result.statement = e.statement;
+			result.line = e.line;
+		} catch (const PgException &e) {
+			if (!record)
+				throw;
+			result.edata = e.edata;
+		}
+		if (result.edata != nullptr) {
+			result.failed = &m;
+			result.failed_start = start;
+			return result;
+		}
+		TimestampTz end = pg::Now();
+		if (!req.dry_run)
+			catalog::RecordApplied(m, Entry("succeeded", start, end, role, app));
+		result.rows.push_back(
+		    {m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", pg::MillisecondsBetween(start, end)});
+	}
+	return result;
+}
 
 } // namespace
 
@@ -149,86 +205,48 @@ ApplyMigrations(const ApplyRequest &req)
 	/* One deploy at a time; a second one waits here and then sees our result. */
 	pg::LockMigrations();
 	std::vector<Migration> plan = Plan(req);
-	std::vector<ApplyRow> rows;
 	if (plan.empty())
-		return rows;
+		return {};
 
 	std::string role = pg::CurrentRoleName();
 	std::string app = pg::ApplicationName();
-	bool batch = req.dry_run || req.on_error == "record";
-	if (batch)
-		pg::BeginSubtransaction();
+	if (!req.dry_run && req.on_error == "raise")
+		return RunPlan(plan, req, role, app).rows;
 
-	Failure failure;
-	const Migration *failed = nullptr;
-	TimestampTz failed_start = 0;
-	for (const Migration &m : plan) {
-		TimestampTz start = pg::Now();
-		try {
-			RunMigration(m);
-		} catch (const StatementError &e) {
-			if (!batch)
-				throw;
-			failure = {e.edata, e.statement, e.line};
-		} catch (const PgException &e) {
-			if (!batch)
-				throw;
-			failure = {e.edata, "", 0};
-		}
-		if (failure.edata != nullptr) {
-			failed = &m;
-			failed_start = start;
-			break;
-		}
-		TimestampTz end = pg::Now();
-		double ms = pg::MillisecondsBetween(start, end);
-		if (!req.dry_run) {
-			HistoryEntry h;
-			h.action = "apply";
-			h.status = "succeeded";
-			h.started_at = start;
-			h.finished_at = end;
-			h.duration_ms = ms;
-			h.role = role;
-			h.application_name = app;
-			catalog::RecordApplied(m, h);
-		}
-		rows.push_back({m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", ms});
+	/*
+	 * dry_run and 'record' need the batch undone on its own. The internal
+	 * subtransaction is closed on every path: left open, it would leave the
+	 * caller's session in an aborted transaction block.
+	 */
+	BatchResult result;
+	pg::BeginSubtransaction();
+	try {
+		result = RunPlan(plan, req, role, app);
+	} catch (...) {
+		pg::RollbackSubtransaction();
+		throw;
 	}
-
-	if (failed == nullptr) {
-		if (req.dry_run)
-			pg::RollbackSubtransaction();
-		else if (batch)
-			pg::ReleaseSubtransaction();
-		return rows;
+	if (result.failed == nullptr && !req.dry_run) {
+		pg::ReleaseSubtransaction();
+		return result.rows;
 	}
+	pg::RollbackSubtransaction();
+	if (result.failed == nullptr)
+		return result.rows;
 
 	/* on_error => 'record': nothing of the batch remains; the attempt is logged. */
-	pg::RollbackSubtransaction();
-	TimestampTz end = pg::Now();
-	double ms = pg::MillisecondsBetween(failed_start, end);
-	if (!req.dry_run) {
-		HistoryEntry h;
-		h.action = "apply";
-		h.status = "failed";
-		h.started_at = failed_start;
-		h.finished_at = end;
-		h.duration_ms = ms;
-		h.role = role;
-		h.application_name = app;
-		h.sqlstate = unpack_sql_state(failure.edata->sqlerrcode);
-		h.message = failure.edata->message ? failure.edata->message : "";
-		h.detail = failure.edata->detail ? failure.edata->detail : "";
-		h.context = failure.edata->context ? failure.edata->context : "";
-		h.statement = failure.statement;
-		h.line = failure.line;
-		catalog::RecordFailed(*failed, h);
-	}
-	pg::ReportAsWarning(failure.edata);
-	rows.clear();
-	rows.push_back({failed->stream, failed->version, failed->name, "failed", ms});
-	return rows;
+	const Migration &m = *result.failed;
+	HistoryEntry h = Entry("failed", result.failed_start, pg::Now(), role, app);
+	h.sqlstate = unpack_sql_state(result.edata->sqlerrcode);
+	h.message = result.edata->message ? result.edata->message : "";
+	h.detail = result.edata->detail ? result.edata->detail : "";
+	h.context = result.edata->context ? result.edata->context : "";
+	h.statement = result.statement;
+	h.line = result.line;
+	if (!req.dry_run)
+		catalog::RecordFailed(m, h);
+	pg::ReportAsWarning(result.edata);
+	return {{m.stream, m.version, m.name, "failed", h.duration_ms}};
 }
 
 } // namespace pgmigrate

@@ -233,11 +233,15 @@ private:
 				throw ScriptError(line_no, "unexpected \"" + std::string(rest) + "\" after -- migrate:" +
 				                               std::string(name) + " (only transaction:false is known)");
 		}
-		if (current_ == nullptr) {
-			/* Text before the first marker: only comments and blank lines may stand there. */
-			if (HasSql(preamble_.sql))
+		if (current_ == nullptr && HasSql(preamble_.sql)) {
+			/* SQL before the first marker is the up section when down or verify comes first. */
+			if (name == "up")
 				throw ScriptError(FirstSqlLine(preamble_),
 				                  "SQL before the first section marker; put it after -- migrate:up");
+			script_.up = preamble_;
+			script_.up.present = true;
+			if (script_.up.first_line == 0)
+				script_.up.first_line = 1;
 		}
 		section->present = true;
 		section->first_line = line_no + 1;
@@ -319,7 +323,7 @@ private:
 			if (script_.up.first_line == 0)
 				script_.up.first_line = 1;
 		} else if (!script_.up.present) {
-			/* down/verify marker without up: the text before them is up. */
+			/* down/verify marker without up and nothing before it: an empty up. */
 			script_.up = preamble_;
 			script_.up.present = true;
 		}

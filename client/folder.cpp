@@ -24,8 +24,7 @@ namespace {
 constexpr const char *kDefaultDir = "./migrations";
 
 bool
-LooksLikeStream(const std::string &s)
-{
+LooksLikeStream(const std::string &s) {
 	return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
 		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 	});
@@ -33,8 +32,7 @@ LooksLikeStream(const std::string &s)
 
 /* Reads the whole file; false with errno's text in *error when it cannot. */
 bool
-ReadBytes(const std::string &path, std::string *content, std::string *error)
-{
+ReadBytes(const std::string &path, std::string *content, std::string *error) {
 	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*error = std::string("cannot read the file: ") + std::strerror(errno);
@@ -59,8 +57,7 @@ ReadBytes(const std::string &path, std::string *content, std::string *error)
 }
 
 std::string
-JoinPath(const std::string &dir, const std::string &file)
-{
+JoinPath(const std::string &dir, const std::string &file) {
 	if (!dir.empty() && dir.back() == '/')
 		return dir + file;
 	return dir + "/" + file;
@@ -68,8 +65,7 @@ JoinPath(const std::string &dir, const std::string &file)
 
 /* The *.sql names in dir, sorted; adds a problem and returns nothing when dir cannot be listed. */
 std::vector<std::string>
-ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
-{
+ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems) {
 	std::vector<std::string> names;
 	std::error_code ec;
 	fs::file_status st = fs::status(dir.path, ec);
@@ -104,8 +100,7 @@ ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
 
 /* Reads and checks one file; false (with a problem added) when it is bad. */
 bool
-ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems)
-{
+ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems) {
 	out->path = JoinPath(dir.path, file_name);
 	try {
 		FileName parsed = ParseFileName(file_name);
@@ -129,7 +124,8 @@ ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, st
 		Script script = ParseScript(out->content, dir.stream);
 		out->stream = dir.stream;
 		if (!script.stream.empty() && script.stream != dir.stream) {
-			/* The file's own directive wins; parse again so bare `requires` complete to that stream, as on the server. */
+			/* The file's own directive wins; parse again so bare `requires` complete to that stream, as on the server.
+			 */
 			out->stream = script.stream;
 			ParseScript(out->content, out->stream);
 		}
@@ -144,16 +140,14 @@ ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, st
 } // namespace
 
 std::string
-FileProblem::ToString() const
-{
+FileProblem::ToString() const {
 	if (line > 0)
 		return path + ":" + std::to_string(line) + ": " + message;
 	return path + ": " + message;
 }
 
 std::vector<DirSpec>
-ParseDirSpecs(const std::vector<std::string> &raw)
-{
+ParseDirSpecs(const std::vector<std::string> &raw) {
 	std::vector<DirSpec> out;
 	if (raw.empty()) {
 		DirSpec dir;
@@ -187,8 +181,7 @@ ParseDirSpecs(const std::vector<std::string> &raw)
 }
 
 FolderContents
-ReadFolders(const std::vector<DirSpec> &dirs)
-{
+ReadFolders(const std::vector<DirSpec> &dirs) {
 	FolderContents out;
 	/* (stream, version key) -> path of the first file using it */
 	std::map<std::pair<std::string, std::string>, std::string> seen;
@@ -201,8 +194,8 @@ ReadFolders(const std::vector<DirSpec> &dirs)
 			auto [it, inserted] = seen.emplace(key, file.path);
 			if (!inserted) {
 				out.problems.push_back({file.path, 0,
-				                        "version " + file.version + " of stream " + file.stream +
-				                            " is also used by " + it->second + "; each version must be unique"});
+				                        "version " + file.version + " of stream " + file.stream + " is also used by " +
+				                            it->second + "; each version must be unique"});
 				continue;
 			}
 			out.files.push_back(std::move(file));

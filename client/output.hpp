@@ -54,8 +54,7 @@ public:
 	explicit Output(const GlobalOptions &options);
 
 	bool
-	Json() const
-	{
+	Json() const {
 		return json_;
 	}
 
@@ -70,8 +69,7 @@ public:
 
 	/* The JSON document being built; written by Emit. */
 	nlohmann::json &
-	Doc()
-	{
+	Doc() {
 		return doc_;
 	}
 	/* Writes the JSON document to stdout (JSON mode only). */

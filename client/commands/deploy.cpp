@@ -1,0 +1,246 @@
+/*
+ * deploy.cpp — `pg_migrate deploy`: push, then migrate.apply() with
+ * on_error => 'record', then a result table.
+ *
+ * Cost: one round trip when there is nothing to do (the checksum query
+ * answers it); otherwise one upload statement (only if something changed)
+ * and one apply call per selected stream.
+ */
+#include "commands.hpp"
+
+#include "exit_codes.hpp"
+#include "rows.hpp"
+#include "script.hpp"
+#include "session.hpp"
+#include "upload.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace pgmigrate::client {
+
+namespace {
+
+/* Which streams this deploy applies: --stream (all when none) minus --skip-stream. */
+class StreamFilter {
+public:
+	explicit StreamFilter(const DeployOptions &options)
+	    : only_(options.streams.begin(), options.streams.end()),
+	      skip_(options.skip_streams.begin(), options.skip_streams.end()) {}
+	bool
+	Active() const {
+		return !only_.empty() || !skip_.empty();
+	}
+	bool
+	Selects(const std::string &stream) const {
+		return (only_.empty() || only_.count(stream) > 0) && skip_.count(stream) == 0;
+	}
+
+private:
+	std::set<std::string> only_, skip_;
+};
+
+void
+AddUnique(std::vector<std::string> *list, const std::string &value) {
+	if (std::find(list->begin(), list->end(), value) == list->end())
+		list->push_back(value);
+}
+
+/* Streams in the order migrate.status() lists them, which is stream position order. */
+std::vector<std::string>
+StreamOrder(const std::vector<RemoteMigration> &remote) {
+	std::vector<std::string> order;
+	for (const RemoteMigration &m : remote)
+		AddUnique(&order, m.stream);
+	return order;
+}
+
+/*
+ * The selected streams in position order. A stream the database did not list
+ * before this deploy's upload has a position only the server knows, so then
+ * (and only then) the order is read again.
+ */
+std::vector<std::string>
+StreamsToApply(Connection &conn, const StreamFilter &filter, const DeployOptions &options,
+               const std::vector<RemoteMigration> &remote, const std::vector<MigrationFile> &files,
+               const std::vector<Uploaded> &uploaded, Output &out) {
+	std::vector<std::string> known = StreamOrder(remote);
+	std::vector<std::string> wanted;
+	if (!options.streams.empty()) {
+		for (const std::string &s : options.streams)
+			AddUnique(&wanted, s);
+	} else {
+		wanted = known;
+		for (const MigrationFile &f : files)
+			AddUnique(&wanted, f.stream);
+	}
+	std::set<std::string> local;
+	for (const MigrationFile &f : files)
+		local.insert(f.stream);
+	std::vector<std::string> selected;
+	for (const std::string &s : wanted) {
+		if (!filter.Selects(s))
+			continue;
+		if (std::find(known.begin(), known.end(), s) == known.end() && local.count(s) == 0) {
+			out.Note("stream " + s + " has no migrations, neither in the folders nor in the database");
+			continue;
+		}
+		selected.push_back(s);
+	}
+	bool all_known = std::all_of(selected.begin(), selected.end(), [&](const std::string &s) {
+		return std::find(known.begin(), known.end(), s) != known.end();
+	});
+	if (!all_known && !uploaded.empty()) {
+		Result result = conn.Exec("SELECT stream FROM migrate.status()");
+		known.clear();
+		for (int r = 0; r < result.Rows(); r++)
+			AddUnique(&known, result.Get(r, 0));
+	}
+	auto position = [&](const std::string &s) {
+		auto it = std::find(known.begin(), known.end(), s);
+		return it - known.begin();
+	};
+	std::stable_sort(selected.begin(), selected.end(),
+	                 [&](const std::string &a, const std::string &b) { return position(a) < position(b); });
+	return selected;
+}
+
+/* True when the database or this upload has something for apply() to do in the selected streams. */
+bool
+HasWork(const StreamFilter &filter, const std::vector<RemoteMigration> &remote, const std::vector<Uploaded> &uploaded) {
+	for (const RemoteMigration &m : remote)
+		if (filter.Selects(m.stream) && (m.state == "pending" || m.state == "failed"))
+			return true;
+	for (const Uploaded &u : uploaded)
+		if (filter.Selects(u.file->stream))
+			return true;
+	return false;
+}
+
+struct ApplyRows {
+	Table table;
+	nlohmann::json json = nlohmann::json::array();
+	std::map<std::string, int> outcomes; /* outcome -> count */
+};
+
+/* One migrate.apply() call; appends its rows. */
+void
+Apply(Connection &conn, const Param &stream, const DeployOptions &options, ApplyRows *rows) {
+	Param target = options.target.empty() ? Param() : Param(options.target);
+	Result result = conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("
+	                          "stream => $1, target => $2, dry_run => $3, on_error => 'record')",
+	                          {stream, target, std::string(options.dry_run ? "true" : "false")});
+	Table part = ResultTable(result, {"stream", "version", "name", "outcome", "duration_ms"});
+	if (rows->table.headers.empty()) {
+		rows->table.headers = part.headers;
+		rows->table.right_aligned = part.right_aligned;
+	}
+	for (auto &row : part.rows)
+		rows->table.rows.push_back(row);
+	int outcome = result.Column("outcome");
+	for (int r = 0; r < result.Rows(); r++) {
+		rows->json.push_back(RowJson(result, r));
+		rows->outcomes[result.Get(r, outcome)]++;
+	}
+}
+
+std::string
+FileFor(const std::vector<MigrationFile> &files, const std::string &stream, const std::string &version) {
+	for (const MigrationFile &f : files) {
+		try {
+			if (f.stream == stream && CompareVersions(f.version, version) == 0)
+				return f.path;
+		} catch (const ScriptError &) {
+		}
+	}
+	return "";
+}
+
+/* Reads the failure apply() recorded, prints it as file:line: message, and throws exit 1. */
+[[noreturn]] void
+ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output &out) {
+	Result result = conn.Exec("SELECT stream, version, name, sqlstate, message, detail, context, statement, line "
+	                          "FROM migrate.history WHERE status = 'failed' ORDER BY id DESC LIMIT 1");
+	if (result.Rows() == 0)
+		throw Failure(kExitFailed, "a migration failed, but migrate.history has no failed row to explain it");
+	auto get = [&](const char *column) { return result.Get(0, result.Column(column)); };
+	std::string stream = get("stream"), version = get("version"), name = get("name");
+	std::string file = FileFor(files, stream, version);
+	nlohmann::json failed = RowJson(result, 0);
+	failed["file"] = file.empty() ? nlohmann::json(nullptr) : nlohmann::json(file);
+	out.Doc()["failed"] = failed;
+
+	std::string where = file.empty() ? stream + " " + version + "_" + name : file;
+	if (!get("line").empty())
+		where += ":" + get("line");
+	std::string text = where + ": " + get("message");
+	if (!get("sqlstate").empty())
+		text += " (SQLSTATE " + get("sqlstate") + ")";
+	if (!get("statement").empty())
+		text += "\nSTATEMENT: " + get("statement");
+	if (!get("detail").empty())
+		text += "\nDETAIL: " + get("detail");
+	if (!get("context").empty())
+		text += "\nCONTEXT: " + get("context");
+	out.Error(text);
+	throw Failure(kExitFailed,
+	              "migration " + stream + " " + version + " (" + name +
+	                  ") failed; its batch was rolled back and the failure recorded in migrate.history",
+	              {{"sqlstate", get("sqlstate")}, {"file", failed["file"]}});
+}
+
+} // namespace
+
+int
+RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out) {
+	out.Doc()["dry_run"] = options.dry_run;
+	out.Doc()["nothing_to_do"] = false;
+	out.Doc()["uploaded"] = nlohmann::json::array();
+	out.Doc()["applied"] = nlohmann::json::array();
+
+	std::vector<MigrationFile> files = LoadFolders(global, out);
+	Connection conn = OpenSession(global, out);
+	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
+	out.Doc()["uploaded"] = UploadedJson(uploaded);
+	for (const Uploaded &u : uploaded)
+		out.Verbose("uploaded " + u.file->path + ": " + u.outcome);
+
+	StreamFilter filter(options);
+	if (!HasWork(filter, remote, uploaded)) {
+		out.Doc()["nothing_to_do"] = true;
+		out.Note("nothing to do: every migration is applied");
+		return kExitOk;
+	}
+
+	ApplyRows rows;
+	if (!filter.Active()) {
+		Apply(conn, Param(), options, &rows);
+	} else {
+		for (const std::string &stream : StreamsToApply(conn, filter, options, remote, files, uploaded, out)) {
+			Apply(conn, stream, options, &rows);
+			if (rows.outcomes.count("failed") > 0)
+				break;
+		}
+	}
+	out.Doc()["applied"] = rows.json;
+
+	if (rows.table.rows.empty()) {
+		out.Note("nothing to do: no pending migration in the selected streams");
+		out.Doc()["nothing_to_do"] = true;
+		return kExitOk;
+	}
+	out.Print(rows.table.Render());
+	if (rows.outcomes.count("failed") > 0)
+		ReportFailure(conn, files, out);
+	if (options.dry_run)
+		out.Note("dry run: " + std::to_string(rows.outcomes["dry-run"]) +
+		         " migrations would be applied; nothing was changed");
+	else if (rows.outcomes.count("queued") > 0)
+		out.Note(std::to_string(rows.outcomes["queued"]) +
+		         " migrations were handed to the background runner; pg_migrate status shows their progress");
+	return kExitOk;
+}
+
+} // namespace pgmigrate::client

@@ -1,0 +1,159 @@
+/*
+ * main.cpp — pg_migrate's command line (CLI11): options, dispatch, and the
+ * single place where errors become exit codes and messages.
+ */
+#include "commands.hpp"
+#include "connection.hpp"
+#include "exit_codes.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "session.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+using namespace pgmigrate::client;
+
+namespace {
+
+/* SKIP_INDEX_MIGRATIONS=true (the dual schema/index deploy convention) */
+bool
+EnvFlag(const char *name) {
+	const char *value = std::getenv(name);
+	if (value == nullptr)
+		return false;
+	std::string v = value;
+	std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+	return v == "true" || v == "1" || v == "yes" || v == "on";
+}
+
+/* Whether argv asks for JSON, for errors found before parsing succeeded. */
+bool
+ArgvWantsJson(int argc, char **argv) {
+	for (int i = 1; i < argc; i++) {
+		if (std::strcmp(argv[i], "--format=json") == 0)
+			return true;
+		if (std::strcmp(argv[i], "--format") == 0 && i + 1 < argc && std::strcmp(argv[i + 1], "json") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Runs the command and turns every error into its exit code, message and JSON "error" object. */
+int
+RunGuarded(Output &out, const std::function<int()> &command) {
+	int code = kExitOk;
+	nlohmann::json error;
+	try {
+		code = command();
+	} catch (const Failure &f) {
+		code = f.exit_code;
+		out.Error(std::string("error: ") + f.what());
+		error = f.details.is_object() ? f.details : nlohmann::json::object();
+		error["message"] = f.what();
+	} catch (const SqlError &e) {
+		code = e.connection_lost ? static_cast<int>(kExitConnect) : ExitCodeForSqlState(e.sqlstate);
+		out.Error("error: " + SqlErrorText(e));
+		error = SqlErrorJson(e);
+		error["message"] = e.what();
+	} catch (const std::exception &e) {
+		code = kExitFailed;
+		out.Error(std::string("error: ") + e.what());
+		error = {{"message", e.what()}};
+	}
+	out.Doc()["ok"] = code == kExitOk;
+	out.Doc()["exit_code"] = code;
+	if (code != kExitOk)
+		out.Doc()["error"] = error;
+	out.Emit();
+	return code;
+}
+
+} // namespace
+
+int
+main(int argc, char **argv) {
+	GlobalOptions global;
+	NewOptions new_options;
+	DeployOptions deploy_options;
+	HistoryOptions history_options;
+	std::string format = "text";
+
+	CLI::App app{"pg_migrate: PostgreSQL migrations that live inside the database", "pg_migrate"};
+	/* global options may also follow the command: pg_migrate deploy --db URL */
+	app.fallthrough();
+	/* a repeated single-valued option: the last one wins, as in most tools */
+	app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+	app.set_version_flag("--version", std::string("pg_migrate ") + PG_MIGRATE_VERSION);
+	app.add_option("--db", global.db, "database URL or conninfo (default: $DATABASE_URL, else PG* variables)");
+	app.add_option("--dir", global.dirs, "[STREAM=]PATH of a migrations folder, repeatable (default: ./migrations)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	app.add_option("--format", format, "output format: text or json")->check(CLI::IsMember({"text", "json"}));
+	app.add_flag("-q,--quiet", global.quiet, "print errors only");
+	app.add_flag("-v,--verbose", global.verbose, "print connection details and server notices");
+
+	CLI::App *install = app.add_subcommand("install", "create the pg_migrate extension, or update it");
+	CLI::App *create = app.add_subcommand("new", "write <UTC timestamp>_<NAME>.sql from a template");
+	create->add_option("NAME", new_options.name, "migration name, e.g. add_users")->required();
+	create->add_option("--stream", new_options.stream, "stream of the new migration (default: the first --dir's)");
+	CLI::App *push = app.add_subcommand("push", "upload new and changed migration files, apply nothing");
+	CLI::App *deploy = app.add_subcommand("deploy", "upload new and changed files, then apply pending migrations");
+	deploy->add_option("--stream", deploy_options.streams, "apply only this stream (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	deploy->add_option("--skip-stream", deploy_options.skip_streams, "do not apply this stream (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	deploy->add_option("--target", deploy_options.target, "apply up to this version");
+	deploy->add_flag("--dry-run", deploy_options.dry_run, "run the migrations and roll them back");
+	deploy->add_flag("--no-wait", deploy_options.no_wait, "do not wait for the background runner");
+	CLI::App *status = app.add_subcommand("status", "registered migrations and their state, per stream");
+	CLI::App *history = app.add_subcommand("history", "newest entries of the migration history");
+	history->add_option("--limit", history_options.limit, "number of entries (default 50)")
+	    ->check(CLI::NonNegativeNumber);
+	app.require_subcommand(1);
+
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		int code = app.exit(e); /* prints help, the version, or the usage error */
+		if (code == 0)
+			return 0;
+		if (ArgvWantsJson(argc, argv)) {
+			nlohmann::json doc = {{"command", nullptr},
+			                      {"ok", false},
+			                      {"exit_code", static_cast<int>(kExitUsage)},
+			                      {"error", {{"message", e.what()}}}};
+			std::cout << doc.dump(2) << std::endl;
+		}
+		return kExitUsage;
+	}
+	global.format = format == "json" ? Format::kJson : Format::kText;
+	if (EnvFlag("SKIP_INDEX_MIGRATIONS"))
+		deploy_options.skip_streams.push_back("index");
+
+	Output out(global);
+	CLI::App *command = app.get_subcommands().front();
+	out.Doc()["command"] = command->get_name();
+	return RunGuarded(out, [&]() -> int {
+		if (command == install)
+			return RunInstall(global, out);
+		if (command == create)
+			return RunNew(global, new_options, out);
+		if (command == push)
+			return RunPush(global, out);
+		if (command == deploy)
+			return RunDeploy(global, deploy_options, out);
+		if (command == status)
+			return RunStatus(global, out);
+		if (command == history)
+			return RunHistory(global, history_options, out);
+		throw Failure(kExitUsage, "unknown command");
+	});
+}

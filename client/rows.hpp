@@ -1,0 +1,34 @@
+/*
+ * rows.hpp — query results turned into JSON rows and text tables.
+ */
+#pragma once
+
+#include "connection.hpp"
+#include "output.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate::client {
+
+/* One field: numbers and booleans typed by the column's type, NULL as null, the rest as strings. */
+nlohmann::json FieldJson(const Result &result, int row, int column);
+
+/* One row as an object keyed by column name. */
+nlohmann::json RowJson(const Result &result, int row);
+
+/* Every row, as an array of RowJson. */
+nlohmann::json RowsJson(const Result &result);
+
+/* The named columns of the given rows as a table. */
+Table ResultTable(const Result &result, const std::vector<std::string> &columns, const std::vector<int> &rows);
+
+/* The named columns of every row as a table. */
+Table ResultTable(const Result &result, const std::vector<std::string> &columns);
+
+/* A table cell for one field: NULL as empty, fractional numbers to 3 decimals. */
+std::string FieldText(const Result &result, int row, int column);
+
+} // namespace pgmigrate::client

@@ -1,0 +1,87 @@
+/* session.cpp — connecting and loading, shared by the commands (see session.hpp). */
+#include "session.hpp"
+
+#include "exit_codes.hpp"
+
+#include <cstdlib>
+
+namespace pgmigrate::client {
+
+std::string
+ConnectionTarget(const GlobalOptions &options) {
+	if (!options.db.empty())
+		return options.db;
+	const char *url = std::getenv("DATABASE_URL");
+	return url != nullptr ? url : "";
+}
+
+Connection
+OpenSession(const GlobalOptions &options, Output &out) {
+	Connection conn = Connection::Open(ConnectionTarget(options));
+	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
+	            conn.Host() + "\" port " + conn.Port());
+	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
+	const Output *sink = &out;
+	conn.SetNoticeHandler([sink](const std::string &notice) { sink->Verbose(notice); });
+	return conn;
+}
+
+void
+RethrowCatalogError(const SqlError &error, const Connection &conn) {
+	/* 3F000 invalid_schema_name, 42883 undefined_function, 42P01 undefined_table */
+	if (error.sqlstate == "3F000" || error.sqlstate == "42883" || error.sqlstate == "42P01")
+		throw Failure(kExitConnect,
+		              "extension pg_migrate is not installed in database " + conn.Database() +
+		                  "; run: pg_migrate install",
+		              {{"sqlstate", error.sqlstate}, {"detail", error.what()}});
+	throw error;
+}
+
+std::string
+SqlErrorText(const SqlError &error) {
+	std::string text = error.what();
+	if (!error.sqlstate.empty())
+		text += " (SQLSTATE " + error.sqlstate + ")";
+	if (!error.detail.empty())
+		text += "\nDETAIL: " + error.detail;
+	if (!error.hint.empty())
+		text += "\nHINT: " + error.hint;
+	if (!error.context.empty())
+		text += "\nCONTEXT: " + error.context;
+	return text;
+}
+
+nlohmann::json
+SqlErrorJson(const SqlError &error) {
+	nlohmann::json out = {{"server_message", error.what()}};
+	if (!error.sqlstate.empty())
+		out["sqlstate"] = error.sqlstate;
+	if (!error.detail.empty())
+		out["detail"] = error.detail;
+	if (!error.hint.empty())
+		out["hint"] = error.hint;
+	if (!error.context.empty())
+		out["context"] = error.context;
+	return out;
+}
+
+std::vector<MigrationFile>
+LoadFolders(const GlobalOptions &options, Output &out) {
+	FolderContents contents = ReadFolders(ParseDirSpecs(options.dirs));
+	if (contents.problems.empty())
+		return std::move(contents.files);
+	nlohmann::json problems = nlohmann::json::array();
+	for (const FileProblem &problem : contents.problems) {
+		out.Error(problem.ToString());
+		nlohmann::json item = {{"file", problem.path}, {"message", problem.message}};
+		item["line"] = problem.line > 0 ? nlohmann::json(problem.line) : nlohmann::json(nullptr);
+		problems.push_back(item);
+	}
+	std::size_t n = contents.problems.size();
+	throw Failure(kExitUsage,
+	              std::to_string(n) + (n == 1 ? " problem" : " problems") +
+	                  " in the migration folders; nothing was uploaded",
+	              {{"problems", problems}});
+}
+
+} // namespace pgmigrate::client

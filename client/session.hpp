@@ -1,0 +1,39 @@
+/*
+ * session.hpp — steps every database command shares: choosing the target,
+ * connecting, recognising a missing extension, loading the folders.
+ */
+#pragma once
+
+#include "connection.hpp"
+#include "folder.hpp"
+#include "options.hpp"
+#include "output.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pgmigrate::client {
+
+/* --db, else $DATABASE_URL, else "" (libpq's PG* defaults). */
+std::string ConnectionTarget(const GlobalOptions &options);
+
+/* Connects (exit 3 on failure); with -v tells where, never how (no password, no URL). */
+Connection OpenSession(const GlobalOptions &options, Output &out);
+
+/*
+ * Rethrows error, as Failure(kExitConnect) "extension not installed" when it
+ * says the migrate schema or its functions do not exist. Use only around the
+ * client's own catalog queries: a migration's SQL may fail the same way.
+ */
+[[noreturn]] void RethrowCatalogError(const SqlError &error, const Connection &conn);
+
+/* A server error as psql shows it: message (SQLSTATE), then DETAIL, HINT and CONTEXT lines. */
+std::string SqlErrorText(const SqlError &error);
+
+/* A server error's fields for the JSON document's "error" object. */
+nlohmann::json SqlErrorJson(const SqlError &error);
+
+/* Reads and checks the --dir folders; prints every bad file and throws Failure(kExitUsage) if any. */
+std::vector<MigrationFile> LoadFolders(const GlobalOptions &options, Output &out);
+
+} // namespace pgmigrate::client

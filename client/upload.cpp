@@ -1,0 +1,142 @@
+/* upload.cpp — reading checksums and registering changed files (see upload.hpp). */
+#include "upload.hpp"
+
+#include "exit_codes.hpp"
+#include "script.hpp"
+#include "session.hpp"
+
+#include <map>
+#include <utility>
+
+namespace pgmigrate::client {
+
+namespace {
+
+using Key = std::pair<std::string, std::string>; /* stream, version key */
+
+/* The remote key; a version the parser would refuse cannot match a file, so keep it verbatim. */
+Key
+RemoteKey(const RemoteMigration &m) {
+	try {
+		return {m.stream, VersionKey(m.version)};
+	} catch (const ScriptError &) {
+		return {m.stream, "?" + m.version};
+	}
+}
+
+std::map<Key, const RemoteMigration *>
+IndexRemote(const std::vector<RemoteMigration> &remote) {
+	std::map<Key, const RemoteMigration *> index;
+	for (const RemoteMigration &m : remote)
+		index.emplace(RemoteKey(m), &m);
+	return index;
+}
+
+/* MG001: name the files that changed after being applied (those not pending remotely). */
+[[noreturn]] void
+ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile *> &changed,
+                    const std::vector<RemoteMigration> &remote, Output &out) {
+	auto index = IndexRemote(remote);
+	nlohmann::json files = nlohmann::json::array();
+	for (const MigrationFile *file : changed) {
+		auto it = index.find({file->stream, VersionKey(file->version)});
+		if (it == index.end() || it->second->state == "pending")
+			continue;
+		out.Error(file->path + ": this file was changed after it was applied (stream " + file->stream + ", version " +
+		          file->version + ", state " + it->second->state + ")");
+		files.push_back(file->path);
+	}
+	out.Error(SqlErrorText(error));
+	out.Error("Restore the file's applied content and put the change in a new migration (pg_migrate new NAME), "
+	          "or record the new content with pg_migrate repair VERSION once available.");
+	nlohmann::json details = SqlErrorJson(error);
+	details["files"] = files;
+	throw Failure(kExitValidation, "an applied migration was changed; nothing was uploaded", details);
+}
+
+} // namespace
+
+std::vector<RemoteMigration>
+ReadRemote(Connection &conn) {
+	std::vector<RemoteMigration> out;
+	try {
+		Result result = conn.Exec("SELECT stream, version, checksum, state FROM migrate.status()");
+		out.reserve(static_cast<std::size_t>(result.Rows()));
+		for (int r = 0; r < result.Rows(); r++)
+			out.push_back({result.Get(r, 0), result.Get(r, 1), result.Get(r, 2), result.Get(r, 3)});
+	} catch (const SqlError &e) {
+		RethrowCatalogError(e, conn);
+	}
+	return out;
+}
+
+std::vector<const MigrationFile *>
+ChangedFiles(const std::vector<MigrationFile> &files, const std::vector<RemoteMigration> &remote) {
+	auto index = IndexRemote(remote);
+	std::vector<const MigrationFile *> changed;
+	for (const MigrationFile &file : files) {
+		auto it = index.find({file.stream, VersionKey(file.version)});
+		if (it == index.end() || it->second->checksum != file.checksum || it->second->version != file.version)
+			changed.push_back(&file);
+	}
+	return changed;
+}
+
+std::vector<Uploaded>
+Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
+         const std::vector<RemoteMigration> &remote, Output &out) {
+	std::vector<Uploaded> uploaded;
+	if (changed.empty())
+		return uploaded;
+	std::vector<std::string> streams, versions, names, scripts, sources;
+	for (const MigrationFile *file : changed) {
+		streams.push_back(file->stream);
+		versions.push_back(file->version);
+		names.push_back(file->name);
+		scripts.push_back(file->content);
+		sources.push_back(file->path);
+	}
+	/* One statement is one implicit transaction: every file is registered, or none. */
+	static const std::string kSql =
+	    "SELECT f.stream, f.version, migrate.register(f.stream, f.version, f.name, f.script, f.source) "
+	    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+	    "WITH ORDINALITY AS f(stream, version, name, script, source, n) ORDER BY n";
+	try {
+		Result result = conn.Exec(kSql, {TextArrayLiteral(streams), TextArrayLiteral(versions), TextArrayLiteral(names),
+		                                 TextArrayLiteral(scripts), TextArrayLiteral(sources)});
+		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
+			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
+	} catch (const SqlError &e) {
+		if (e.sqlstate == "MG001")
+			ThrowChangedApplied(e, changed, remote, out);
+		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601") {
+			out.Error(SqlErrorText(e));
+			throw Failure(kExitUsage, "the server refused a migration script; nothing was uploaded", SqlErrorJson(e));
+		}
+		throw;
+	}
+	return uploaded;
+}
+
+nlohmann::json
+UploadedJson(const std::vector<Uploaded> &uploaded) {
+	nlohmann::json array = nlohmann::json::array();
+	for (const Uploaded &u : uploaded)
+		array.push_back({{"stream", u.file->stream},
+		                 {"version", u.file->version},
+		                 {"name", u.file->name},
+		                 {"file", u.file->path},
+		                 {"outcome", u.outcome}});
+	return array;
+}
+
+Table
+UploadedTable(const std::vector<Uploaded> &uploaded) {
+	Table table;
+	table.headers = {"stream", "version", "name", "outcome", "file"};
+	for (const Uploaded &u : uploaded)
+		table.rows.push_back({u.file->stream, u.file->version, u.file->name, u.outcome, u.file->path});
+	return table;
+}
+
+} // namespace pgmigrate::client

@@ -176,25 +176,10 @@ UpdatePendingMigration(const NewMigration &m)
 	         "registered_by = $14, out_of_order = $15::boolean, script = $16, up_line = $17::int, "
 	         "down_line = $18::int, verify_line = $19::int "
 	         "WHERE stream = $1 AND version = $2",
-	         {m.stream,
-	          m.version,
-	          m.name,
-	          m.up_sql,
-	          m.has_down ? Value(m.down_sql) : Value(),
-	          m.has_verify ? Value(m.verify_sql) : Value(),
-	          Bool(m.transactional),
-	          TextArray(m.requires_),
-	          Opt(m.db_version),
-	          TextArray(m.allow),
-	          Opt(m.lock_timeout),
-	          m.checksum,
-	          Opt(m.source),
-	          m.registered_by,
-	          Bool(m.out_of_order),
-	          m.script,
-	          Int(m.up_line),
-	          OptInt(m.down_line),
-	          OptInt(m.verify_line)});
+	         {m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),
+	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
+	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source), m.registered_by,
+	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
 }
 
 std::vector<Migration>
@@ -266,7 +251,7 @@ RecordApplied(const Migration &m, const HistoryEntry &h)
 	                "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
 	                "duration_ms, checksum, db_version, role, backend_pid, application_name) "
 	                "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(7) ", $8::float8, $9, $10, $11, "
-	                "pg_catalog.pg_backend_pid(), $12)",
+	                                                                            "pg_catalog.pg_backend_pid(), $12)",
 	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
 	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name)});
 }
@@ -279,8 +264,9 @@ RecordFailed(const Migration &m, const HistoryEntry &h)
 	         "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
 	         "duration_ms, checksum, db_version, role, backend_pid, application_name, sqlstate, message, detail, "
 	         "context, statement, line) "
-	         "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(7) ", $8::float8, $9, $10, $11, "
-	         "pg_catalog.pg_backend_pid(), $12, $13, $14, $15, $16, $17, $18::int)",
+	         "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(
+	             7) ", $8::float8, $9, $10, $11, "
+	                "pg_catalog.pg_backend_pid(), $12, $13, $14, $15, $16, $17, $18::int)",
 	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
 	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name),
 	          Opt(h.sqlstate), Opt(h.message), Opt(h.detail), Opt(h.context), Opt(h.statement), OptInt(h.line)});

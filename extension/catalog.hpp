@@ -28,7 +28,6 @@ struct Migration {
 	{
 		return stream + "/" + version + "_" + name;
 	}
-
 };
 
 /* Existing registration of (stream, version key), if any. */

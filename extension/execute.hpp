@@ -16,8 +16,7 @@ class StatementError : public PgException {
 public:
 	StatementError(ErrorData *edata, std::string statement, int line)
 	    : PgException(edata), statement(std::move(statement)), line(line)
-	{
-	}
+	{}
 	std::string statement;
 	int line;
 };

@@ -57,8 +57,7 @@ class MigrateError : public std::exception {
 public:
 	MigrateError(int sqlstate, std::string message, std::string detail = {}, std::string hint = {})
 	    : sqlstate(sqlstate), message(std::move(message)), detail(std::move(detail)), hint(std::move(hint))
-	{
-	}
+	{}
 	const char *
 	what() const noexcept override
 	{

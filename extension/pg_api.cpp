@@ -127,8 +127,8 @@ CatalogScope::CatalogScope()
 		Oid owner = CatalogOwner();
 		GetUserIdAndSecContext(&saved_user_, &saved_sec_context_);
 		guc_nest_level_ = NewGUCNestLevel();
-		(void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-		                        true, 0, false);
+		(void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+		                        0, false);
 		SetUserIdAndSecContext(owner, saved_sec_context_ | SECURITY_LOCAL_USERID_CHANGE);
 	});
 }

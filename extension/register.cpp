@@ -28,8 +28,8 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 {
 	std::vector<Statement> statements = SplitStatements(section.sql, origin);
 	for (const Statement &st : statements) {
-		std::string where = "migration " + origin.where + ", " + origin.section +
-		                    " section, statement " + std::to_string(st.number) + ", line " + std::to_string(st.line);
+		std::string where = "migration " + origin.where + ", " + origin.section + " section, statement " +
+		                    std::to_string(st.number) + ", line " + std::to_string(st.line);
 		switch (st.kind) {
 		case TxKind::TransactionControl:
 			throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " is not allowed inside a migration",
@@ -86,8 +86,8 @@ RegisterMigration(const RegisterRequest &req)
 	SectionOrigin origin{DescribeMigration(label, req.source), "up", parsed.up.first_line};
 	if (CheckSection(parsed.up, origin, parsed.transactional).empty())
 		throw MigrateError(MG_INVALID_SCRIPT,
-		                   file + ":" + std::to_string(parsed.up.first_line) + ": the up section has no statements",
-		                   "", "Write the migration's SQL after -- migrate:up.");
+		                   file + ":" + std::to_string(parsed.up.first_line) + ": the up section has no statements", "",
+		                   "Write the migration's SQL after -- migrate:up.");
 	if (parsed.down.present) {
 		origin.section = "down";
 		origin.first_line = parsed.down.first_line;

@@ -137,8 +137,8 @@ public:
 	{
 		std::size_t bad = 0;
 		if (!IsCleanUtf8(text_, &bad))
-			throw ScriptError(LineOf(bad), text_[bad] == '\0' ? "the file contains a NUL byte"
-			                                                  : "the file is not valid UTF-8");
+			throw ScriptError(LineOf(bad),
+			                  text_[bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8");
 		std::size_t pos = 0;
 		int line_no = 0;
 		while (pos < text_.size()) {

@@ -35,11 +35,11 @@ struct Script {
 	Section up, down, verify;
 	bool transactional = true;
 	bool out_of_order = false;
-	std::string stream;                /* empty when the file names none */
+	std::string stream;                 /* empty when the file names none */
 	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */
-	std::string db_version;            /* empty when none */
-	std::vector<std::string> allow;    /* lint rule ids acknowledged */
-	std::string lock_timeout;          /* e.g. "2s"; empty when none */
+	std::string db_version;             /* empty when none */
+	std::vector<std::string> allow;     /* lint rule ids acknowledged */
+	std::string lock_timeout;           /* e.g. "2s"; empty when none */
 };
 
 /*

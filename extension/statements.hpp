@@ -18,10 +18,10 @@ enum class TxKind {
 };
 
 struct Statement {
-	int number = 0;   /* 1-based within its section */
-	int line = 0;     /* file line where the statement's first token stands */
-	std::string sql;  /* the statement without leading comments or trailing ';' */
-	std::string tag;  /* command tag, e.g. "CREATE INDEX" */
+	int number = 0;  /* 1-based within its section */
+	int line = 0;    /* file line where the statement's first token stands */
+	std::string sql; /* the statement without leading comments or trailing ';' */
+	std::string tag; /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
 	bool returns_rows = false;
 };

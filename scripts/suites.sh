@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The suites themselves; scripts/test.sh runs this inside pg_virtualenv, which
+# exports PG* for a throwaway cluster. Prints "N passed, N failed" at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/lib/postgresql/15/bin:$PATH"
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+passed=0
+failed=0
+log=$(mktemp -d)
+
+# Adds the counts of a pg_regress summary ("All N tests passed." / "M of N tests failed.").
+count_regress() {
+    local summary
+    summary=$(grep -E "All [0-9]+ tests passed|[0-9]+ of [0-9]+ tests failed" "$1" | tail -1)
+    if [[ $summary =~ All\ ([0-9]+)\ tests\ passed ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+    elif [[ $summary =~ ([0-9]+)\ of\ ([0-9]+)\ tests\ failed ]]; then
+        failed=$((failed + BASH_REMATCH[1]))
+        passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+    else
+        failed=$((failed + 1))
+        cat "$1"
+    fi
+}
+
+echo "== pg_regress suites (sql/, expected/)"
+make -s installcheck ISOLATION= PG_CONFIG=$PG_CONFIG >"$log/regress" 2>&1
+grep -E "^(ok|not ok) " "$log/regress"
+count_regress "$log/regress"
+[ -s regression.diffs ] && cat regression.diffs
+
+echo "== isolation specs (test/specs/)"
+make -s installcheck REGRESS= PG_CONFIG=$PG_CONFIG >"$log/isolation" 2>&1
+grep -E "^(ok|not ok) " "$log/isolation"
+count_regress "$log/isolation"
+[ -s output_iso/regression.diffs ] && cat output_iso/regression.diffs
+
+echo "== client tests (ctest)"
+(cd build && ctest --output-on-failure) >"$log/ctest" 2>&1
+grep -E "Test +#" "$log/ctest"
+summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log/ctest")
+if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    failed=$((failed + BASH_REMATCH[1]))
+    passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+    [ "${BASH_REMATCH[1]}" -eq 0 ] || cat "$log/ctest"
+else
+    failed=$((failed + 1))
+    cat "$log/ctest"
+fi
+
+echo "== clang-format"
+mapfile -t sources < <(find extension client test -name '*.cpp' -o -name '*.hpp' | sort)
+if clang-format --dry-run --Werror "${sources[@]}" >"$log/format" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: ${#sources[@]} files clang-format clean"
+else
+    failed=$((failed + 1))
+    head -40 "$log/format"
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -131,6 +131,16 @@ RunMigration(const Migration &m)
 	}
 }
 
+/*
+ * A cancel or shutdown is not a migration failure to record: like PL/pgSQL's
+ * WHEN OTHERS, 'record' lets it through, and the batch rolls back.
+ */
+bool
+IsInterrupt(const ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN;
+}
+
 /* What running the plan produced: applied rows, or the failure that stopped it. */
 struct BatchResult {
 	std::vector<ApplyRow> rows;
@@ -169,13 +179,13 @@ RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req, const std::
 		try {
 			RunMigration(m);
 		} catch (const StatementError &e) {
-			if (!record)
+			if (!record || IsInterrupt(e.edata))
 				throw;
 			result.edata = e.edata;
 			result.statement = e.statement;
 			result.line = e.line;
 		} catch (const PgException &e) {
-			if (!record)
+			if (!record || IsInterrupt(e.edata))
 				throw;
 			result.edata = e.edata;
 		}

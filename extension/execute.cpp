@@ -10,6 +10,7 @@
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "tcop/dest.h"
 }
 
 namespace pgmigrate {
@@ -61,7 +62,16 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
 		callback.previous = error_context_stack;
 		error_context_stack = &callback;
 
-		int rc = SPI_execute(st.sql.c_str(), false, 0);
+		/*
+		 * up/down rows go nowhere, as psql would print and forget them: a data
+		 * migration running SELECT f(id) FROM big_table must not collect its
+		 * result in memory. verify keeps its rows to read the first one.
+		 */
+		SPIExecuteOptions options;
+		memset(&options, 0, sizeof(options));
+		options.read_only = false;
+		options.dest = is_verify ? nullptr : CreateDestReceiver(DestNone);
+		int rc = SPI_execute_extended(st.sql.c_str(), &options);
 		if (rc < 0)
 			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			                errmsg("statement cannot run inside a migration: %s", SPI_result_code_string(rc))));

@@ -8,7 +8,7 @@ DECLARE
 BEGIN
     EXECUTE sql;
     RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
+EXCEPTION WHEN OTHERS OR query_canceled THEN
     GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
     RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '');
 END $$;
@@ -94,6 +94,21 @@ SELECT migrate.register('index', '1', 'tasks_title', E'-- migrate:no-transaction
 SELECT pg_temp.try('SELECT * FROM migrate.apply()');
 SELECT to_regclass('tasks_title') AS index_absent;
 
+DELETE FROM migrate.migrations WHERE stream = 'index';
+
+-- A cancel (here statement_timeout) is not recorded as a migration failure,
+-- even with on_error => 'record': it ends the call, and the batch rolls back.
+SELECT migrate.register('schema', '101', 'slow', E'CREATE TABLE slow (id int);\nSELECT pg_sleep(5);');
+SET statement_timeout = '200ms';
+SELECT pg_temp.try($$SELECT * FROM migrate.apply(on_error => 'record')$$);
+RESET statement_timeout;
+SELECT to_regclass('slow') AS slow, (SELECT state FROM migrate.migrations WHERE version = '101') AS state,
+       (SELECT count(*) FROM migrate.history WHERE version = '101') AS history_rows;
+
+-- Rows that up statements return are discarded, not collected in memory.
+SELECT migrate.register('schema', '101', 'slow', E'CREATE TABLE slow (id int);\nSELECT g, repeat(\'x\', 100) FROM generate_series(1, 2000000) g;');
+SELECT stream, version, outcome FROM migrate.apply();
+
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
-DROP TABLE tasks, projects, accounts, wm, late, future;
+DROP TABLE slow, tasks, projects, accounts, wm, late, future;

@@ -229,18 +229,18 @@ ApplyMigrations(const ApplyRequest &req)
 	 * caller's session in an aborted transaction block.
 	 */
 	BatchResult result;
-	pg::BeginSubtransaction();
+	pg::SubtransactionFrame batch = pg::BeginSubtransaction();
 	try {
 		result = RunPlan(plan, req, role, app);
 	} catch (...) {
-		pg::RollbackSubtransaction();
+		pg::RollbackSubtransaction(batch);
 		throw;
 	}
 	if (result.failed == nullptr && !req.dry_run) {
-		pg::ReleaseSubtransaction();
+		pg::ReleaseSubtransaction(batch);
 		return result.rows;
 	}
-	pg::RollbackSubtransaction();
+	pg::RollbackSubtransaction(batch);
 	if (result.failed == nullptr)
 		return result.rows;
 

@@ -15,6 +15,7 @@ extension/functions.o: extension/functions.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/utils/elog.h \
  /usr/include/postgresql/15/server/nodes/pg_list.h \
  /usr/include/postgresql/15/server/nodes/nodes.h \
+ /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
@@ -37,6 +38,7 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/elog.h:
 /usr/include/postgresql/15/server/nodes/pg_list.h:
 /usr/include/postgresql/15/server/nodes/nodes.h:
+/usr/include/postgresql/15/server/utils/resowner.h:
 /usr/include/postgresql/15/server/utils/timestamp.h:
 /usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/pgtime.h:

@@ -217,31 +217,21 @@ ResultSet::Add(const Row &row)
 	});
 }
 
-namespace {
-/* Memory context and resource owner to return to after a subtransaction, innermost last. */
-struct SubxactFrame {
-	MemoryContext context;
-	ResourceOwner owner;
-};
-std::vector<SubxactFrame> subxact_frames;
-} // namespace
-
-void
+SubtransactionFrame
 BeginSubtransaction()
 {
-	subxact_frames.push_back({CurrentMemoryContext, CurrentResourceOwner});
+	SubtransactionFrame frame{CurrentMemoryContext, CurrentResourceOwner};
 	Call([] {
 		MemoryContext old = CurrentMemoryContext;
 		BeginInternalSubTransaction(nullptr);
 		MemoryContextSwitchTo(old);
 	});
+	return frame;
 }
 
 void
-ReleaseSubtransaction()
+ReleaseSubtransaction(const SubtransactionFrame &frame)
 {
-	SubxactFrame frame = subxact_frames.back();
-	subxact_frames.pop_back();
 	Call([&] {
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(frame.context);
@@ -250,10 +240,8 @@ ReleaseSubtransaction()
 }
 
 void
-RollbackSubtransaction()
+RollbackSubtransaction(const SubtransactionFrame &frame)
 {
-	SubxactFrame frame = subxact_frames.back();
-	subxact_frames.pop_back();
 	Call([&] {
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(frame.context);

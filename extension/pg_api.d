@@ -14,6 +14,7 @@ extension/pg_api.o: extension/pg_api.cpp extension/pg_api.hpp \
  /usr/include/postgresql/15/server/utils/elog.h \
  /usr/include/postgresql/15/server/nodes/pg_list.h \
  /usr/include/postgresql/15/server/nodes/nodes.h \
+ /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h \
@@ -132,7 +133,6 @@ extension/pg_api.o: extension/pg_api.cpp extension/pg_api.hpp \
  /usr/include/postgresql/15/server/utils/portal.h \
  /usr/include/postgresql/15/server/executor/execdesc.h \
  /usr/include/postgresql/15/server/utils/plancache.h \
- /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/funcapi.h \
  /usr/include/postgresql/15/server/access/tupdesc.h \
  /usr/include/postgresql/15/server/executor/executor.h \
@@ -165,6 +165,7 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/elog.h:
 /usr/include/postgresql/15/server/nodes/pg_list.h:
 /usr/include/postgresql/15/server/nodes/nodes.h:
+/usr/include/postgresql/15/server/utils/resowner.h:
 /usr/include/postgresql/15/server/utils/timestamp.h:
 /usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/pgtime.h:
@@ -283,7 +284,6 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/portal.h:
 /usr/include/postgresql/15/server/executor/execdesc.h:
 /usr/include/postgresql/15/server/utils/plancache.h:
-/usr/include/postgresql/15/server/utils/resowner.h:
 /usr/include/postgresql/15/server/funcapi.h:
 /usr/include/postgresql/15/server/access/tupdesc.h:
 /usr/include/postgresql/15/server/executor/executor.h:

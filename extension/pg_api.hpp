@@ -17,6 +17,7 @@
 
 extern "C" {
 #include "nodes/pg_list.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 }
 
@@ -80,10 +81,17 @@ private:
 	void *attinmeta_ = nullptr;
 };
 
-/* Subtransaction control in the style of PL/pgSQL exception blocks. */
-void BeginSubtransaction();
-void ReleaseSubtransaction();
-void RollbackSubtransaction();
+/*
+ * Subtransaction control in the style of PL/pgSQL exception blocks. The
+ * frame remembers the memory context and resource owner to return to.
+ */
+struct SubtransactionFrame {
+	MemoryContext context;
+	ResourceOwner owner;
+};
+SubtransactionFrame BeginSubtransaction();
+void ReleaseSubtransaction(const SubtransactionFrame &frame);
+void RollbackSubtransaction(const SubtransactionFrame &frame);
 
 /* Transaction-scoped advisory lock that serializes pg_migrate's writers. */
 void LockMigrations();

@@ -15,6 +15,7 @@ extension/register.o: extension/register.cpp extension/register.hpp \
  /usr/include/postgresql/15/server/utils/elog.h \
  /usr/include/postgresql/15/server/nodes/pg_list.h \
  /usr/include/postgresql/15/server/nodes/nodes.h \
+ /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/script.hpp \
@@ -38,6 +39,7 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/elog.h:
 /usr/include/postgresql/15/server/nodes/pg_list.h:
 /usr/include/postgresql/15/server/nodes/nodes.h:
+/usr/include/postgresql/15/server/utils/resowner.h:
 /usr/include/postgresql/15/server/utils/timestamp.h:
 /usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/pgtime.h:

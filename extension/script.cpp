@@ -139,7 +139,8 @@ public:
 		if (!IsCleanUtf8(text_, &bad))
 			throw ScriptError(LineOf(bad),
 			                  text_[bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8");
-		std::size_t pos = 0;
+		/* Editors on Windows may start the file with a UTF-8 byte order mark. */
+		std::size_t pos = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 		int line_no = 0;
 		while (pos < text_.size()) {
 			std::size_t nl = text_.find('\n', pos);

@@ -17,5 +17,5 @@ pg_migrate "${dirs[@]}" status
 if [ -n "${DATABASE_URL:-}" ]; then
     bash -c "$demo"
 else
-    pg_virtualenv -v 15 bash -c "$demo"
+    pg_virtualenv -t -v 15 bash -c "$demo"
 fi

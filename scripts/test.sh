@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 # pg_virtualenv makes the cluster (as the postgres user, even when run as root),
 # exports PG* for it, runs the suites and drops it again.
-pg_virtualenv -v 15 bash scripts/suites.sh
+pg_virtualenv -t -v 15 bash scripts/suites.sh

@@ -22,34 +22,6 @@ namespace pgmigrate {
 
 namespace {
 
-/* apply() must not run from inside a migration it is applying. */
-bool applying = false;
-
-class ApplyingFlag {
-public:
-	ApplyingFlag()
-	{
-		if (applying)
-			throw MigrateError(MG_NOT_ALLOWED_HERE, "migrate.apply() cannot be called from inside a migration");
-		applying = true;
-	}
-	~ApplyingFlag() { applying = false; }
-	ApplyingFlag(const ApplyingFlag &) = delete;
-	ApplyingFlag &operator=(const ApplyingFlag &) = delete;
-};
-
-/* One GUC nest level per migration. */
-class SettingsScope {
-public:
-	SettingsScope() : level_(pg::PushSettings()) {}
-	~SettingsScope() { pg::PopSettings(level_); }
-	SettingsScope(const SettingsScope &) = delete;
-	SettingsScope &operator=(const SettingsScope &) = delete;
-
-private:
-	int level_;
-};
-
 std::vector<Migration>
 Plan(const ApplyRequest &req)
 {
@@ -115,32 +87,6 @@ Plan(const ApplyRequest &req)
 	return pending;
 }
 
-/* Runs up and verify of one migration; throws PgException/StatementError. */
-void
-RunMigration(const Migration &m)
-{
-	SettingsScope settings;
-	if (!m.lock_timeout.empty())
-		pg::SetSetting("lock_timeout", m.lock_timeout);
-	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
-	RunStatements(SplitStatements(m.up_sql, origin), origin, false);
-	if (m.has_verify) {
-		origin.section = "verify";
-		origin.first_line = m.verify_line;
-		RunStatements(SplitStatements(m.verify_sql, origin), origin, true);
-	}
-}
-
-/*
- * A cancel or shutdown is not a migration failure to record: like PL/pgSQL's
- * WHEN OTHERS, 'record' lets it through, and the batch rolls back.
- */
-bool
-IsInterrupt(const ErrorData *edata)
-{
-	return edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN;
-}
-
 /* What running the plan produced: applied rows, or the failure that stopped it. */
 struct BatchResult {
 	std::vector<ApplyRow> rows;
@@ -151,41 +97,27 @@ struct BatchResult {
 	int line = 0;
 };
 
-HistoryEntry
-Entry(const char *status, TimestampTz start, TimestampTz end, const std::string &role, const std::string &app)
-{
-	HistoryEntry h;
-	h.action = "apply";
-	h.status = status;
-	h.started_at = start;
-	h.finished_at = end;
-	h.duration_ms = pg::MillisecondsBetween(start, end);
-	h.role = role;
-	h.application_name = app;
-	return h;
-}
-
 /*
  * Runs the plan in order. With on_error => 'raise' an error propagates; with
  * 'record' the first failure stops the run and is returned.
  */
 BatchResult
-RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req, const std::string &role, const std::string &app)
+RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req)
 {
 	BatchResult result;
 	bool record = req.on_error == "record";
 	for (const Migration &m : plan) {
 		TimestampTz start = pg::Now();
 		try {
-			RunMigration(m);
+			RunSection(m, SectionKind::Up);
 		} catch (const StatementError &e) {
-			if (!record || IsInterrupt(e.edata))
+			if (!record || IsInterrupt(e.edata)) /* a cancel is no failure to record */
 				throw;
 			result.edata = e.edata;
 			result.statement = e.statement;
 			result.line = e.line;
 		} catch (const PgException &e) {
-			if (!record || IsInterrupt(e.edata))
+			if (!record || IsInterrupt(e.edata)) /* a cancel is no failure to record */
 				throw;
 			result.edata = e.edata;
 		}
@@ -196,7 +128,7 @@ RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req, const std::
 		}
 		TimestampTz end = pg::Now();
 		if (!req.dry_run)
-			catalog::RecordApplied(m, Entry("succeeded", start, end, role, app));
+			catalog::RecordApplied(m, catalog::Entry("apply", "succeeded", start, end));
 		result.rows.push_back(
 		    {m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", pg::MillisecondsBetween(start, end)});
 	}
@@ -210,7 +142,7 @@ ApplyMigrations(const ApplyRequest &req)
 {
 	if (req.on_error != "raise" && req.on_error != "record")
 		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, "on_error must be 'raise' or 'record'");
-	ApplyingFlag flag;
+	ReentryGuard busy("migrate.apply()");
 
 	/* One deploy at a time; a second one waits here and then sees our result. */
 	pg::LockMigrations();
@@ -218,10 +150,8 @@ ApplyMigrations(const ApplyRequest &req)
 	if (plan.empty())
 		return {};
 
-	std::string role = pg::CurrentRoleName();
-	std::string app = pg::ApplicationName();
 	if (!req.dry_run && req.on_error == "raise")
-		return RunPlan(plan, req, role, app).rows;
+		return RunPlan(plan, req).rows;
 
 	/*
 	 * dry_run and 'record' need the batch undone on its own. The internal
@@ -231,7 +161,7 @@ ApplyMigrations(const ApplyRequest &req)
 	BatchResult result;
 	pg::SubtransactionFrame batch = pg::BeginSubtransaction();
 	try {
-		result = RunPlan(plan, req, role, app);
+		result = RunPlan(plan, req);
 	} catch (...) {
 		pg::RollbackSubtransaction(batch);
 		throw;
@@ -246,7 +176,7 @@ ApplyMigrations(const ApplyRequest &req)
 
 	/* on_error => 'record': nothing of the batch remains; the attempt is logged. */
 	const Migration &m = *result.failed;
-	HistoryEntry h = Entry("failed", result.failed_start, pg::Now(), role, app);
+	HistoryEntry h = catalog::Entry("apply", "failed", result.failed_start, pg::Now());
 	h.sqlstate = unpack_sql_state(result.edata->sqlerrcode);
 	h.message = result.edata->message ? result.edata->message : "";
 	h.detail = result.edata->detail ? result.edata->detail : "";

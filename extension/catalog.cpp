@@ -104,6 +104,20 @@ Str(const Value &v)
 
 } // namespace
 
+HistoryEntry
+Entry(const char *action, const char *status, TimestampTz start, TimestampTz end)
+{
+	HistoryEntry h;
+	h.action = action;
+	h.status = status;
+	h.started_at = start;
+	h.finished_at = end;
+	h.duration_ms = pg::MillisecondsBetween(start, end);
+	h.role = pg::CurrentRoleName();
+	h.application_name = pg::ApplicationName();
+	return h;
+}
+
 bool
 StreamExists(const std::string &stream)
 {
@@ -182,17 +196,17 @@ UpdatePendingMigration(const NewMigration &m)
 	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
 }
 
+namespace {
+
+/* Columns every loader selects, in the order ToMigration reads them. */
+#define MIGRATION_COLUMNS                                                                                              \
+	"m.stream, m.version, m.name, m.version_key, m.up_sql, m.verify_sql, m.up_line, m.verify_line, "                   \
+	"m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "       \
+	"m.down_sql, m.down_line, m.applied_seq "
+
 std::vector<Migration>
-LoadPending(const Value &stream)
+ToMigrations(const std::vector<Row> &rows)
 {
-	pg::CatalogScope scope;
-	auto rows = pg::Query("SELECT m.stream, m.version, m.name, m.version_key, m.up_sql, m.verify_sql, m.up_line, "
-	                      "m.verify_line, m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, "
-	                      "m.source, m.state, m.requires, m.down_sql IS NOT NULL "
-	                      "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
-	                      "WHERE m.state IN ('pending', 'failed') AND ($1::text IS NULL OR m.stream = $1) "
-	                      "ORDER BY s.position, s.name, m.version_key",
-	                      {stream});
 	std::vector<Migration> out;
 	out.reserve(rows.size());
 	for (auto &r : rows) {
@@ -214,10 +228,58 @@ LoadPending(const Value &stream)
 		m.source = Str(r[13]);
 		m.state = Str(r[14]);
 		m.requires_ = ParseArray(r[15]);
-		m.has_down = Str(r[16]) == "t";
+		m.has_down = r[16].has_value();
+		m.down_sql = Str(r[16]);
+		m.down_line = r[17] ? std::stoi(*r[17]) : 0;
+		m.applied_seq = r[18] ? std::stoll(*r[18]) : 0;
 		out.push_back(std::move(m));
 	}
 	return out;
+}
+
+} // namespace
+
+std::vector<Migration>
+LoadPending(const Value &stream)
+{
+	pg::CatalogScope scope;
+	return ToMigrations(pg::Query("SELECT " MIGRATION_COLUMNS
+	                              "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	                              "WHERE m.state IN ('pending', 'failed') AND ($1::text IS NULL OR m.stream = $1) "
+	                              "ORDER BY s.position, s.name, m.version_key",
+	                              {stream}));
+}
+
+std::vector<Migration>
+LoadApplied(const Value &stream)
+{
+	pg::CatalogScope scope;
+	return ToMigrations(pg::Query("SELECT " MIGRATION_COLUMNS "FROM migrate.migrations m "
+	                              "WHERE m.state = 'applied' AND ($1::text IS NULL OR m.stream = $1) "
+	                              "ORDER BY m.applied_seq DESC NULLS LAST, m.version_key DESC",
+	                              {stream}));
+}
+
+std::vector<Migration>
+LoadAll()
+{
+	pg::CatalogScope scope;
+	return ToMigrations(pg::Query("SELECT " MIGRATION_COLUMNS
+	                              "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	                              "ORDER BY s.position, s.name, m.version_key",
+	                              {}));
+}
+
+std::optional<Migration>
+LoadMigration(const std::string &stream, const std::string &version_key)
+{
+	pg::CatalogScope scope;
+	auto found = ToMigrations(pg::Query("SELECT " MIGRATION_COLUMNS "FROM migrate.migrations m "
+	                                    "WHERE m.stream = $1 AND m.version_key = $2",
+	                                    {stream, version_key}));
+	if (found.empty())
+		return std::nullopt;
+	return std::move(found.front());
 }
 
 std::vector<std::pair<std::string, std::string>>
@@ -242,34 +304,69 @@ IsApplied(const std::string &stream, const std::string &version)
 	            .empty();
 }
 
+/* Parameters $1..$12 shared by every history insert below. */
+#define HISTORY_INSERT                                                                                                 \
+	"INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, duration_ms, "       \
+	"checksum, db_version, role, backend_pid, application_name, sqlstate, message, detail, context, statement, "       \
+	"line) VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(                                                    \
+	    7) ", $8::float8, $9, $10, $11, "                                                                              \
+	       "pg_catalog.pg_backend_pid(), $12, $13, $14, $15, $16, $17, $18::int) RETURNING id"
+
+#define HISTORY_ARGS(m, h)                                                                                             \
+	m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),                \
+	    Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name), Opt(h.sqlstate),   \
+	    Opt(h.message), Opt(h.detail), Opt(h.context), Opt(h.statement), OptInt(h.line)
+
 void
 RecordApplied(const Migration &m, const HistoryEntry &h)
 {
 	pg::CatalogScope scope;
-	pg::Exec("WITH done AS (UPDATE migrate.migrations SET state = 'applied', applied_at = " TS_PARAM(
-	             7) ", duration_ms = $8::float8 WHERE stream = $1 AND version = $2) "
-	                "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
-	                "duration_ms, checksum, db_version, role, backend_pid, application_name) "
-	                "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(7) ", $8::float8, $9, $10, $11, "
-	                                                                            "pg_catalog.pg_backend_pid(), $12)",
-	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
-	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name)});
+	pg::Exec("WITH h AS (" HISTORY_INSERT ") "
+	         "UPDATE migrate.migrations SET state = 'applied', applied_at = " TS_PARAM(
+	             7) ", duration_ms = $8::float8, applied_seq = (SELECT id FROM h) WHERE stream = $1 AND version = $2",
+	         {HISTORY_ARGS(m, h)});
+}
+
+void
+RecordPending(const Migration &m, const HistoryEntry &h)
+{
+	pg::CatalogScope scope;
+	pg::Exec("WITH h AS (" HISTORY_INSERT ") "
+	         "UPDATE migrate.migrations SET state = 'pending', applied_at = NULL, duration_ms = NULL, "
+	         "applied_seq = NULL WHERE stream = $1 AND version = $2 AND (SELECT count(*) FROM h) = 1",
+	         {HISTORY_ARGS(m, h)});
 }
 
 void
 RecordFailed(const Migration &m, const HistoryEntry &h)
 {
 	pg::CatalogScope scope;
-	pg::Exec("WITH failed AS (UPDATE migrate.migrations SET state = 'failed' WHERE stream = $1 AND version = $2) "
-	         "INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
-	         "duration_ms, checksum, db_version, role, backend_pid, application_name, sqlstate, message, detail, "
-	         "context, statement, line) "
-	         "VALUES ($1, $2, $3, $4, $5, " TS_PARAM(6) ", " TS_PARAM(
-	             7) ", $8::float8, $9, $10, $11, "
-	                "pg_catalog.pg_backend_pid(), $12, $13, $14, $15, $16, $17, $18::int)",
-	         {m.stream, m.version, m.name, h.action, h.status, Timestamp(h.started_at), Timestamp(h.finished_at),
-	          Double(h.duration_ms), Opt(m.checksum), Opt(m.db_version), h.role, Opt(h.application_name),
-	          Opt(h.sqlstate), Opt(h.message), Opt(h.detail), Opt(h.context), Opt(h.statement), OptInt(h.line)});
+	pg::Exec("WITH h AS (" HISTORY_INSERT ") "
+	         "UPDATE migrate.migrations SET state = 'failed' WHERE stream = $1 AND version = $2 "
+	         "AND (SELECT count(*) FROM h) = 1",
+	         {HISTORY_ARGS(m, h)});
+}
+
+void
+RecordHistory(const Migration &m, const HistoryEntry &h)
+{
+	pg::CatalogScope scope;
+	pg::Exec(HISTORY_INSERT, {HISTORY_ARGS(m, h)});
+}
+
+void
+ReplaceContent(const NewMigration &m)
+{
+	pg::CatalogScope scope;
+	pg::Exec("UPDATE migrate.migrations SET name = $3, up_sql = $4, down_sql = $5, verify_sql = $6, "
+	         "transactional = $7::boolean, requires = $8::text[], db_version = $9, allow = $10::text[], "
+	         "lock_timeout = $11, checksum = $12, source = coalesce($13, source), out_of_order = $14::boolean, "
+	         "script = $15, up_line = $16::int, down_line = $17::int, verify_line = $18::int "
+	         "WHERE stream = $1 AND version = $2",
+	         {m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),
+	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
+	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source),
+	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "pg_api.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct Migration {
 	bool transactional = true, out_of_order = false;
 	std::string checksum, db_version, lock_timeout, source, state;
 	std::vector<std::string> requires_; /* "stream:version" */
+	long long applied_seq = 0;          /* history id of the action that applied it */
 
 	std::string
 	Label() const
@@ -59,6 +61,9 @@ struct HistoryEntry {
 
 namespace catalog {
 
+/* A history row for action/status over [start, end], by the current role. */
+HistoryEntry Entry(const char *action, const char *status, TimestampTz start, TimestampTz end);
+
 bool StreamExists(const std::string &stream);
 void EnsureStream(const std::string &stream);
 Registration FindRegistration(const std::string &stream, const std::string &version_key);
@@ -67,14 +72,23 @@ void UpdatePendingMigration(const NewMigration &m);
 
 /* Pending (or last-failed) migrations of one stream or all, in apply order. */
 std::vector<Migration> LoadPending(const Value &stream);
+/* Applied migrations of one stream or all, newest application first. */
+std::vector<Migration> LoadApplied(const Value &stream);
+/* Every registered migration, in apply order. */
+std::vector<Migration> LoadAll();
+std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);
 /* Highest applied version key per stream, for out-of-order checks. */
 std::vector<std::pair<std::string, std::string>> AppliedMaxKeys();
 bool IsApplied(const std::string &stream, const std::string &version);
 
-/* Marks a migration applied and logs it, in one statement. */
+/* Each logs h and sets the migration's state, in one statement. */
 void RecordApplied(const Migration &m, const HistoryEntry &h);
-/* Logs a failed attempt and marks the migration failed. */
+void RecordPending(const Migration &m, const HistoryEntry &h);
 void RecordFailed(const Migration &m, const HistoryEntry &h);
+/* Logs h only. */
+void RecordHistory(const Migration &m, const HistoryEntry &h);
+/* Replaces the stored content and checksum of a registered migration (repair). */
+void ReplaceContent(const NewMigration &m);
 
 /* status() rows, shaped like its result type. */
 void StatusInto(FunctionCallInfo fcinfo, const Value &stream);

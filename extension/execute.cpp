@@ -7,6 +7,8 @@
  */
 #include "execute.hpp"
 
+#include "catalog.hpp"
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -97,6 +99,64 @@ RunStatements(const std::vector<Statement> &statements, const SectionOrigin &ori
 			int line = e.edata->internalpos > 0 ? LineAtPosition(st.sql, st.line, e.edata->internalpos) : st.line;
 			throw StatementError(e.edata, st.sql, line);
 		}
+	}
+}
+
+namespace {
+
+bool running = false;
+
+/* One GUC nest level per section run, so the lock-timeout directive ends with it. */
+class SettingsScope {
+public:
+	SettingsScope() : level_(pg::PushSettings()) {}
+	~SettingsScope() { pg::PopSettings(level_); }
+	SettingsScope(const SettingsScope &) = delete;
+	SettingsScope &operator=(const SettingsScope &) = delete;
+
+private:
+	int level_;
+};
+
+} // namespace
+
+ReentryGuard::ReentryGuard(const char *what)
+{
+	if (running)
+		throw MigrateError(MG_NOT_ALLOWED_HERE, std::string(what) + " cannot be called from inside a migration");
+	running = true;
+}
+
+ReentryGuard::~ReentryGuard()
+{
+	running = false;
+}
+
+bool
+IsInterrupt(const ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_QUERY_CANCELED || edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN;
+}
+
+void
+RunSection(const Migration &m, SectionKind section)
+{
+	SettingsScope settings;
+	if (!m.lock_timeout.empty())
+		pg::SetSetting("lock_timeout", m.lock_timeout);
+	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
+	if (section == SectionKind::Down) {
+		origin.section = "down";
+		origin.first_line = m.down_line;
+		RunStatements(SplitStatements(m.down_sql, origin), origin, false);
+		return;
+	}
+	if (section == SectionKind::Up)
+		RunStatements(SplitStatements(m.up_sql, origin), origin, false);
+	if (m.has_verify) {
+		origin.section = "verify";
+		origin.first_line = m.verify_line;
+		RunStatements(SplitStatements(m.verify_sql, origin), origin, true);
 	}
 }
 

@@ -12,7 +12,13 @@ extension/execute.o: extension/execute.cpp extension/execute.hpp \
  /usr/include/postgresql/15/server/utils/errcodes.h \
  /usr/include/postgresql/15/server/utils/palloc.h \
  /usr/include/postgresql/15/server/fmgr.h \
- /usr/include/postgresql/15/server/utils/elog.h \
+ /usr/include/postgresql/15/server/utils/elog.h extension/catalog.hpp \
+ extension/pg_api.hpp /usr/include/postgresql/15/server/nodes/pg_list.h \
+ /usr/include/postgresql/15/server/nodes/nodes.h \
+ /usr/include/postgresql/15/server/utils/resowner.h \
+ /usr/include/postgresql/15/server/utils/timestamp.h \
+ /usr/include/postgresql/15/server/datatype/timestamp.h \
+ /usr/include/postgresql/15/server/pgtime.h \
  /usr/include/postgresql/15/server/catalog/pg_type.h \
  /usr/include/postgresql/15/server/catalog/genbki.h \
  /usr/include/postgresql/15/server/catalog/objectaddress.h \
@@ -26,8 +32,6 @@ extension/execute.o: extension/execute.cpp extension/execute.hpp \
  /usr/include/postgresql/15/server/nodes/lockoptions.h \
  /usr/include/postgresql/15/server/nodes/primnodes.h \
  /usr/include/postgresql/15/server/access/attnum.h \
- /usr/include/postgresql/15/server/nodes/pg_list.h \
- /usr/include/postgresql/15/server/nodes/nodes.h \
  /usr/include/postgresql/15/server/nodes/value.h \
  /usr/include/postgresql/15/server/partitioning/partdefs.h \
  /usr/include/postgresql/15/server/storage/lockdefs.h \
@@ -68,7 +72,6 @@ extension/execute.o: extension/execute.cpp extension/execute.hpp \
  /usr/include/postgresql/15/server/common/relpath.h \
  /usr/include/postgresql/15/server/catalog/catversion.h \
  /usr/include/postgresql/15/server/storage/backendid.h \
- /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/lib/stringinfo.h \
  /usr/include/postgresql/15/server/storage/sinval.h \
  /usr/include/postgresql/15/server/utils/guc.h \
@@ -121,8 +124,7 @@ extension/execute.o: extension/execute.cpp extension/execute.hpp \
  /usr/include/postgresql/15/server/parser/parser.h \
  /usr/include/postgresql/15/server/utils/portal.h \
  /usr/include/postgresql/15/server/executor/execdesc.h \
- /usr/include/postgresql/15/server/utils/plancache.h \
- /usr/include/postgresql/15/server/utils/resowner.h
+ /usr/include/postgresql/15/server/utils/plancache.h
 extension/execute.hpp:
 extension/statements.hpp:
 extension/guard.hpp:
@@ -139,6 +141,14 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/palloc.h:
 /usr/include/postgresql/15/server/fmgr.h:
 /usr/include/postgresql/15/server/utils/elog.h:
+extension/catalog.hpp:
+extension/pg_api.hpp:
+/usr/include/postgresql/15/server/nodes/pg_list.h:
+/usr/include/postgresql/15/server/nodes/nodes.h:
+/usr/include/postgresql/15/server/utils/resowner.h:
+/usr/include/postgresql/15/server/utils/timestamp.h:
+/usr/include/postgresql/15/server/datatype/timestamp.h:
+/usr/include/postgresql/15/server/pgtime.h:
 /usr/include/postgresql/15/server/catalog/pg_type.h:
 /usr/include/postgresql/15/server/catalog/genbki.h:
 /usr/include/postgresql/15/server/catalog/objectaddress.h:
@@ -152,8 +162,6 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/nodes/lockoptions.h:
 /usr/include/postgresql/15/server/nodes/primnodes.h:
 /usr/include/postgresql/15/server/access/attnum.h:
-/usr/include/postgresql/15/server/nodes/pg_list.h:
-/usr/include/postgresql/15/server/nodes/nodes.h:
 /usr/include/postgresql/15/server/nodes/value.h:
 /usr/include/postgresql/15/server/partitioning/partdefs.h:
 /usr/include/postgresql/15/server/storage/lockdefs.h:
@@ -194,7 +202,6 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/common/relpath.h:
 /usr/include/postgresql/15/server/catalog/catversion.h:
 /usr/include/postgresql/15/server/storage/backendid.h:
-/usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/lib/stringinfo.h:
 /usr/include/postgresql/15/server/storage/sinval.h:
 /usr/include/postgresql/15/server/utils/guc.h:
@@ -248,4 +255,3 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/portal.h:
 /usr/include/postgresql/15/server/executor/execdesc.h:
 /usr/include/postgresql/15/server/utils/plancache.h:
-/usr/include/postgresql/15/server/utils/resowner.h:

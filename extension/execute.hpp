@@ -29,4 +29,29 @@ public:
  */
 void RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify);
 
+struct Migration;
+enum class SectionKind { Up, Down, Verify };
+
+/*
+ * Runs one section of a migration at its own GUC nest level, with its
+ * lock-timeout directive applied. Up also runs the verify section after it,
+ * as one post-condition of the same migration.
+ */
+void RunSection(const Migration &m, SectionKind section);
+
+/* A cancel or shutdown: never a migration failure to record or report as a row. */
+bool IsInterrupt(const ErrorData *edata);
+
+/*
+ * Refuses to run apply(), rollback() or verify() from inside a migration that
+ * one of them is running.
+ */
+class ReentryGuard {
+public:
+	explicit ReentryGuard(const char *what);
+	~ReentryGuard();
+	ReentryGuard(const ReentryGuard &) = delete;
+	ReentryGuard &operator=(const ReentryGuard &) = delete;
+};
+
 } // namespace pgmigrate

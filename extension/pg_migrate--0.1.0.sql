@@ -50,6 +50,7 @@ CREATE TABLE migrate.migrations (
                   CHECK (state IN ('pending', 'applied', 'queued', 'running', 'failed')),
     applied_at    timestamptz,
     duration_ms   double precision,
+    applied_seq   bigint,            -- history id of the action that applied it (rollback order)
     PRIMARY KEY (stream, version),
     UNIQUE (stream, version_key)
 );

@@ -369,6 +369,32 @@ ReplaceContent(const NewMigration &m)
 	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
 }
 
+std::vector<std::pair<std::string, std::string>>
+ChecksumMismatches()
+{
+	pg::CatalogScope scope;
+	auto rows = pg::Query("SELECT stream, version FROM migrate.migrations "
+	                      "WHERE checksum <> pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(script, 'UTF8')), "
+	                      "'hex') ORDER BY stream, version_key",
+	                      {});
+	std::vector<std::pair<std::string, std::string>> out;
+	for (auto &r : rows)
+		out.emplace_back(Str(r[0]), Str(r[1]));
+	return out;
+}
+
+std::vector<CompatibilityRow>
+CompatibilityRows(const std::string &component)
+{
+	pg::CatalogScope scope;
+	auto rows = pg::Query("SELECT db_version, min_version, max_version FROM migrate.compatibility WHERE component = $1",
+	                      {component});
+	std::vector<CompatibilityRow> out;
+	for (auto &r : rows)
+		out.push_back({Str(r[0]), Str(r[1]), Str(r[2])});
+	return out;
+}
+
 void
 StatusInto(FunctionCallInfo fcinfo, const Value &stream)
 {

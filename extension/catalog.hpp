@@ -90,6 +90,14 @@ void RecordHistory(const Migration &m, const HistoryEntry &h);
 /* Replaces the stored content and checksum of a registered migration (repair). */
 void ReplaceContent(const NewMigration &m);
 
+/* (stream, version) of migrations whose stored script does not hash to their checksum. */
+std::vector<std::pair<std::string, std::string>> ChecksumMismatches();
+
+struct CompatibilityRow {
+	std::string db_version, min_version, max_version;
+};
+std::vector<CompatibilityRow> CompatibilityRows(const std::string &component);
+
 /* status() rows, shaped like its result type. */
 void StatusInto(FunctionCallInfo fcinfo, const Value &stream);
 

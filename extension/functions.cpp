@@ -6,6 +6,8 @@
  */
 #include "apply.hpp"
 #include "catalog.hpp"
+#include "checks.hpp"
+#include "lifecycle.hpp"
 #include "pg_api.hpp"
 #include "register.hpp"
 
@@ -74,6 +76,114 @@ MIGRATE_FUNCTION(migrate_apply)
 		result.Add({r.stream, r.version, r.name, r.outcome, ms});
 	}
 	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_rollback)
+{
+	RollbackRequest req;
+	req.stream = pg::TextArg(fcinfo, 0).value_or("schema");
+	req.to_version = pg::TextArg(fcinfo, 1);
+	req.steps = pg::IntArg(fcinfo, 2);
+	req.to_db_version = pg::TextArg(fcinfo, 3);
+	req.all_applied = pg::BoolArg(fcinfo, 4).value_or(false);
+	pg::ResultSet result(fcinfo);
+	std::vector<ApplyRow> rows;
+	{
+		pg::SpiSession spi;
+		rows = RollbackMigrations(req);
+		spi.Finish();
+	}
+	for (const ApplyRow &r : rows) {
+		std::string ms;
+		DoubleText(r.duration_ms, &ms);
+		result.Add({r.stream, r.version, r.name, r.outcome, ms});
+	}
+	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_verify)
+{
+	Value stream = pg::TextArg(fcinfo, 0);
+	pg::ResultSet result(fcinfo);
+	std::vector<VerifyRow> rows;
+	{
+		pg::SpiSession spi;
+		rows = VerifyApplied(stream);
+		spi.Finish();
+	}
+	for (const VerifyRow &r : rows)
+		result.Add({r.stream, r.version, r.name, std::string(r.ok ? "true" : "false"),
+		            r.message.empty() ? Value() : Value(r.message)});
+	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_validate)
+{
+	pg::ResultSet result(fcinfo);
+	std::vector<Problem> problems;
+	{
+		pg::SpiSession spi;
+		problems = Validate();
+		spi.Finish();
+	}
+	for (const Problem &p : problems)
+		result.Add({p.severity, p.check, p.stream, p.version, p.message});
+	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_resolve)
+{
+	std::string stream = RequiredText(fcinfo, 0, "stream");
+	std::string version = RequiredText(fcinfo, 1, "version");
+	std::string state = RequiredText(fcinfo, 2, "state");
+	pg::SpiSession spi;
+	ResolveMigration(stream, version, state);
+	spi.Finish();
+	PG_RETURN_VOID();
+}
+
+MIGRATE_FUNCTION(migrate_baseline)
+{
+	std::string stream = RequiredText(fcinfo, 0, "stream");
+	std::string version = RequiredText(fcinfo, 1, "version");
+	pg::SpiSession spi;
+	int count = BaselineStream(stream, version);
+	spi.Finish();
+	PG_RETURN_INT32(count);
+}
+
+MIGRATE_FUNCTION(migrate_repair)
+{
+	std::string stream = RequiredText(fcinfo, 0, "stream");
+	std::string version = RequiredText(fcinfo, 1, "version");
+	std::string script = RequiredText(fcinfo, 2, "script");
+	pg::SpiSession spi;
+	RepairMigration(stream, version, script);
+	spi.Finish();
+	PG_RETURN_VOID();
+}
+
+MIGRATE_FUNCTION(migrate_db_version)
+{
+	std::string version;
+	{
+		pg::SpiSession spi;
+		version = DatabaseVersion();
+		spi.Finish();
+	}
+	if (version.empty())
+		PG_RETURN_NULL();
+	return pg::TextResult(version);
+}
+
+MIGRATE_FUNCTION(migrate_check_compatibility)
+{
+	std::string component = RequiredText(fcinfo, 0, "component");
+	std::string version = RequiredText(fcinfo, 1, "version");
+	pg::SpiSession spi;
+	bool ok = CheckCompatibility(component, version);
+	spi.Finish();
+	PG_RETURN_BOOL(ok);
 }
 
 MIGRATE_FUNCTION(migrate_status)

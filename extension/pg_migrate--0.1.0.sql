@@ -138,6 +138,54 @@ RETURNS TABLE (stream text, version text, name text, state text, applied_at time
 AS 'MODULE_PATHNAME', 'migrate_status' LANGUAGE C STABLE;
 COMMENT ON FUNCTION migrate.status(text) IS 'pg_migrate: every registered migration and its state';
 
+CREATE FUNCTION migrate.rollback(stream text DEFAULT 'schema', to_version text DEFAULT NULL, steps integer DEFAULT NULL,
+                                 to_db_version text DEFAULT NULL, all_applied boolean DEFAULT false)
+RETURNS TABLE (stream text, version text, name text, outcome text, duration_ms double precision)
+AS 'MODULE_PATHNAME', 'migrate_rollback' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.rollback(text, text, integer, text, boolean) IS
+    'pg_migrate: run down sections newest first, atomically in the caller''s transaction';
+
+CREATE FUNCTION migrate.verify(stream text DEFAULT NULL)
+RETURNS TABLE (stream text, version text, name text, ok boolean, message text)
+AS 'MODULE_PATHNAME', 'migrate_verify' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.verify(text) IS
+    'pg_migrate: run verify sections of applied migrations, changing nothing';
+
+CREATE FUNCTION migrate.validate()
+RETURNS TABLE (severity text, check_name text, stream text, version text, message text)
+AS 'MODULE_PATHNAME', 'migrate_validate' LANGUAGE C STABLE;
+COMMENT ON FUNCTION migrate.validate() IS 'pg_migrate: every problem with the migration state; no rows = healthy';
+
+CREATE FUNCTION migrate.resolve(stream text, version text, state text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_resolve' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.resolve(text, text, text) IS
+    'pg_migrate: mark a migration applied or rolled_back without running it';
+
+CREATE FUNCTION migrate.baseline(stream text, version text)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'migrate_baseline' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.baseline(text, text) IS
+    'pg_migrate: mark every registered migration of a stream up to version applied without running it';
+
+CREATE FUNCTION migrate.repair(stream text, version text, script text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_repair' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.repair(text, text, text) IS
+    'pg_migrate: replace the stored content of an applied migration without running it';
+
+CREATE FUNCTION migrate.db_version()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_db_version' LANGUAGE C STABLE;
+COMMENT ON FUNCTION migrate.db_version() IS
+    'pg_migrate: highest semantic version declared by an applied migration';
+
+CREATE FUNCTION migrate.check_compatibility(component text, version text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'migrate_check_compatibility' LANGUAGE C STABLE;
+COMMENT ON FUNCTION migrate.check_compatibility(text, text) IS
+    'pg_migrate: whether the compatibility matrix allows this component version for the current db_version()';
+
 CREATE FUNCTION migrate.version()
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_library_version' LANGUAGE C IMMUTABLE;

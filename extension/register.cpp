@@ -54,8 +54,8 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 
 } // namespace
 
-std::string
-RegisterMigration(const RegisterRequest &req)
+NewMigration
+ParseMigration(const RegisterRequest &req)
 {
 	std::string label = LabelOf(req.stream, req.version, req.name);
 	std::string file = req.source.empty() ? label : req.source;
@@ -117,6 +117,15 @@ RegisterMigration(const RegisterRequest &req)
 	m.lock_timeout = parsed.lock_timeout;
 	m.checksum = pg::Sha256Hex(req.script);
 	m.registered_by = pg::CurrentRoleName();
+	return m;
+}
+
+std::string
+RegisterMigration(const RegisterRequest &req)
+{
+	NewMigration m = ParseMigration(req);
+	std::string where = DescribeMigration(req.stream + "/" + req.version + "_" + req.name, req.source);
+	std::string file = req.source.empty() ? req.stream + "/" + req.version + "_" + req.name : req.source;
 
 	/* Serialize with apply(): a migration cannot change while a deploy runs it. */
 	pg::LockMigrations();
@@ -134,9 +143,10 @@ RegisterMigration(const RegisterRequest &req)
 	if (existing.checksum == m.checksum)
 		return "unchanged";
 	if (existing.state == "applied" || existing.state == "queued" || existing.state == "running")
-		throw MigrateError(MG_CHECKSUM_MISMATCH, "migration " + origin.where + " was changed after it was applied",
+		throw MigrateError(MG_CHECKSUM_MISMATCH, "migration " + where + " was changed after it was applied",
 		                   "applied checksum " + existing.checksum + ", uploaded checksum " + m.checksum,
-		                   "Restore the file as it was applied and put the change in a new migration.");
+		                   "Restore the file as it was applied and put the change in a new migration; if the "
+		                   "change is cosmetic, migrate.repair() records the new content.");
 	catalog::UpdatePendingMigration(m);
 	return "updated";
 }

@@ -11,6 +11,11 @@ struct RegisterRequest {
 	std::string stream, version, name, script, source;
 };
 
+struct NewMigration;
+
+/* Parses and checks a script as register() does, without storing it. Throws MG002/MG003. */
+NewMigration ParseMigration(const RegisterRequest &req);
+
 /* Stores the migration; returns "new", "unchanged" or "updated". Throws MG001/MG002/MG003. */
 std::string RegisterMigration(const RegisterRequest &req);
 

@@ -1,0 +1,135 @@
+/*
+ * checks.cpp — verify, validate and semantic database versions.
+ */
+#include "checks.hpp"
+
+#include "catalog.hpp"
+#include "execute.hpp"
+#include "script.hpp"
+
+#include <map>
+#include <set>
+
+namespace pgmigrate {
+
+std::vector<VerifyRow>
+VerifyApplied(const Value &stream)
+{
+	ReentryGuard busy("migrate.verify()");
+	std::vector<VerifyRow> rows;
+	for (const Migration &m : catalog::LoadAll()) {
+		if (m.state != "applied" || !m.has_verify || (stream && m.stream != *stream))
+			continue;
+		VerifyRow row{m.stream, m.version, m.name, true, ""};
+		/* Whatever a verify section does is undone: it only asks. */
+		pg::SubtransactionFrame frame = pg::BeginSubtransaction();
+		try {
+			RunSection(m, SectionKind::Verify);
+		} catch (const PgException &e) {
+			if (IsInterrupt(e.edata)) {
+				pg::RollbackSubtransaction(frame);
+				throw;
+			}
+			row.ok = false;
+			row.message = e.edata->message ? e.edata->message : "verify failed";
+		}
+		pg::RollbackSubtransaction(frame);
+		rows.push_back(std::move(row));
+	}
+	return rows;
+}
+
+std::vector<Problem>
+Validate()
+{
+	std::vector<Problem> problems;
+	std::vector<Migration> all = catalog::LoadAll();
+
+	std::map<std::string, std::string> applied_max; /* stream → highest applied version key */
+	std::map<std::string, const Migration *> by_key;   /* "stream:key" → migration */
+	for (const auto &m : all) {
+		by_key[m.stream + ":" + m.version_key] = &m;
+		if (m.state == "applied" && m.version_key > applied_max[m.stream])
+			applied_max[m.stream] = m.version_key;
+	}
+
+	std::set<std::string> planned; /* applied, or earlier in a full apply() */
+	for (const auto &m : all)
+		if (m.state == "applied")
+			planned.insert(m.stream + ":" + m.version_key);
+
+	for (const auto &m : all) {
+		bool pending = m.state == "pending" || m.state == "failed";
+		if (pending && !m.out_of_order && m.version_key < applied_max[m.stream])
+			problems.push_back({"error", "out-of-order", m.stream, m.version,
+			                    "pending below the newest applied version of its stream; apply() refuses it (MG006) "
+			                    "unless it is marked -- migrate:out-of-order"});
+		for (const auto &req_id : m.requires_) {
+			std::size_t colon = req_id.find(':');
+			std::string key = req_id.substr(0, colon) + ":" + VersionKey(req_id.substr(colon + 1));
+			if (by_key.count(key) == 0)
+				problems.push_back({"error", "missing-requirement", m.stream, m.version,
+				                    "requires " + req_id + ", which is not registered"});
+			else if (pending && planned.count(key) == 0)
+				problems.push_back({"error", "unmet-requirement", m.stream, m.version,
+				                    "requires " + req_id + ", which a full apply() would not have applied first (MG007)"});
+			else if (m.state == "applied" && by_key[key]->state != "applied")
+				problems.push_back({"warning", "unmet-requirement", m.stream, m.version,
+				                    "applied, but its requirement " + req_id + " is not"});
+		}
+		if (pending)
+			planned.insert(m.stream + ":" + m.version_key);
+		if (m.state == "failed")
+			problems.push_back({"warning", "failed", m.stream, m.version,
+			                    "the last apply attempt failed; see migrate.history, fix the file and deploy again"});
+	}
+
+	/* Stored content that no longer matches its checksum was edited by hand. */
+	for (const auto &row : catalog::ChecksumMismatches())
+		problems.push_back({"error", "checksum", row.first, row.second,
+		                    "stored script does not match its checksum: the catalog was edited by hand"});
+	return problems;
+}
+
+std::string
+DatabaseVersion()
+{
+	std::string best, best_key;
+	for (const Migration &m : catalog::LoadApplied(Value())) {
+		if (m.db_version.empty())
+			continue;
+		std::string key = VersionKey(m.db_version);
+		if (key > best_key) {
+			best_key = key;
+			best = m.db_version;
+		}
+	}
+	return best;
+}
+
+bool
+CheckCompatibility(const std::string &component, const std::string &version)
+{
+	std::string version_key;
+	try {
+		version_key = VersionKey(version);
+	} catch (const ScriptError &e) {
+		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, std::string("version: ") + e.what());
+	}
+	std::string current = DatabaseVersion();
+	if (current.empty())
+		return false;
+	std::string current_key = VersionKey(current);
+	for (const auto &row : catalog::CompatibilityRows(component)) {
+		try {
+			if (VersionKey(row.db_version) == current_key && VersionKey(row.min_version) <= version_key &&
+			    version_key <= VersionKey(row.max_version))
+				return true;
+		} catch (const ScriptError &) {
+			/* A malformed row of the matrix matches nothing. */
+		}
+	}
+	return false;
+}
+
+} // namespace pgmigrate

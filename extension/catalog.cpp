@@ -373,10 +373,11 @@ std::vector<std::pair<std::string, std::string>>
 ChecksumMismatches()
 {
 	pg::CatalogScope scope;
-	auto rows = pg::Query("SELECT stream, version FROM migrate.migrations "
-	                      "WHERE checksum <> pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(script, 'UTF8')), "
-	                      "'hex') ORDER BY stream, version_key",
-	                      {});
+	auto rows =
+	    pg::Query("SELECT stream, version FROM migrate.migrations "
+	              "WHERE checksum <> pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(script, 'UTF8')), "
+	              "'hex') ORDER BY stream, version_key",
+	              {});
 	std::vector<std::pair<std::string, std::string>> out;
 	for (auto &r : rows)
 		out.emplace_back(Str(r[0]), Str(r[1]));

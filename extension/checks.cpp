@@ -45,8 +45,8 @@ Validate()
 	std::vector<Problem> problems;
 	std::vector<Migration> all = catalog::LoadAll();
 
-	std::map<std::string, std::string> applied_max; /* stream → highest applied version key */
-	std::map<std::string, const Migration *> by_key;   /* "stream:key" → migration */
+	std::map<std::string, std::string> applied_max;  /* stream → highest applied version key */
+	std::map<std::string, const Migration *> by_key; /* "stream:key" → migration */
 	for (const auto &m : all) {
 		by_key[m.stream + ":" + m.version_key] = &m;
 		if (m.state == "applied" && m.version_key > applied_max[m.stream])
@@ -71,8 +71,9 @@ Validate()
 				problems.push_back({"error", "missing-requirement", m.stream, m.version,
 				                    "requires " + req_id + ", which is not registered"});
 			else if (pending && planned.count(key) == 0)
-				problems.push_back({"error", "unmet-requirement", m.stream, m.version,
-				                    "requires " + req_id + ", which a full apply() would not have applied first (MG007)"});
+				problems.push_back(
+				    {"error", "unmet-requirement", m.stream, m.version,
+				     "requires " + req_id + ", which a full apply() would not have applied first (MG007)"});
 			else if (m.state == "applied" && by_key[key]->state != "applied")
 				problems.push_back({"warning", "unmet-requirement", m.stream, m.version,
 				                    "applied, but its requirement " + req_id + " is not"});
@@ -98,7 +99,7 @@ DatabaseVersion()
 	for (const Migration &m : catalog::LoadApplied(Value())) {
 		if (m.db_version.empty())
 			continue;
-		std::string key = VersionKey(m.db_version);
+		std::string key = SemanticVersionKey(m.db_version);
 		if (key > best_key) {
 			best_key = key;
 			best = m.db_version;
@@ -112,18 +113,19 @@ CheckCompatibility(const std::string &component, const std::string &version)
 {
 	std::string version_key;
 	try {
-		version_key = VersionKey(version);
+		version_key = SemanticVersionKey(version);
 	} catch (const ScriptError &e) {
 		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, std::string("version: ") + e.what());
 	}
 	std::string current = DatabaseVersion();
 	if (current.empty())
 		return false;
-	std::string current_key = VersionKey(current);
+	std::string current_key = SemanticVersionKey(current);
 	for (const auto &row : catalog::CompatibilityRows(component)) {
 		try {
-			if (VersionKey(row.db_version) == current_key && VersionKey(row.min_version) <= version_key &&
-			    version_key <= VersionKey(row.max_version))
+			if (SemanticVersionKey(row.db_version) == current_key &&
+			    SemanticVersionKey(row.min_version) <= version_key &&
+			    version_key <= SemanticVersionKey(row.max_version))
 				return true;
 		} catch (const ScriptError &) {
 			/* A malformed row of the matrix matches nothing. */

@@ -53,7 +53,8 @@ RequireMigration(const std::string &stream, const std::string &version)
 std::vector<Migration>
 RollbackRange(const RollbackRequest &req)
 {
-	int modes = (req.to_version ? 1 : 0) + (req.steps ? 1 : 0) + (req.to_db_version ? 1 : 0) + (req.all_applied ? 1 : 0);
+	int modes =
+	    (req.to_version ? 1 : 0) + (req.steps ? 1 : 0) + (req.to_db_version ? 1 : 0) + (req.all_applied ? 1 : 0);
 	if (modes > 1)
 		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE,
 		                   "give at most one of to_version, steps, to_db_version and all_applied");
@@ -61,9 +62,15 @@ RollbackRange(const RollbackRequest &req)
 	if (req.to_db_version) {
 		/* Across streams, in reverse order of application, after the newest migration declaring it. */
 		std::vector<Migration> applied = catalog::LoadApplied(Value());
-		std::string key = VersionKeyOr(*req.to_db_version, "to_db_version");
-		auto declared = std::find_if(applied.begin(), applied.end(),
-		                             [&](const Migration &m) { return !m.db_version.empty() && VersionKey(m.db_version) == key; });
+		std::string key;
+		try {
+			key = SemanticVersionKey(*req.to_db_version);
+		} catch (const ScriptError &e) {
+			throw MigrateError(MG_UNKNOWN, std::string("to_db_version: ") + e.what());
+		}
+		auto declared = std::find_if(applied.begin(), applied.end(), [&](const Migration &m) {
+			return !m.db_version.empty() && SemanticVersionKey(m.db_version) == key;
+		});
 		if (declared == applied.end())
 			throw MigrateError(MG_UNKNOWN, "no applied migration declares db-version " + *req.to_db_version, "",
 			                   "SELECT stream, version, db_version FROM migrate.status() shows the declared versions.");
@@ -109,7 +116,8 @@ CheckRollbackRange(const std::vector<Migration> &range)
 		undone.insert(m.stream + ":" + m.version_key);
 	}
 	if (!no_down.empty())
-		throw MigrateError(MG_NO_DOWN, "cannot roll back: migrations without a down section", "no down section: " + no_down,
+		throw MigrateError(MG_NO_DOWN, "cannot roll back: migrations without a down section",
+		                   "no down section: " + no_down,
 		                   "Add a -- migrate:down section to each (then repair), or mark it rolled back with "
 		                   "migrate.resolve(stream, version, 'rolled_back') after undoing it by hand.");
 	if (!no_transaction.empty())

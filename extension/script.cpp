@@ -433,6 +433,17 @@ VersionKey(std::string_view version)
 	return key;
 }
 
+std::string
+SemanticVersionKey(std::string_view version)
+{
+	std::string key = VersionKey(version);
+	const std::string zero_group = "." + std::string(kVersionGroupWidth, '0');
+	while (key.size() > kVersionGroupWidth &&
+	       key.compare(key.size() - zero_group.size(), zero_group.size(), zero_group) == 0)
+		key.resize(key.size() - zero_group.size());
+	return key;
+}
+
 int
 CompareVersions(std::string_view a, std::string_view b)
 {

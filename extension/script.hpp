@@ -73,6 +73,12 @@ void CheckVersion(std::string_view version);
  */
 std::string VersionKey(std::string_view version);
 
+/*
+ * VersionKey for semantic versions (db-version, compatibility matrix):
+ * trailing zero groups do not count, so 1.2 and 1.2.0 are the same version.
+ */
+std::string SemanticVersionKey(std::string_view version);
+
 /* Compares two versions group by group as numbers: <0, 0, >0. */
 int CompareVersions(std::string_view a, std::string_view b);
 

@@ -9,7 +9,8 @@
 namespace pgmigrate::client {
 
 std::string
-Sha256Hex(std::string_view bytes) {
+Sha256Hex(std::string_view bytes)
+{
 	std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int length = 0;

@@ -9,13 +9,15 @@ namespace pgmigrate::client {
 namespace {
 
 std::string
-Field(const PGresult *result, int code) {
+Field(const PGresult *result, int code)
+{
 	const char *value = PQresultErrorField(result, code);
 	return value != nullptr ? value : "";
 }
 
 std::string
-TrimNewlines(std::string s) {
+TrimNewlines(std::string s)
+{
 	while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
 		s.pop_back();
 	return s;
@@ -24,14 +26,16 @@ TrimNewlines(std::string s) {
 } // namespace
 
 std::optional<std::string>
-Result::GetOptional(int row, int column) const {
+Result::GetOptional(int row, int column) const
+{
 	if (IsNull(row, column))
 		return std::nullopt;
 	return Get(row, column);
 }
 
 int
-Result::Column(const char *name) const {
+Result::Column(const char *name) const
+{
 	int column = PQfnumber(result_.get(), name);
 	if (column < 0)
 		throw std::logic_error(std::string("query result has no column ") + name);
@@ -39,7 +43,8 @@ Result::Column(const char *name) const {
 }
 
 std::string
-TextArrayLiteral(const std::vector<std::string> &values) {
+TextArrayLiteral(const std::vector<std::string> &values)
+{
 	/* Every element double-quoted with \ and " escaped: safe for any text, including "NULL" and "{". */
 	std::string out = "{";
 	for (std::size_t i = 0; i < values.size(); i++) {
@@ -58,20 +63,23 @@ TextArrayLiteral(const std::vector<std::string> &values) {
 }
 
 Connection::Connection(PGconn *conn)
-    : conn_(conn, PQfinish), notice_handler_(std::make_unique<std::function<void(const std::string &)>>()) {
+    : conn_(conn, PQfinish), notice_handler_(std::make_unique<std::function<void(const std::string &)>>())
+{
 	/* libpq's default prints notices to stderr, which would break -q and JSON mode. */
 	PQsetNoticeProcessor(conn_.get(), &Connection::OnNotice, notice_handler_.get());
 }
 
 void
-Connection::OnNotice(void *arg, const char *message) {
+Connection::OnNotice(void *arg, const char *message)
+{
 	auto *handler = static_cast<std::function<void(const std::string &)> *>(arg);
 	if (*handler)
 		(*handler)(TrimNewlines(message));
 }
 
 Connection
-Connection::Open(const std::string &target) {
+Connection::Open(const std::string &target)
+{
 	/* fallback_application_name: an application_name in the URL still wins. */
 	const char *keys[4] = {"client_encoding", "fallback_application_name", nullptr, nullptr};
 	const char *values[4] = {"UTF8", "pg_migrate", nullptr, nullptr};
@@ -91,7 +99,8 @@ Connection::Open(const std::string &target) {
 }
 
 Result
-Connection::Exec(const std::string &sql, const std::vector<Param> &params) {
+Connection::Exec(const std::string &sql, const std::vector<Param> &params)
+{
 	std::vector<const char *> values;
 	values.reserve(params.size());
 	for (const Param &p : params)
@@ -122,30 +131,35 @@ Connection::Exec(const std::string &sql, const std::vector<Param> &params) {
 }
 
 void
-Connection::SetNoticeHandler(std::function<void(const std::string &)> handler) {
+Connection::SetNoticeHandler(std::function<void(const std::string &)> handler)
+{
 	*notice_handler_ = std::move(handler);
 }
 
 std::string
-Connection::User() const {
+Connection::User() const
+{
 	const char *v = PQuser(conn_.get());
 	return v != nullptr ? v : "";
 }
 
 std::string
-Connection::Host() const {
+Connection::Host() const
+{
 	const char *v = PQhost(conn_.get());
 	return v != nullptr ? v : "";
 }
 
 std::string
-Connection::Port() const {
+Connection::Port() const
+{
 	const char *v = PQport(conn_.get());
 	return v != nullptr ? v : "";
 }
 
 std::string
-Connection::Database() const {
+Connection::Database() const
+{
 	const char *v = PQdb(conn_.get());
 	return v != nullptr ? v : "";
 }

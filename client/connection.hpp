@@ -34,20 +34,24 @@ public:
 	explicit Result(PGresult *result) : result_(result, PQclear) {}
 
 	int
-	Rows() const {
+	Rows() const
+	{
 		return PQntuples(result_.get());
 	}
 	int
-	Columns() const {
+	Columns() const
+	{
 		return PQnfields(result_.get());
 	}
 	bool
-	IsNull(int row, int column) const {
+	IsNull(int row, int column) const
+	{
 		return PQgetisnull(result_.get(), row, column) != 0;
 	}
 	/* The value as text; "" for NULL. */
 	std::string
-	Get(int row, int column) const {
+	Get(int row, int column) const
+	{
 		return std::string(PQgetvalue(result_.get(), row, column),
 		                   static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
 	}
@@ -55,16 +59,19 @@ public:
 	/* The column's index; throws std::logic_error when the result has no such column. */
 	int Column(const char *name) const;
 	std::string
-	ColumnName(int column) const {
+	ColumnName(int column) const
+	{
 		return PQfname(result_.get(), column);
 	}
 	Oid
-	ColumnType(int column) const {
+	ColumnType(int column) const
+	{
 		return PQftype(result_.get(), column);
 	}
 
 	const PGresult *
-	Raw() const {
+	Raw() const
+	{
 		return result_.get();
 	}
 
@@ -95,7 +102,8 @@ public:
 	std::string Port() const;
 	std::string Database() const;
 	int
-	ServerVersion() const {
+	ServerVersion() const
+	{
 		return PQserverVersion(conn_.get());
 	}
 

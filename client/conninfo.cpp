@@ -14,13 +14,15 @@ struct Span {
 };
 
 bool
-IsUrl(const std::string &s) {
+IsUrl(const std::string &s)
+{
 	return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
 }
 
 /* Where passwords sit in a URL: the user info "user:PASSWORD@" and any "password=" query parameter. */
 std::vector<Span>
-UrlPasswordSpans(const std::string &url) {
+UrlPasswordSpans(const std::string &url)
+{
 	std::vector<Span> spans;
 	std::size_t start = url.find("://") + 3;
 	/* libpq takes the user info up to the first '@' before any '/' */
@@ -47,7 +49,8 @@ UrlPasswordSpans(const std::string &url) {
 
 /* Where "password = value" sits in a key=value conninfo; value may be single-quoted. */
 std::vector<Span>
-ConninfoPasswordSpans(const std::string &s) {
+ConninfoPasswordSpans(const std::string &s)
+{
 	std::vector<Span> spans;
 	std::size_t pos = 0;
 	while ((pos = s.find("password", pos)) != std::string::npos) {
@@ -83,12 +86,14 @@ ConninfoPasswordSpans(const std::string &s) {
 }
 
 std::vector<Span>
-PasswordSpans(const std::string &target) {
+PasswordSpans(const std::string &target)
+{
 	return IsUrl(target) ? UrlPasswordSpans(target) : ConninfoPasswordSpans(target);
 }
 
 int
-HexValue(char c) {
+HexValue(char c)
+{
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
@@ -99,7 +104,8 @@ HexValue(char c) {
 }
 
 std::string
-PercentDecode(const std::string &s) {
+PercentDecode(const std::string &s)
+{
 	std::string out;
 	for (std::size_t i = 0; i < s.size(); i++) {
 		if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
@@ -113,7 +119,8 @@ PercentDecode(const std::string &s) {
 }
 
 std::string
-ReplaceAll(std::string text, const std::string &from, const std::string &to) {
+ReplaceAll(std::string text, const std::string &from, const std::string &to)
+{
 	if (from.empty())
 		return text;
 	std::size_t pos = 0;
@@ -127,7 +134,8 @@ ReplaceAll(std::string text, const std::string &from, const std::string &to) {
 } // namespace
 
 std::string
-MaskPassword(const std::string &target) {
+MaskPassword(const std::string &target)
+{
 	std::string out = target;
 	auto spans = PasswordSpans(target);
 	/* back to front, so earlier offsets stay valid */
@@ -137,7 +145,8 @@ MaskPassword(const std::string &target) {
 }
 
 std::vector<std::string>
-PasswordsIn(const std::string &target) {
+PasswordsIn(const std::string &target)
+{
 	std::vector<std::string> out;
 	for (const Span &span : PasswordSpans(target)) {
 		std::string raw = target.substr(span.begin, span.end - span.begin);
@@ -154,7 +163,8 @@ PasswordsIn(const std::string &target) {
 }
 
 std::string
-Scrub(std::string text, const std::string &target) {
+Scrub(std::string text, const std::string &target)
+{
 	if (target.empty())
 		return text;
 	text = ReplaceAll(std::move(text), target, MaskPassword(target));

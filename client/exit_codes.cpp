@@ -4,7 +4,8 @@
 namespace pgmigrate::client {
 
 int
-ExitCodeForSqlState(const std::string &sqlstate) {
+ExitCodeForSqlState(const std::string &sqlstate)
+{
 	/* Problems the operator must resolve before anything can be applied. */
 	if (sqlstate == "MG001" || sqlstate == "MG004" || sqlstate == "MG005" || sqlstate == "MG006" ||
 	    sqlstate == "MG007" || sqlstate == "MG008" || sqlstate == "MG009")

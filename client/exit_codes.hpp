@@ -28,7 +28,8 @@ enum ExitCode : int {
 class Failure : public std::runtime_error {
 public:
 	Failure(int exit_code, const std::string &message, nlohmann::json details = nlohmann::json::object())
-	    : std::runtime_error(message), exit_code(exit_code), details(std::move(details)) {}
+	    : std::runtime_error(message), exit_code(exit_code), details(std::move(details))
+	{}
 	int exit_code;
 	nlohmann::json details; /* merged into the JSON document's "error" object */
 };

@@ -24,7 +24,8 @@ namespace {
 constexpr const char *kDefaultDir = "./migrations";
 
 bool
-LooksLikeStream(const std::string &s) {
+LooksLikeStream(const std::string &s)
+{
 	return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
 		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 	});
@@ -32,7 +33,8 @@ LooksLikeStream(const std::string &s) {
 
 /* Reads the whole file; false with errno's text in *error when it cannot. */
 bool
-ReadBytes(const std::string &path, std::string *content, std::string *error) {
+ReadBytes(const std::string &path, std::string *content, std::string *error)
+{
 	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		*error = std::string("cannot read the file: ") + std::strerror(errno);
@@ -57,7 +59,8 @@ ReadBytes(const std::string &path, std::string *content, std::string *error) {
 }
 
 std::string
-JoinPath(const std::string &dir, const std::string &file) {
+JoinPath(const std::string &dir, const std::string &file)
+{
 	if (!dir.empty() && dir.back() == '/')
 		return dir + file;
 	return dir + "/" + file;
@@ -65,7 +68,8 @@ JoinPath(const std::string &dir, const std::string &file) {
 
 /* The *.sql names in dir, sorted; adds a problem and returns nothing when dir cannot be listed. */
 std::vector<std::string>
-ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems) {
+ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
+{
 	std::vector<std::string> names;
 	std::error_code ec;
 	fs::file_status st = fs::status(dir.path, ec);
@@ -100,7 +104,8 @@ ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems) {
 
 /* Reads and checks one file; false (with a problem added) when it is bad. */
 bool
-ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems) {
+ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems)
+{
 	out->path = JoinPath(dir.path, file_name);
 	try {
 		FileName parsed = ParseFileName(file_name);
@@ -140,14 +145,16 @@ ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, st
 } // namespace
 
 std::string
-FileProblem::ToString() const {
+FileProblem::ToString() const
+{
 	if (line > 0)
 		return path + ":" + std::to_string(line) + ": " + message;
 	return path + ": " + message;
 }
 
 std::vector<DirSpec>
-ParseDirSpecs(const std::vector<std::string> &raw) {
+ParseDirSpecs(const std::vector<std::string> &raw)
+{
 	std::vector<DirSpec> out;
 	if (raw.empty()) {
 		DirSpec dir;
@@ -181,7 +188,8 @@ ParseDirSpecs(const std::vector<std::string> &raw) {
 }
 
 FolderContents
-ReadFolders(const std::vector<DirSpec> &dirs) {
+ReadFolders(const std::vector<DirSpec> &dirs)
+{
 	FolderContents out;
 	/* (stream, version key) -> path of the first file using it */
 	std::map<std::pair<std::string, std::string>, std::string> seen;

@@ -23,7 +23,8 @@ namespace {
 
 /* SKIP_INDEX_MIGRATIONS=true (the dual schema/index deploy convention) */
 bool
-EnvFlag(const char *name) {
+EnvFlag(const char *name)
+{
 	const char *value = std::getenv(name);
 	if (value == nullptr)
 		return false;
@@ -34,7 +35,8 @@ EnvFlag(const char *name) {
 
 /* Whether argv asks for JSON, for errors found before parsing succeeded. */
 bool
-ArgvWantsJson(int argc, char **argv) {
+ArgvWantsJson(int argc, char **argv)
+{
 	for (int i = 1; i < argc; i++) {
 		if (std::strcmp(argv[i], "--format=json") == 0)
 			return true;
@@ -46,7 +48,8 @@ ArgvWantsJson(int argc, char **argv) {
 
 /* Runs the command and turns every error into its exit code, message and JSON "error" object. */
 int
-RunGuarded(Output &out, const std::function<int()> &command) {
+RunGuarded(Output &out, const std::function<int()> &command)
+{
 	int code = kExitOk;
 	nlohmann::json error;
 	try {
@@ -77,7 +80,8 @@ RunGuarded(Output &out, const std::function<int()> &command) {
 } // namespace
 
 int
-main(int argc, char **argv) {
+main(int argc, char **argv)
+{
 	GlobalOptions global;
 	NewOptions new_options;
 	DeployOptions deploy_options;

@@ -10,14 +10,16 @@ namespace {
 
 /* Display width: UTF-8 code points (continuation bytes take no column). */
 std::size_t
-Width(const std::string &s) {
+Width(const std::string &s)
+{
 	return static_cast<std::size_t>(
 	    std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 /* Control characters would break the alignment; a table cell shows them as spaces. */
 std::string
-Clean(const std::string &s) {
+Clean(const std::string &s)
+{
 	std::string out = s;
 	for (char &c : out)
 		if (static_cast<unsigned char>(c) < 0x20)
@@ -26,27 +28,31 @@ Clean(const std::string &s) {
 }
 
 std::string
-Pad(const std::string &s, std::size_t width, bool right) {
+Pad(const std::string &s, std::size_t width, bool right)
+{
 	std::size_t w = Width(s);
 	std::string fill(w < width ? width - w : 0, ' ');
 	return right ? fill + s : s + fill;
 }
 
 std::string
-Center(const std::string &s, std::size_t width) {
+Center(const std::string &s, std::size_t width)
+{
 	std::size_t w = Width(s);
 	std::size_t total = w < width ? width - w : 0;
 	return std::string(total / 2, ' ') + s + std::string(total - total / 2, ' ');
 }
 
 void
-RightTrim(std::string *line) {
+RightTrim(std::string *line)
+{
 	while (!line->empty() && line->back() == ' ')
 		line->pop_back();
 }
 
 void
-WriteLine(std::ostream &stream, const std::string &text) {
+WriteLine(std::ostream &stream, const std::string &text)
+{
 	stream << text;
 	if (text.empty() || text.back() != '\n')
 		stream << '\n';
@@ -56,7 +62,8 @@ WriteLine(std::ostream &stream, const std::string &text) {
 } // namespace
 
 std::string
-Table::Render() const {
+Table::Render() const
+{
 	std::size_t columns = headers.size();
 	std::vector<std::vector<std::string>> cells;
 	cells.reserve(rows.size());
@@ -93,33 +100,39 @@ Table::Render() const {
 }
 
 Output::Output(const GlobalOptions &options)
-    : json_(options.format == Format::kJson), quiet_(options.quiet), verbose_(options.verbose) {}
+    : json_(options.format == Format::kJson), quiet_(options.quiet), verbose_(options.verbose)
+{}
 
 void
-Output::Print(const std::string &text) const {
+Output::Print(const std::string &text) const
+{
 	if (!quiet_)
 		WriteLine(json_ ? std::cerr : std::cout, text);
 }
 
 void
-Output::Note(const std::string &text) const {
+Output::Note(const std::string &text) const
+{
 	if (!quiet_)
 		WriteLine(std::cerr, text);
 }
 
 void
-Output::Verbose(const std::string &text) const {
+Output::Verbose(const std::string &text) const
+{
 	if (verbose_)
 		WriteLine(std::cerr, text);
 }
 
 void
-Output::Error(const std::string &text) const {
+Output::Error(const std::string &text) const
+{
 	WriteLine(std::cerr, text);
 }
 
 void
-Output::Emit() const {
+Output::Emit() const
+{
 	if (!json_)
 		return;
 	/* replace: a file name that is not UTF-8 must not turn the document into an exception */

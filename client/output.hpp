@@ -54,7 +54,8 @@ public:
 	explicit Output(const GlobalOptions &options);
 
 	bool
-	Json() const {
+	Json() const
+	{
 		return json_;
 	}
 
@@ -69,7 +70,8 @@ public:
 
 	/* The JSON document being built; written by Emit. */
 	nlohmann::json &
-	Doc() {
+	Doc()
+	{
 		return doc_;
 	}
 	/* Writes the JSON document to stdout (JSON mode only). */

@@ -14,19 +14,22 @@ constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kOidOi
 constexpr Oid kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
 
 bool
-IsInteger(Oid type) {
+IsInteger(Oid type)
+{
 	return type == kInt8Oid || type == kInt2Oid || type == kInt4Oid || type == kOidOid;
 }
 
 bool
-IsFractional(Oid type) {
+IsFractional(Oid type)
+{
 	return type == kFloat4Oid || type == kFloat8Oid || type == kNumericOid;
 }
 
 } // namespace
 
 nlohmann::json
-FieldJson(const Result &result, int row, int column) {
+FieldJson(const Result &result, int row, int column)
+{
 	if (result.IsNull(row, column))
 		return nullptr;
 	std::string text = result.Get(row, column);
@@ -50,7 +53,8 @@ FieldJson(const Result &result, int row, int column) {
 }
 
 nlohmann::json
-RowJson(const Result &result, int row) {
+RowJson(const Result &result, int row)
+{
 	nlohmann::json object = nlohmann::json::object();
 	for (int c = 0; c < result.Columns(); c++)
 		object[result.ColumnName(c)] = FieldJson(result, row, c);
@@ -58,7 +62,8 @@ RowJson(const Result &result, int row) {
 }
 
 nlohmann::json
-RowsJson(const Result &result) {
+RowsJson(const Result &result)
+{
 	nlohmann::json array = nlohmann::json::array();
 	for (int r = 0; r < result.Rows(); r++)
 		array.push_back(RowJson(result, r));
@@ -66,7 +71,8 @@ RowsJson(const Result &result) {
 }
 
 std::string
-FieldText(const Result &result, int row, int column) {
+FieldText(const Result &result, int row, int column)
+{
 	if (result.IsNull(row, column))
 		return "";
 	std::string text = result.Get(row, column);
@@ -83,7 +89,8 @@ FieldText(const Result &result, int row, int column) {
 }
 
 Table
-ResultTable(const Result &result, const std::vector<std::string> &columns, const std::vector<int> &rows) {
+ResultTable(const Result &result, const std::vector<std::string> &columns, const std::vector<int> &rows)
+{
 	Table table;
 	std::vector<int> indexes;
 	for (const std::string &name : columns) {
@@ -103,7 +110,8 @@ ResultTable(const Result &result, const std::vector<std::string> &columns, const
 }
 
 Table
-ResultTable(const Result &result, const std::vector<std::string> &columns) {
+ResultTable(const Result &result, const std::vector<std::string> &columns)
+{
 	std::vector<int> rows;
 	for (int r = 0; r < result.Rows(); r++)
 		rows.push_back(r);

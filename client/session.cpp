@@ -8,7 +8,8 @@
 namespace pgmigrate::client {
 
 std::string
-ConnectionTarget(const GlobalOptions &options) {
+ConnectionTarget(const GlobalOptions &options)
+{
 	if (!options.db.empty())
 		return options.db;
 	const char *url = std::getenv("DATABASE_URL");
@@ -16,7 +17,8 @@ ConnectionTarget(const GlobalOptions &options) {
 }
 
 Connection
-OpenSession(const GlobalOptions &options, Output &out) {
+OpenSession(const GlobalOptions &options, Output &out)
+{
 	Connection conn = Connection::Open(ConnectionTarget(options));
 	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
 	            conn.Host() + "\" port " + conn.Port());
@@ -27,7 +29,8 @@ OpenSession(const GlobalOptions &options, Output &out) {
 }
 
 void
-RethrowCatalogError(const SqlError &error, const Connection &conn) {
+RethrowCatalogError(const SqlError &error, const Connection &conn)
+{
 	/* 3F000 invalid_schema_name, 42883 undefined_function, 42P01 undefined_table */
 	if (error.sqlstate == "3F000" || error.sqlstate == "42883" || error.sqlstate == "42P01")
 		throw Failure(kExitConnect,
@@ -38,7 +41,8 @@ RethrowCatalogError(const SqlError &error, const Connection &conn) {
 }
 
 std::string
-SqlErrorText(const SqlError &error) {
+SqlErrorText(const SqlError &error)
+{
 	std::string text = error.what();
 	if (!error.sqlstate.empty())
 		text += " (SQLSTATE " + error.sqlstate + ")";
@@ -52,7 +56,8 @@ SqlErrorText(const SqlError &error) {
 }
 
 nlohmann::json
-SqlErrorJson(const SqlError &error) {
+SqlErrorJson(const SqlError &error)
+{
 	nlohmann::json out = {{"server_message", error.what()}};
 	if (!error.sqlstate.empty())
 		out["sqlstate"] = error.sqlstate;
@@ -66,7 +71,8 @@ SqlErrorJson(const SqlError &error) {
 }
 
 std::vector<MigrationFile>
-LoadFolders(const GlobalOptions &options, Output &out) {
+LoadFolders(const GlobalOptions &options, Output &out)
+{
 	FolderContents contents = ReadFolders(ParseDirSpecs(options.dirs));
 	if (contents.problems.empty())
 		return std::move(contents.files);

@@ -16,7 +16,8 @@ using Key = std::pair<std::string, std::string>; /* stream, version key */
 
 /* The remote key; a version the parser would refuse cannot match a file, so keep it verbatim. */
 Key
-RemoteKey(const RemoteMigration &m) {
+RemoteKey(const RemoteMigration &m)
+{
 	try {
 		return {m.stream, VersionKey(m.version)};
 	} catch (const ScriptError &) {
@@ -25,7 +26,8 @@ RemoteKey(const RemoteMigration &m) {
 }
 
 std::map<Key, const RemoteMigration *>
-IndexRemote(const std::vector<RemoteMigration> &remote) {
+IndexRemote(const std::vector<RemoteMigration> &remote)
+{
 	std::map<Key, const RemoteMigration *> index;
 	for (const RemoteMigration &m : remote)
 		index.emplace(RemoteKey(m), &m);
@@ -35,7 +37,8 @@ IndexRemote(const std::vector<RemoteMigration> &remote) {
 /* MG001: name the files that changed after being applied (those not pending remotely). */
 [[noreturn]] void
 ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile *> &changed,
-                    const std::vector<RemoteMigration> &remote, Output &out) {
+                    const std::vector<RemoteMigration> &remote, Output &out)
+{
 	auto index = IndexRemote(remote);
 	nlohmann::json files = nlohmann::json::array();
 	for (const MigrationFile *file : changed) {
@@ -47,8 +50,8 @@ ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile
 		files.push_back(file->path);
 	}
 	out.Error(SqlErrorText(error));
-	out.Error("Restore the file's applied content and put the change in a new migration (pg_migrate new NAME), "
-	          "or record the new content with pg_migrate repair VERSION once available.");
+	out.Error("Restore the file as it was applied and put the change in a new migration (pg_migrate new NAME); "
+	          "pg_migrate repair will record a deliberate edit once available.");
 	nlohmann::json details = SqlErrorJson(error);
 	details["files"] = files;
 	throw Failure(kExitValidation, "an applied migration was changed; nothing was uploaded", details);
@@ -57,7 +60,8 @@ ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile
 } // namespace
 
 std::vector<RemoteMigration>
-ReadRemote(Connection &conn) {
+ReadRemote(Connection &conn)
+{
 	std::vector<RemoteMigration> out;
 	try {
 		Result result = conn.Exec("SELECT stream, version, checksum, state FROM migrate.status()");
@@ -71,7 +75,8 @@ ReadRemote(Connection &conn) {
 }
 
 std::vector<const MigrationFile *>
-ChangedFiles(const std::vector<MigrationFile> &files, const std::vector<RemoteMigration> &remote) {
+ChangedFiles(const std::vector<MigrationFile> &files, const std::vector<RemoteMigration> &remote)
+{
 	auto index = IndexRemote(remote);
 	std::vector<const MigrationFile *> changed;
 	for (const MigrationFile &file : files) {
@@ -84,7 +89,8 @@ ChangedFiles(const std::vector<MigrationFile> &files, const std::vector<RemoteMi
 
 std::vector<Uploaded>
 Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
-         const std::vector<RemoteMigration> &remote, Output &out) {
+         const std::vector<RemoteMigration> &remote, Output &out)
+{
 	std::vector<Uploaded> uploaded;
 	if (changed.empty())
 		return uploaded;
@@ -119,7 +125,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 }
 
 nlohmann::json
-UploadedJson(const std::vector<Uploaded> &uploaded) {
+UploadedJson(const std::vector<Uploaded> &uploaded)
+{
 	nlohmann::json array = nlohmann::json::array();
 	for (const Uploaded &u : uploaded)
 		array.push_back({{"stream", u.file->stream},
@@ -131,7 +138,8 @@ UploadedJson(const std::vector<Uploaded> &uploaded) {
 }
 
 Table
-UploadedTable(const std::vector<Uploaded> &uploaded) {
+UploadedTable(const std::vector<Uploaded> &uploaded)
+{
 	Table table;
 	table.headers = {"stream", "version", "name", "outcome", "file"};
 	for (const Uploaded &u : uploaded)

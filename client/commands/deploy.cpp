@@ -27,13 +27,16 @@ class StreamFilter {
 public:
 	explicit StreamFilter(const DeployOptions &options)
 	    : only_(options.streams.begin(), options.streams.end()),
-	      skip_(options.skip_streams.begin(), options.skip_streams.end()) {}
+	      skip_(options.skip_streams.begin(), options.skip_streams.end())
+	{}
 	bool
-	Active() const {
+	Active() const
+	{
 		return !only_.empty() || !skip_.empty();
 	}
 	bool
-	Selects(const std::string &stream) const {
+	Selects(const std::string &stream) const
+	{
 		return (only_.empty() || only_.count(stream) > 0) && skip_.count(stream) == 0;
 	}
 
@@ -42,65 +45,68 @@ private:
 };
 
 void
-AddUnique(std::vector<std::string> *list, const std::string &value) {
+AddUnique(std::vector<std::string> *list, const std::string &value)
+{
 	if (std::find(list->begin(), list->end(), value) == list->end())
 		list->push_back(value);
 }
 
 /* Streams in the order migrate.status() lists them, which is stream position order. */
 std::vector<std::string>
-StreamOrder(const std::vector<RemoteMigration> &remote) {
+StreamOrder(const std::vector<RemoteMigration> &remote)
+{
 	std::vector<std::string> order;
 	for (const RemoteMigration &m : remote)
 		AddUnique(&order, m.stream);
 	return order;
 }
 
+/* Streams with something for apply() to do: pending or failed migrations, or files just uploaded. */
+std::set<std::string>
+StreamsWithWork(const std::vector<RemoteMigration> &remote, const std::vector<Uploaded> &uploaded)
+{
+	std::set<std::string> busy;
+	for (const RemoteMigration &m : remote)
+		if (m.state == "pending" || m.state == "failed")
+			busy.insert(m.stream);
+	for (const Uploaded &u : uploaded)
+		busy.insert(u.file->stream);
+	return busy;
+}
+
 /*
- * The selected streams in position order. A stream the database did not list
- * before this deploy's upload has a position only the server knows, so then
- * (and only then) the order is read again.
+ * The selected streams that have work, in position order. A stream the
+ * database did not list before this deploy's upload has a position only the
+ * server knows, so then (and only then) the order is read again.
  */
 std::vector<std::string>
 StreamsToApply(Connection &conn, const StreamFilter &filter, const DeployOptions &options,
                const std::vector<RemoteMigration> &remote, const std::vector<MigrationFile> &files,
-               const std::vector<Uploaded> &uploaded, Output &out) {
+               const std::vector<Uploaded> &uploaded, Output &out)
+{
 	std::vector<std::string> known = StreamOrder(remote);
-	std::vector<std::string> wanted;
-	if (!options.streams.empty()) {
-		for (const std::string &s : options.streams)
-			AddUnique(&wanted, s);
-	} else {
-		wanted = known;
-		for (const MigrationFile &f : files)
-			AddUnique(&wanted, f.stream);
-	}
+	std::set<std::string> busy = StreamsWithWork(remote, uploaded);
 	std::set<std::string> local;
 	for (const MigrationFile &f : files)
 		local.insert(f.stream);
-	std::vector<std::string> selected;
-	for (const std::string &s : wanted) {
-		if (!filter.Selects(s))
-			continue;
-		if (std::find(known.begin(), known.end(), s) == known.end() && local.count(s) == 0) {
+	for (const std::string &s : options.streams)
+		if (std::find(known.begin(), known.end(), s) == known.end() && local.count(s) == 0)
 			out.Note("stream " + s + " has no migrations, neither in the folders nor in the database");
-			continue;
-		}
-		selected.push_back(s);
-	}
+
+	std::vector<std::string> selected;
+	for (const std::string &s : busy)
+		if (filter.Selects(s))
+			selected.push_back(s);
 	bool all_known = std::all_of(selected.begin(), selected.end(), [&](const std::string &s) {
 		return std::find(known.begin(), known.end(), s) != known.end();
 	});
-	if (!all_known && !uploaded.empty()) {
+	if (!all_known) {
 		Result result = conn.Exec("SELECT stream FROM migrate.status()");
 		known.clear();
 		for (int r = 0; r < result.Rows(); r++)
 			AddUnique(&known, result.Get(r, 0));
 	}
-	auto position = [&](const std::string &s) {
-		auto it = std::find(known.begin(), known.end(), s);
-		return it - known.begin();
-	};
+	auto position = [&](const std::string &s) { return std::find(known.begin(), known.end(), s) - known.begin(); };
 	std::stable_sort(selected.begin(), selected.end(),
 	                 [&](const std::string &a, const std::string &b) { return position(a) < position(b); });
 	return selected;
@@ -108,7 +114,8 @@ StreamsToApply(Connection &conn, const StreamFilter &filter, const DeployOptions
 
 /* True when the database or this upload has something for apply() to do in the selected streams. */
 bool
-HasWork(const StreamFilter &filter, const std::vector<RemoteMigration> &remote, const std::vector<Uploaded> &uploaded) {
+HasWork(const StreamFilter &filter, const std::vector<RemoteMigration> &remote, const std::vector<Uploaded> &uploaded)
+{
 	for (const RemoteMigration &m : remote)
 		if (filter.Selects(m.stream) && (m.state == "pending" || m.state == "failed"))
 			return true;
@@ -126,7 +133,8 @@ struct ApplyRows {
 
 /* One migrate.apply() call; appends its rows. */
 void
-Apply(Connection &conn, const Param &stream, const DeployOptions &options, ApplyRows *rows) {
+Apply(Connection &conn, const Param &stream, const DeployOptions &options, ApplyRows *rows)
+{
 	Param target = options.target.empty() ? Param() : Param(options.target);
 	Result result = conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("
 	                          "stream => $1, target => $2, dry_run => $3, on_error => 'record')",
@@ -146,7 +154,8 @@ Apply(Connection &conn, const Param &stream, const DeployOptions &options, Apply
 }
 
 std::string
-FileFor(const std::vector<MigrationFile> &files, const std::string &stream, const std::string &version) {
+FileFor(const std::vector<MigrationFile> &files, const std::string &stream, const std::string &version)
+{
 	for (const MigrationFile &f : files) {
 		try {
 			if (f.stream == stream && CompareVersions(f.version, version) == 0)
@@ -159,7 +168,8 @@ FileFor(const std::vector<MigrationFile> &files, const std::string &stream, cons
 
 /* Reads the failure apply() recorded, prints it as file:line: message, and throws exit 1. */
 [[noreturn]] void
-ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output &out) {
+ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
+{
 	Result result = conn.Exec("SELECT stream, version, name, sqlstate, message, detail, context, statement, line "
 	                          "FROM migrate.history WHERE status = 'failed' ORDER BY id DESC LIMIT 1");
 	if (result.Rows() == 0)
@@ -193,7 +203,8 @@ ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output 
 } // namespace
 
 int
-RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out) {
+RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out)
+{
 	out.Doc()["dry_run"] = options.dry_run;
 	out.Doc()["nothing_to_do"] = false;
 	out.Doc()["uploaded"] = nlohmann::json::array();

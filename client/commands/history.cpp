@@ -8,7 +8,8 @@
 namespace pgmigrate::client {
 
 int
-RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out) {
+RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out)
+{
 	Connection conn = OpenSession(global, out);
 	std::optional<Result> result;
 	try {

@@ -7,7 +7,8 @@
 namespace pgmigrate::client {
 
 int
-RunInstall(const GlobalOptions &global, Output &out) {
+RunInstall(const GlobalOptions &global, Output &out)
+{
 	Connection conn = OpenSession(global, out);
 	try {
 		conn.Exec("CREATE EXTENSION IF NOT EXISTS pg_migrate");

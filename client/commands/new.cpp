@@ -23,7 +23,8 @@ namespace {
 
 /* A name starting with a digit would be read as part of the version, so it must start with a letter. */
 void
-CheckName(const std::string &name) {
+CheckName(const std::string &name)
+{
 	bool ok = !name.empty() && name.size() <= 200 && std::isalpha(static_cast<unsigned char>(name[0]));
 	for (char c : name)
 		ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
@@ -33,7 +34,8 @@ CheckName(const std::string &name) {
 }
 
 std::string
-UtcStamp(std::time_t t) {
+UtcStamp(std::time_t t)
+{
 	std::tm tm{};
 	gmtime_r(&t, &tm);
 	char buffer[32];
@@ -43,7 +45,8 @@ UtcStamp(std::time_t t) {
 
 /* Version keys already used in dir, so two `new` within one second do not collide. */
 std::set<std::string>
-UsedVersions(const std::string &dir) {
+UsedVersions(const std::string &dir)
+{
 	std::set<std::string> used;
 	std::error_code ec;
 	fs::directory_iterator it(dir, ec), end;
@@ -58,7 +61,8 @@ UsedVersions(const std::string &dir) {
 }
 
 std::string
-Template(const std::string &stream_directive) {
+Template(const std::string &stream_directive)
+{
 	std::string text;
 	if (!stream_directive.empty())
 		text += "-- migrate:stream " + stream_directive + "\n";
@@ -67,7 +71,8 @@ Template(const std::string &stream_directive) {
 }
 
 void
-WriteNewFile(const std::string &path, const std::string &content) {
+WriteNewFile(const std::string &path, const std::string &content)
+{
 	/* O_EXCL: never overwrite a file someone already wrote */
 	int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -81,7 +86,8 @@ WriteNewFile(const std::string &path, const std::string &content) {
 } // namespace
 
 int
-RunNew(const GlobalOptions &global, const NewOptions &options, Output &out) {
+RunNew(const GlobalOptions &global, const NewOptions &options, Output &out)
+{
 	CheckName(options.name);
 	std::vector<DirSpec> dirs = ParseDirSpecs(global.dirs);
 	const DirSpec *dir = &dirs.front();

@@ -8,7 +8,8 @@
 namespace pgmigrate::client {
 
 int
-RunPush(const GlobalOptions &global, Output &out) {
+RunPush(const GlobalOptions &global, Output &out)
+{
 	std::vector<MigrationFile> files = LoadFolders(global, out);
 	Connection conn = OpenSession(global, out);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);

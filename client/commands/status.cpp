@@ -10,7 +10,8 @@
 namespace pgmigrate::client {
 
 int
-RunStatus(const GlobalOptions &global, Output &out) {
+RunStatus(const GlobalOptions &global, Output &out)
+{
 	Connection conn = OpenSession(global, out);
 	std::optional<Result> result;
 	try {
@@ -49,6 +50,8 @@ RunStatus(const GlobalOptions &global, Output &out) {
 			}
 		}
 		json_streams.push_back(entry);
+		if (json_streams.size() > 1)
+			out.Print("");
 		out.Print(summary);
 		out.Print(
 		    ResultTable(*result, {"version", "name", "state", "applied_at", "duration_ms"}, rows_of[stream]).Render());

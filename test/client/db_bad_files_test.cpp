@@ -1,0 +1,138 @@
+/* Bad migration folders: exit 2, the file named, nothing uploaded. */
+#include "harness.hpp"
+
+#include <unistd.h>
+
+using pgmtest::ClientTest;
+using pgmtest::RunResult;
+
+namespace {
+
+const char *kGood = "CREATE TABLE good (id int);\n";
+
+class BadFiles : public ClientTest {
+protected:
+	/* deploy must exit 2, print every expected text on stderr, and leave the catalog untouched */
+	void
+	ExpectRefused(const std::vector<std::string> &expected, const std::vector<std::string> &args = {"deploy"})
+	{
+		RunResult r = Run(args);
+		EXPECT_EQ(r.exit_code, 2) << r.All();
+		for (const std::string &text : expected)
+			EXPECT_NE(r.err.find(text), std::string::npos) << "missing \"" << text << "\" in:\n" << r.err;
+		EXPECT_EQ(Registered(), 0);
+		EXPECT_EQ(HistoryRows(), 0);
+		EXPECT_FALSE(db_->TableExists("good"));
+	}
+};
+
+TEST_F(BadFiles, FileNameWithoutVersion)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("add_users.sql", "CREATE TABLE users (id int);\n");
+	ExpectRefused({"./migrations/add_users.sql: ", "does not start with a version"});
+}
+
+TEST_F(BadFiles, SameVersionTwiceInOneStreamNamesBothFiles)
+{
+	WriteMigration("0010_good.sql", kGood);
+	WriteMigration("10_other.sql", "CREATE TABLE other (id int);\n");
+	ExpectRefused({"./migrations/10_other.sql", "./migrations/0010_good.sql", "version"});
+}
+
+TEST_F(BadFiles, SameVersionInTwoFoldersOfOneStream)
+{
+	WriteMigration("0001_good.sql", kGood, "a");
+	WriteMigration("1_dup.sql", "CREATE TABLE dup (id int);\n", "b");
+	ExpectRefused({tmp_.Path() + "/a/0001_good.sql", tmp_.Path() + "/b/1_dup.sql"},
+	              {"deploy", "--dir", tmp_.Path() + "/a", "--dir", tmp_.Path() + "/b"});
+}
+
+TEST_F(BadFiles, EmptyUpSectionNamesLine)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_empty.sql", "-- migrate:up\n\n-- migrate:down\nDROP TABLE good;\n");
+	ExpectRefused({"./migrations/0002_empty.sql:2: ", "up section is empty"});
+}
+
+TEST_F(BadFiles, InvalidUtf8NamesLine)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_latin1.sql", "CREATE TABLE t (id int);\nCOMMENT ON TABLE t IS 'caf\xe9';\n");
+	ExpectRefused({"./migrations/0002_latin1.sql:2: ", "UTF-8"});
+}
+
+TEST_F(BadFiles, NulByte)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_nul.sql", std::string("SELECT 1;\n\0\n", 12));
+	ExpectRefused({"./migrations/0002_nul.sql:2: ", "NUL"});
+}
+
+TEST_F(BadFiles, UnreadableFile)
+{
+	WriteMigration("0001_good.sql", kGood);
+	/* a dangling symlink cannot be read even by root */
+	ASSERT_EQ(symlink("/nonexistent/target.sql", (tmp_.Path() + "/migrations/0002_gone.sql").c_str()), 0);
+	ExpectRefused({"./migrations/0002_gone.sql: cannot read the file"});
+}
+
+TEST_F(BadFiles, UnknownDirective)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_typo.sql", "-- migrate:up\nSELECT 1;\n-- migrate:dwon\nSELECT 2;\n");
+	ExpectRefused({"./migrations/0002_typo.sql:3: ", "unknown directive"});
+}
+
+TEST_F(BadFiles, ReportsEveryBadFile)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_empty.sql", "-- migrate:up\n");
+	WriteMigration("nover.sql", "SELECT 1;\n");
+	ExpectRefused({"./migrations/0002_empty.sql", "./migrations/nover.sql", "2 problems"});
+}
+
+TEST_F(BadFiles, MissingDirectory)
+{
+	ExpectRefused({tmp_.Path() + "/nowhere: migrations directory does not exist"},
+	              {"deploy", "--dir", tmp_.Path() + "/nowhere"});
+}
+
+TEST_F(BadFiles, MissingDefaultMigrationsDirectory)
+{
+	/* no --dir and no ./migrations in the working directory */
+	ExpectRefused({"./migrations: no migrations directory here", "--dir"});
+	ExpectRefused({"./migrations: no migrations directory here"}, {"push"});
+}
+
+TEST_F(BadFiles, ServerRefusesStatementThatNeedsNoTransaction)
+{
+	/* the client's parser accepts it; the server's statement check refuses it (MG003) */
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_index.sql", "CREATE INDEX CONCURRENTLY good_id ON good (id);\n");
+	ExpectRefused({"MG003", "nothing was uploaded"});
+}
+
+TEST_F(BadFiles, ServerRefusesSyntaxError)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_syntax.sql", "CREATE TABLE (;\n");
+	RunResult r = Run({"deploy"});
+	/* refused at registration (exit 2), or recorded as a failed migration (exit 1) */
+	EXPECT_TRUE(r.exit_code == 2 || r.exit_code == 1) << r.All();
+	EXPECT_NE(r.err.find("syntax error"), std::string::npos) << r.err;
+	EXPECT_FALSE(db_->TableExists("good"));
+}
+
+TEST_F(BadFiles, BadDirStreamIsUsageError)
+{
+	RunResult r = Run({"deploy", "--dir", "Bad-Stream=x"});
+	EXPECT_EQ(r.exit_code, 2) << r.All();
+	r = Run({"deploy", "--no-such-option"});
+	EXPECT_EQ(r.exit_code, 2) << r.All();
+	r = Run({"frobnicate"});
+	EXPECT_EQ(r.exit_code, 2) << r.All();
+	EXPECT_EQ(Registered(), 0);
+}
+
+} // namespace

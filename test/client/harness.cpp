@@ -1,0 +1,245 @@
+/* harness.cpp — child processes, temp folders and test databases (see harness.hpp). */
+#include "harness.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace pgmtest {
+
+namespace fs = std::filesystem;
+
+RunResult
+RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std::string &cwd)
+{
+	/* Build argv and envp before fork: the child only calls async-signal-safe functions. */
+	std::vector<std::string> argv_strings = {PG_MIGRATE_BIN};
+	argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+	std::vector<char *> argv;
+	for (auto &s : argv_strings)
+		argv.push_back(s.data());
+	argv.push_back(nullptr);
+
+	EnvChanges changes = {{"DATABASE_URL", std::nullopt}, {"SKIP_INDEX_MIGRATIONS", std::nullopt}};
+	for (const auto &[k, v] : env)
+		changes[k] = v;
+	std::vector<std::string> env_strings;
+	for (char **e = environ; *e != nullptr; e++) {
+		std::string entry = *e;
+		if (changes.count(entry.substr(0, entry.find('='))) == 0)
+			env_strings.push_back(entry);
+	}
+	for (const auto &[k, v] : changes)
+		if (v)
+			env_strings.push_back(k + "=" + *v);
+	std::vector<char *> envp;
+	for (auto &s : env_strings)
+		envp.push_back(s.data());
+	envp.push_back(nullptr);
+
+	int out_pipe[2], err_pipe[2];
+	if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+		throw std::runtime_error("pipe failed");
+	pid_t pid = fork();
+	if (pid < 0)
+		throw std::runtime_error("fork failed");
+	if (pid == 0) {
+		dup2(out_pipe[1], 1);
+		dup2(err_pipe[1], 2);
+		if (!cwd.empty() && chdir(cwd.c_str()) != 0)
+			_exit(126);
+		execve(argv[0], argv.data(), envp.data());
+		_exit(127);
+	}
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+
+	RunResult result;
+	struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+	std::string *sinks[2] = {&result.out, &result.err};
+	int open_fds = 2;
+	while (open_fds > 0) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || fds[i].revents == 0)
+				continue;
+			char buffer[4096];
+			ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+			if (n > 0) {
+				sinks[i]->append(buffer, static_cast<std::size_t>(n));
+			} else if (n == 0 || errno != EINTR) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return result;
+}
+
+TempDir::TempDir()
+{
+	std::string pattern = (fs::temp_directory_path() / "pg_migrate_test_XXXXXX").string();
+	if (mkdtemp(pattern.data()) == nullptr)
+		throw std::runtime_error("mkdtemp failed");
+	path_ = pattern;
+}
+
+TempDir::~TempDir()
+{
+	std::error_code ec;
+	fs::remove_all(path_, ec);
+}
+
+std::string
+TempDir::Write(const std::string &relative, const std::string &bytes) const
+{
+	fs::path full = fs::path(path_) / relative;
+	fs::create_directories(full.parent_path());
+	std::ofstream file(full, std::ios::binary | std::ios::trunc);
+	file << bytes;
+	return full.string();
+}
+
+std::string
+ReadFile(const std::string &path)
+{
+	std::ifstream file(path, std::ios::binary);
+	std::stringstream ss;
+	ss << file.rdbuf();
+	return ss.str();
+}
+
+Db::Db(const std::string &conninfo)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", nullptr};
+	const char *values[] = {conninfo.empty() ? nullptr : conninfo.c_str(), "pg_migrate_tests", nullptr};
+	conn_ = PQconnectdbParams(keys, values, 1);
+	if (PQstatus(conn_) != CONNECTION_OK) {
+		std::string message = PQerrorMessage(conn_);
+		PQfinish(conn_);
+		conn_ = nullptr;
+		throw std::runtime_error("cannot connect to the test server (run the tests under pg_virtualenv): " + message);
+	}
+	PQsetNoticeProcessor(
+	    conn_, [](void *, const char *) {}, nullptr);
+}
+
+Db::~Db()
+{
+	if (conn_ != nullptr)
+		PQfinish(conn_);
+}
+
+std::vector<Row>
+Db::Query(const std::string &sql, const std::vector<std::string> &params)
+{
+	std::vector<const char *> values;
+	for (const auto &p : params)
+		values.push_back(p.c_str());
+	PGresult *res = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+	                             values.empty() ? nullptr : values.data(), nullptr, nullptr, 0);
+	std::vector<Row> rows;
+	ExecStatusType status = PQresultStatus(res);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+		ADD_FAILURE() << "query failed: " << sql << "\n" << PQerrorMessage(conn_);
+		PQclear(res);
+		return rows;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		Row row;
+		for (int c = 0; c < PQnfields(res); c++)
+			row.push_back(PQgetisnull(res, r, c) ? std::nullopt : std::optional<std::string>(PQgetvalue(res, r, c)));
+		rows.push_back(std::move(row));
+	}
+	PQclear(res);
+	return rows;
+}
+
+std::string
+Db::Scalar(const std::string &sql, const std::vector<std::string> &params)
+{
+	auto rows = Query(sql, params);
+	if (rows.empty() || rows[0].empty() || !rows[0][0])
+		return "";
+	return *rows[0][0];
+}
+
+long
+Db::Count(const std::string &sql, const std::vector<std::string> &params)
+{
+	std::string value = Scalar(sql, params);
+	return value.empty() ? -1 : std::stol(value);
+}
+
+bool
+Db::TableExists(const std::string &name)
+{
+	return Scalar("SELECT to_regclass($1) IS NOT NULL", {name}) == "t";
+}
+
+void
+ClientTest::SetUp()
+{
+	static int counter = 0;
+	db_name_ = "pgm_client_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+	conninfo_ = "dbname=" + db_name_;
+	Db admin("");
+	admin.Query("CREATE DATABASE " + db_name_);
+	db_ = std::make_unique<Db>(conninfo_);
+	if (WithExtension())
+		db_->Query("CREATE EXTENSION pg_migrate");
+}
+
+void
+ClientTest::TearDown()
+{
+	db_.reset();
+	Db admin("");
+	admin.Query("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+}
+
+std::string
+ClientTest::WriteMigration(const std::string &file, const std::string &content, const std::string &dir)
+{
+	return tmp_.Write(dir + "/" + file, content);
+}
+
+RunResult
+ClientTest::Run(const std::vector<std::string> &args, const EnvChanges &env)
+{
+	std::vector<std::string> full = {"--db", conninfo_};
+	full.insert(full.end(), args.begin(), args.end());
+	return RunClient(full, env, tmp_.Path());
+}
+
+long
+ClientTest::Registered()
+{
+	return db_->Count("SELECT count(*) FROM migrate.migrations");
+}
+
+long
+ClientTest::HistoryRows()
+{
+	return db_->Count("SELECT count(*) FROM migrate.history");
+}
+
+} // namespace pgmtest

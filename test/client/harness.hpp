@@ -1,0 +1,107 @@
+/*
+ * harness.hpp — running the real pg_migrate binary against a real server.
+ *
+ * The server is the one the PG* environment names (ctest runs under
+ * pg_virtualenv). Every ClientTest gets its own fresh database with the
+ * extension created, and its own temporary folder as working directory.
+ */
+#pragma once
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgmtest {
+
+struct RunResult {
+	int exit_code = -1;
+	std::string out, err;
+	std::string
+	All() const
+	{
+		return out + err;
+	}
+};
+
+/* Environment changes for the child: a value sets, nullopt unsets. */
+using EnvChanges = std::map<std::string, std::optional<std::string>>;
+
+/*
+ * Runs pg_migrate with args in cwd, capturing stdout, stderr and the exit
+ * code. DATABASE_URL and SKIP_INDEX_MIGRATIONS are unset unless env sets them.
+ */
+RunResult RunClient(const std::vector<std::string> &args, const EnvChanges &env = {}, const std::string &cwd = "");
+
+/* A temporary directory, removed with everything in it. */
+class TempDir {
+public:
+	TempDir();
+	~TempDir();
+	TempDir(const TempDir &) = delete;
+	TempDir &operator=(const TempDir &) = delete;
+	const std::string &
+	Path() const
+	{
+		return path_;
+	}
+	/* Writes bytes to Path()/relative, creating folders; returns the full path. */
+	std::string Write(const std::string &relative, const std::string &bytes) const;
+
+private:
+	std::string path_;
+};
+
+std::string ReadFile(const std::string &path);
+
+using Row = std::vector<std::optional<std::string>>;
+
+/* A small libpq connection for setting up and checking database state. */
+class Db {
+public:
+	explicit Db(const std::string &conninfo); /* "" = the PG* defaults */
+	~Db();
+	Db(const Db &) = delete;
+	Db &operator=(const Db &) = delete;
+	/* Runs sql; fails the test (and returns no rows) on error. */
+	std::vector<Row> Query(const std::string &sql, const std::vector<std::string> &params = {});
+	/* First column of the first row; "" for NULL or no row. */
+	std::string Scalar(const std::string &sql, const std::vector<std::string> &params = {});
+	long Count(const std::string &sql, const std::vector<std::string> &params = {});
+	bool TableExists(const std::string &name);
+
+private:
+	PGconn *conn_;
+};
+
+class ClientTest : public ::testing::Test {
+protected:
+	void SetUp() override;
+	void TearDown() override;
+	/* Override to get a database without the extension. */
+	virtual bool
+	WithExtension() const
+	{
+		return true;
+	}
+
+	/* Writes dir/file in the temporary folder (dir "migrations" by default). */
+	std::string WriteMigration(const std::string &file, const std::string &content,
+	                           const std::string &dir = "migrations");
+	/* Runs pg_migrate --db <this test's database> args..., in the temporary folder. */
+	RunResult Run(const std::vector<std::string> &args, const EnvChanges &env = {});
+	/* Number of rows in migrate.migrations / migrate.history. */
+	long Registered();
+	long HistoryRows();
+
+	std::string db_name_;
+	std::string conninfo_; /* "dbname=<db_name_>"; host, port, user, password from PG* */
+	std::unique_ptr<Db> db_;
+	TempDir tmp_;
+};
+
+} // namespace pgmtest

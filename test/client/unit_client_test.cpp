@@ -1,0 +1,161 @@
+/* Unit tests of the client's pieces that need no server. */
+#include "checksum.hpp"
+#include "connection.hpp"
+#include "conninfo.hpp"
+#include "exit_codes.hpp"
+#include "folder.hpp"
+#include "output.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace pgmigrate::client;
+
+namespace {
+
+TEST(Checksum, Sha256HexKnownVectors)
+{
+	EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Conninfo, MasksUrlUserInfoAndQueryPassword)
+{
+	EXPECT_EQ(MaskPassword("postgresql://alice:s3cretpw@db:5432/app"), "postgresql://alice:****@db:5432/app");
+	EXPECT_EQ(MaskPassword("postgres://alice@db/app?password=s3cretpw&sslmode=require"),
+	          "postgres://alice@db/app?password=****&sslmode=require");
+	EXPECT_EQ(MaskPassword("postgresql://alice@db/app"), "postgresql://alice@db/app");
+	EXPECT_EQ(MaskPassword("postgresql://db/app"), "postgresql://db/app");
+}
+
+TEST(Conninfo, MasksKeywordConninfo)
+{
+	EXPECT_EQ(MaskPassword("host=db password=s3cretpw user=alice"), "host=db password=**** user=alice");
+	EXPECT_EQ(MaskPassword("host=db password = 'a b\\'c' user=alice"), "host=db password = **** user=alice");
+	EXPECT_EQ(MaskPassword("dbname=app"), "dbname=app");
+}
+
+TEST(Conninfo, ScrubRemovesRawAndDecodedPasswords)
+{
+	std::string target = "postgresql://alice:s3cret%70w@db/app";
+	std::string text = "bad URI \"" + target + "\"; also s3cretpw and s3cret%70w";
+	std::string scrubbed = Scrub(text, target);
+	EXPECT_EQ(scrubbed.find("s3cret"), std::string::npos) << scrubbed;
+	EXPECT_NE(scrubbed.find("postgresql://alice:****@db/app"), std::string::npos) << scrubbed;
+}
+
+TEST(ExitCodes, SqlStates)
+{
+	EXPECT_EQ(ExitCodeForSqlState("MG001"), kExitValidation);
+	EXPECT_EQ(ExitCodeForSqlState("MG004"), kExitValidation);
+	EXPECT_EQ(ExitCodeForSqlState("MG006"), kExitValidation);
+	EXPECT_EQ(ExitCodeForSqlState("MG009"), kExitValidation);
+	EXPECT_EQ(ExitCodeForSqlState("MG002"), kExitUsage);
+	EXPECT_EQ(ExitCodeForSqlState("MG003"), kExitUsage);
+	EXPECT_EQ(ExitCodeForSqlState("08006"), kExitConnect);
+	EXPECT_EQ(ExitCodeForSqlState("42P01"), kExitFailed);
+}
+
+TEST(TextArray, QuotesAndEscapesEveryElement)
+{
+	EXPECT_EQ(TextArrayLiteral({}), "{}");
+	EXPECT_EQ(TextArrayLiteral({"a", "NULL", "x,y", "q\"b\\s", "{}"}), R"({"a","NULL","x,y","q\"b\\s","{}"})");
+}
+
+TEST(Table, RendersLikePsql)
+{
+	Table t;
+	t.headers = {"stream", "version", "duration_ms"};
+	t.right_aligned = {false, false, true};
+	t.rows = {{"schema", "1", "3.500"}, {"data", "20260101120000", "12.000"}};
+	EXPECT_EQ(t.Render(), " stream |    version     | duration_ms\n"
+	                      "--------+----------------+-------------\n"
+	                      " schema | 1              |       3.500\n"
+	                      " data   | 20260101120000 |      12.000\n"
+	                      "(2 rows)\n");
+	Table empty;
+	empty.headers = {"a"};
+	EXPECT_EQ(empty.Render(), " a\n---\n(0 rows)\n");
+}
+
+TEST(Table, CountsUtf8CharactersNotBytes)
+{
+	Table t;
+	t.headers = {"name", "x"};
+	t.rows = {{"caf\xc3\xa9", "1"}, {"ab", "2"}};
+	EXPECT_EQ(t.Render(), " name | x\n------+---\n caf\xc3\xa9 | 1\n ab   | 2\n(2 rows)\n");
+}
+
+TEST(DirSpecs, DefaultAndStreamPrefix)
+{
+	auto dirs = ParseDirSpecs({});
+	ASSERT_EQ(dirs.size(), 1u);
+	EXPECT_EQ(dirs[0].path, "./migrations");
+	EXPECT_EQ(dirs[0].stream, "schema");
+	EXPECT_TRUE(dirs[0].is_default);
+
+	dirs = ParseDirSpecs({"data=db/data", "db/schema", "./odd=name"});
+	ASSERT_EQ(dirs.size(), 3u);
+	EXPECT_EQ(dirs[0].stream, "data");
+	EXPECT_EQ(dirs[0].path, "db/data");
+	EXPECT_EQ(dirs[1].stream, "schema");
+	EXPECT_EQ(dirs[2].path, "./odd=name");
+	EXPECT_THROW(ParseDirSpecs({"data="}), Failure);
+}
+
+class FolderTest : public ::testing::Test {
+protected:
+	void
+	SetUp() override
+	{
+		std::string pattern = (std::filesystem::temp_directory_path() / "pg_migrate_unit_XXXXXX").string();
+		ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+		dir_ = pattern;
+	}
+	void
+	TearDown() override
+	{
+		std::filesystem::remove_all(dir_);
+	}
+	void
+	Write(const std::string &name, const std::string &content)
+	{
+		std::ofstream(dir_ + "/" + name, std::ios::binary) << content;
+	}
+	std::string dir_;
+};
+
+TEST_F(FolderTest, ReadsSortedSqlFilesWithStreamAndChecksum)
+{
+	Write("0002_b.sql", "-- migrate:stream data\nSELECT 2;\n");
+	Write("0001_a.sql", "SELECT 1;\n");
+	Write("README.md", "not a migration");
+	Write(".0003_swap.sql", "editor leftover");
+	FolderContents contents = ReadFolders(ParseDirSpecs({dir_}));
+	ASSERT_TRUE(contents.problems.empty()) << contents.problems[0].ToString();
+	ASSERT_EQ(contents.files.size(), 2u);
+	EXPECT_EQ(contents.files[0].version, "0001");
+	EXPECT_EQ(contents.files[0].name, "a");
+	EXPECT_EQ(contents.files[0].stream, "schema");
+	EXPECT_EQ(contents.files[0].path, dir_ + "/0001_a.sql");
+	EXPECT_EQ(contents.files[0].checksum, Sha256Hex("SELECT 1;\n"));
+	EXPECT_EQ(contents.files[1].stream, "data");
+}
+
+TEST_F(FolderTest, ProblemsNameFileAndLine)
+{
+	Write("0001_a.sql", "-- migrate:up\n\n");
+	Write("0010_b.sql", "SELECT 1;\n");
+	Write("10_c.sql", "SELECT 1;\n");
+	FolderContents contents = ReadFolders(ParseDirSpecs({dir_}));
+	ASSERT_EQ(contents.problems.size(), 2u);
+	EXPECT_EQ(contents.problems[0].ToString().rfind(dir_ + "/0001_a.sql:2: ", 0), 0u)
+	    << contents.problems[0].ToString();
+	EXPECT_NE(contents.problems[1].ToString().find("0010_b.sql"), std::string::npos);
+	EXPECT_EQ(contents.problems[1].path, dir_ + "/10_c.sql");
+}
+
+} // namespace

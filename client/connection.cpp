@@ -101,6 +101,8 @@ Connection::Open(const std::string &target)
 Result
 Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 {
+	if (tracer_)
+		tracer_(sql);
 	std::vector<const char *> values;
 	values.reserve(params.size());
 	for (const Param &p : params)

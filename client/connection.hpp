@@ -97,6 +97,13 @@ public:
 	/* Where notices (RAISE NOTICE, "already exists, skipping") go; default: dropped. */
 	void SetNoticeHandler(std::function<void(const std::string &)> handler);
 
+	/* Called with each statement's SQL text (never its parameters) before it is sent; for -v. */
+	void
+	SetStatementTracer(std::function<void(const std::string &)> tracer)
+	{
+		tracer_ = std::move(tracer);
+	}
+
 	std::string User() const;
 	std::string Host() const;
 	std::string Port() const;
@@ -114,6 +121,7 @@ private:
 	std::unique_ptr<PGconn, void (*)(PGconn *)> conn_;
 	/* on the heap: libpq keeps a pointer to it, which must survive moving the Connection */
 	std::unique_ptr<std::function<void(const std::string &)>> notice_handler_;
+	std::function<void(const std::string &)> tracer_;
 };
 
 } // namespace pgmigrate::client

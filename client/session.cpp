@@ -25,6 +25,8 @@ OpenSession(const GlobalOptions &options, Output &out)
 	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
 	const Output *sink = &out;
 	conn.SetNoticeHandler([sink](const std::string &notice) { sink->Verbose(notice); });
+	/* One line per round trip, so -v shows what a deploy cost. */
+	conn.SetStatementTracer([sink](const std::string &sql) { sink->Verbose("sql: " + sql); });
 	return conn;
 }
 

@@ -45,7 +45,13 @@ TEST_F(Deploy, AppliesSmallFolderAndRecordsSucceededHistory)
 TEST_F(Deploy, RedeployIsNothingToDo)
 {
 	WriteSmallFolder();
-	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	RunResult first = Run({"deploy", "-v"});
+	ASSERT_EQ(first.exit_code, 0) << first.All();
+	/* status, one upload statement for all three files, one apply */
+	EXPECT_NE(first.err.find("sql: SELECT f.stream, f.version, migrate.register("), std::string::npos) << first.err;
+	EXPECT_EQ(first.err.find("migrate.register(", first.err.find("migrate.register(") + 1), std::string::npos);
+	EXPECT_NE(first.err.find("sql: SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("),
+	          std::string::npos);
 	long history = HistoryRows();
 	std::string registered_at = db_->Scalar("SELECT max(registered_at)::text FROM migrate.migrations");
 
@@ -55,6 +61,15 @@ TEST_F(Deploy, RedeployIsNothingToDo)
 	EXPECT_EQ(r.out, "");
 	EXPECT_EQ(HistoryRows(), history);
 	EXPECT_EQ(db_->Scalar("SELECT max(registered_at)::text FROM migrate.migrations"), registered_at);
+
+	/* one round trip after connecting: -v traces every statement sent */
+	r = Run({"deploy", "-v"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	std::size_t statements = 0;
+	for (std::size_t pos = r.err.find("sql: "); pos != std::string::npos; pos = r.err.find("sql: ", pos + 1))
+		statements++;
+	EXPECT_EQ(statements, 1u) << r.err;
+	EXPECT_NE(r.err.find("sql: SELECT stream, version, checksum, state FROM migrate.status()"), std::string::npos);
 
 	/* -q silences even that */
 	r = Run({"deploy", "-q"});

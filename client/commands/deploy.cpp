@@ -80,19 +80,11 @@ StreamsWithWork(const std::vector<RemoteMigration> &remote, const std::vector<Up
  * server knows, so then (and only then) the order is read again.
  */
 std::vector<std::string>
-StreamsToApply(Connection &conn, const StreamFilter &filter, const DeployOptions &options,
-               const std::vector<RemoteMigration> &remote, const std::vector<MigrationFile> &files,
-               const std::vector<Uploaded> &uploaded, Output &out)
+StreamsToApply(Connection &conn, const StreamFilter &filter, const std::vector<RemoteMigration> &remote,
+               const std::vector<Uploaded> &uploaded)
 {
 	std::vector<std::string> known = StreamOrder(remote);
 	std::set<std::string> busy = StreamsWithWork(remote, uploaded);
-	std::set<std::string> local;
-	for (const MigrationFile &f : files)
-		local.insert(f.stream);
-	for (const std::string &s : options.streams)
-		if (std::find(known.begin(), known.end(), s) == known.end() && local.count(s) == 0)
-			out.Note("stream " + s + " has no migrations, neither in the folders nor in the database");
-
 	std::vector<std::string> selected;
 	for (const std::string &s : busy)
 		if (filter.Selects(s))
@@ -110,6 +102,24 @@ StreamsToApply(Connection &conn, const StreamFilter &filter, const DeployOptions
 	std::stable_sort(selected.begin(), selected.end(),
 	                 [&](const std::string &a, const std::string &b) { return position(a) < position(b); });
 	return selected;
+}
+
+/* A --stream that matches nothing is most likely a typo; say so instead of silently doing nothing. */
+void
+NoteFilterEffects(const StreamFilter &filter, const DeployOptions &options, const std::vector<RemoteMigration> &remote,
+                  const std::vector<MigrationFile> &files, const std::vector<Uploaded> &uploaded, Output &out)
+{
+	std::set<std::string> streams;
+	for (const RemoteMigration &m : remote)
+		streams.insert(m.stream);
+	for (const MigrationFile &f : files)
+		streams.insert(f.stream);
+	for (const std::string &s : options.streams)
+		if (streams.count(s) == 0)
+			out.Note("stream " + s + " has no migrations, neither in the folders nor in the database");
+	for (const std::string &s : StreamsWithWork(remote, uploaded))
+		if (!filter.Selects(s))
+			out.Note("stream " + s + " has pending migrations but is not deployed now");
 }
 
 /* True when the database or this upload has something for apply() to do in the selected streams. */
@@ -219,9 +229,11 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		out.Verbose("uploaded " + u.file->path + ": " + u.outcome);
 
 	StreamFilter filter(options);
+	NoteFilterEffects(filter, options, remote, files, uploaded, out);
 	if (!HasWork(filter, remote, uploaded)) {
 		out.Doc()["nothing_to_do"] = true;
-		out.Note("nothing to do: every migration is applied");
+		out.Note(filter.Active() ? "nothing to do in the selected streams"
+		                         : "nothing to do: every migration is applied");
 		return kExitOk;
 	}
 
@@ -229,7 +241,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	if (!filter.Active()) {
 		Apply(conn, Param(), options, &rows);
 	} else {
-		for (const std::string &stream : StreamsToApply(conn, filter, options, remote, files, uploaded, out)) {
+		for (const std::string &stream : StreamsToApply(conn, filter, remote, uploaded)) {
 			Apply(conn, stream, options, &rows);
 			if (rows.outcomes.count("failed") > 0)
 				break;

@@ -72,6 +72,7 @@ TEST_F(Streams, SkipIndexMigrationsSkipsIndexStream)
 	EXPECT_NE(StateOf("index", "0001"), "applied");
 	EXPECT_FALSE(db_->TableExists("items_name"));
 	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE stream = 'index'"), 0);
+	EXPECT_NE(r.err.find("stream index has pending migrations but is not deployed now"), std::string::npos) << r.err;
 
 	/* nothing left outside index: nothing to do while skipping it */
 	r = Run(args, {{"SKIP_INDEX_MIGRATIONS", "true"}});
@@ -103,6 +104,15 @@ TEST_F(Streams, StreamOptionAppliesOnlyThatStream)
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_LT(r.out.find("\n data "), r.out.find("\n index ")) << r.out;
 	EXPECT_EQ(StateOf("index", "0001"), "applied");
+}
+
+TEST_F(Streams, UnknownStreamOptionIsPointedOut)
+{
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id int);\n", "schema");
+	RunResult r = Run({"deploy", "--dir", Dir("schema"), "--stream", "shema"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("stream shema has no migrations"), std::string::npos) << r.err;
+	EXPECT_FALSE(db_->TableExists("a"));
 }
 
 TEST_F(Streams, SkipStreamOption)

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# pg_migrate benchmark: prints figures, asserts nothing about timing.
+#
+#   pg_virtualenv bash test/bench/run.sh
+#
+# Runs against the server given by DATABASE_URL, else the PG* variables
+# (pg_virtualenv sets them for a throwaway cluster). Creates and drops its own
+# databases: bench_deploy, bench_floor, bench_server, bench_status.
+#
+# Environment:
+#   BENCH_N          migrations generated for the deploy figure (default 1000)
+#   BENCH_ROUNDS     rounds of deploy vs psql floor, each on fresh databases (default 3)
+#   BENCH_REPEAT     runs of the no-op deploy and of status (default 20)
+#   BENCH_STATUS_N   migrations registered for the status figure (default 10000)
+#   PG_MIGRATE       the client binary (default <repo>/build/pg_migrate)
+#   PSQL             psql for the floor (default: pg_config's bindir/psql, skipping
+#                    Debian's Perl wrapper, which costs ~25 ms per start)
+#   BENCH_KEEP=1     keep the work folder and the databases
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+N=${BENCH_N:-1000}
+ROUNDS=${BENCH_ROUNDS:-3}
+REPEAT=${BENCH_REPEAT:-20}
+STATUS_N=${BENCH_STATUS_N:-10000}
+PG_MIGRATE=${PG_MIGRATE:-$root/build/pg_migrate}
+PSQL=${PSQL:-$(pg_config --bindir 2>/dev/null)/psql}
+[ -x "$PSQL" ] || PSQL=psql
+DATABASES=(bench_deploy bench_floor bench_server bench_status)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pg_migrate_bench.XXXXXX")
+chmod 755 "$work"
+cleanup() {
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "kept: $work and databases ${DATABASES[*]}" >&2
+		return
+	fi
+	for db in "${DATABASES[@]}"; do admin -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+die() { echo "bench: $*" >&2; exit 1; }
+# No "database ... does not exist, skipping" notices from psql.
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
+
+# --- connections -----------------------------------------------------------
+
+# Connection string for database $1: DATABASE_URL with its database replaced,
+# else a conninfo naming only the database (libpq takes the rest from PG*).
+conn() {
+	if [ -z "${DATABASE_URL:-}" ]; then
+		printf 'dbname=%s' "$1"
+	elif [[ $DATABASE_URL == postgres://* || $DATABASE_URL == postgresql://* ]]; then
+		python3 - "$DATABASE_URL" "$1" <<'EOF'
+import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.urlunsplit(p._replace(path="/" + u.quote(sys.argv[2]))), end="")
+EOF
+	else
+		printf '%s dbname=%s' "$DATABASE_URL" "$1"  # conninfo: the last dbname wins
+	fi
+}
+
+# psql on the maintenance database (DATABASE_URL's, else libpq's default).
+admin() {
+	if [ -n "${DATABASE_URL:-}" ]; then psql -X -v ON_ERROR_STOP=1 -d "$DATABASE_URL" "$@"
+	else psql -X -v ON_ERROR_STOP=1 "$@"; fi
+}
+# psql on database $1.
+on() { local db=$1; shift; psql -X -v ON_ERROR_STOP=1 -d "$(conn "$db")" "$@"; }
+
+fresh_db() {  # $1 name, $2 "ext" to create the extension
+	admin -q -c "DROP DATABASE IF EXISTS $1" >/dev/null || die "cannot drop database $1"
+	admin -q -c "CREATE DATABASE $1" >/dev/null || die "cannot create database $1"
+	if [ "${2:-}" = ext ]; then
+		on "$1" -q -c "CREATE EXTENSION pg_migrate" >/dev/null || die "CREATE EXTENSION pg_migrate failed in $1 (make install?)"
+	fi
+}
+
+# Flush dirty buffers left by CREATE DATABASE and earlier rounds, so a timed
+# section does not pay for someone else's writes. Needs superuser; else skipped.
+settle() { admin -q -c CHECKPOINT >/dev/null 2>&1 || true; }
+
+# --- timing ----------------------------------------------------------------
+
+# Microseconds since the epoch; $EPOCHREALTIME (bash 5) costs no fork.
+now_us() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME//[.,]/}
+		echo "$t"
+	else
+		echo $(( $(date +%s%N) / 1000 ))
+	fi
+}
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # $1 start us, $2 end us
+
+# stats "x1 x2 ..." -> "median min max"
+stats() {
+	python3 -c 'import sys, statistics as s
+v = [float(x) for x in sys.argv[1:]]
+print("%.1f %.1f %.1f" % (s.median(v), min(v), max(v)))' $1
+}
+
+# Runs "$@" with stdout/stderr to $out_file; sets $elapsed (ms) and $rc.
+timed() {
+	local t0 t1
+	t0=$(now_us)
+	"$@" >"$out_file" 2>&1
+	rc=$?
+	t1=$(now_us)
+	elapsed=$(ms "$t0" "$t1")
+}
+out_file=$work/last.out
+show_failure() { echo "  FAILED (exit $rc): $*" >&2; tail -n 20 "$out_file" | sed 's/^/    /' >&2; }
+
+# --- setup -----------------------------------------------------------------
+
+echo "== pg_migrate benchmark"
+admin -q -c "SELECT 1" >/dev/null || die "cannot connect (run under pg_virtualenv, or set DATABASE_URL / PG*)"
+server=$(admin -At -c "SHOW server_version" | cut -d' ' -f1)
+echo "server:      PostgreSQL $server  (${PGHOST:-${DATABASE_URL:+DATABASE_URL}}${PGPORT:+:$PGPORT})"
+echo "machine:     $(nproc) cores, $(uname -m), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo)"
+echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; other work on the machine skews the figures)"
+echo "settings:    $(admin -At -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ') FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'wal_level')")"
+
+client_ok=0
+if [ -x "$PG_MIGRATE" ] && "$PG_MIGRATE" --help 2>/dev/null | grep -q deploy && "$PG_MIGRATE" --help 2>/dev/null | grep -q status; then
+	client_ok=1
+	echo "client:      $PG_MIGRATE ($("$PG_MIGRATE" --version 2>/dev/null | head -n 1))"
+else
+	echo "client:      client not built ($PG_MIGRATE missing or without deploy/status): client figures skipped"
+fi
+
+dir=$work/migrations
+python3 "$here/generate.py" "$dir" --count "$N" --floor "$work/all.sql" --register-sql "$work/register.sql" \
+	|| die "generate.py failed"
+echo "migrations:  $N files, $(du -sk "$dir" | cut -f1) kB ($dir)"
+echo "floor:       $PSQL -X -q -1 -v ON_ERROR_STOP=1 -f all.sql"
+echo "rounds:      $ROUNDS (deploy and floor alternate, fresh databases each round)"
+
+# --- 1-3: deploy vs psql floor ---------------------------------------------
+
+deploy_runs=() floor_runs=()
+for ((r = 1; r <= ROUNDS; r++)); do
+	# Alternate which goes first, so neither always inherits the other's dirty buffers.
+	order=(floor deploy)
+	((r % 2 == 0)) && order=(deploy floor)
+	for what in "${order[@]}"; do
+		if [ "$what" = floor ]; then
+			fresh_db bench_floor
+			settle
+			timed "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -d "$(conn bench_floor)" -f "$work/all.sql"
+			if [ "$rc" != 0 ]; then show_failure "psql floor"; die "the floor SQL failed"; fi
+			floor_runs+=("$elapsed")
+			echo "  round $r floor  (psql -1 -f all.sql):      $elapsed ms"
+		elif [ "$client_ok" = 1 ]; then
+			fresh_db bench_deploy ext
+			settle
+			timed "$PG_MIGRATE" --db "$(conn bench_deploy)" --dir "$dir" deploy
+			if [ "$rc" != 0 ]; then show_failure "pg_migrate deploy"; die "deploy failed"; fi
+			deploy_runs+=("$elapsed")
+			echo "  round $r deploy (pg_migrate deploy):       $elapsed ms"
+		fi
+	done
+done
+read -r floor_ms floor_min floor_max <<<"$(stats "${floor_runs[*]}")"
+tables=$(on bench_floor -At -c "SELECT count(*) FROM pg_class WHERE relname LIKE 'bench\_t%' AND relkind = 'r'")
+echo "1. deploy of $N migrations on a fresh database (wall, median of $ROUNDS)"
+if [ "$client_ok" = 1 ]; then
+	read -r deploy_ms deploy_min deploy_max <<<"$(stats "${deploy_runs[*]}")"
+	applied=$(on bench_deploy -At -c "SELECT count(*) FROM migrate.status() WHERE state = 'applied'")
+	exec_ms=$(on bench_deploy -At -c "SELECT round(sum(duration_ms)::numeric, 1) FROM migrate.history WHERE action = 'apply' AND status = 'succeeded'")
+	echo "   deploy_ms=$deploy_ms  (min $deploy_min, max $deploy_max; $applied applied; history says $exec_ms ms inside migrations)"
+else
+	deploy_ms=NA
+	echo "   client not built"
+fi
+echo "2. psql floor, same up SQL in one transaction (wall, median of $ROUNDS)"
+echo "   floor_ms=$floor_ms  (min $floor_min, max $floor_max; $tables tables created)"
+if [ "$client_ok" = 1 ]; then
+	ratio=$(awk -v a="$deploy_ms" -v b="$floor_ms" 'BEGIN { printf "%.2f", a / b }')
+else
+	ratio=NA
+fi
+echo "3. ratio deploy / floor"
+echo "   ratio=$ratio  (target <= 1.10)"
+
+# --- server side without the client: register, then apply ------------------
+
+fresh_db bench_server ext
+settle
+timed on bench_server -q -f "$work/register.sql"
+[ "$rc" = 0 ] || { show_failure "register.sql"; die "registering through psql failed"; }
+register_ms=$elapsed
+settle
+timed on bench_server -q -c "SELECT count(*) FROM migrate.apply()"
+[ "$rc" = 0 ] || { show_failure "migrate.apply()"; die "migrate.apply() failed"; }
+apply_ms=$elapsed
+server_exec_ms=$(on bench_server -At -c "SELECT round(sum(duration_ms)::numeric, 1) FROM migrate.history WHERE action = 'apply' AND status = 'succeeded'")
+server_ratio=$(awk -v a="$register_ms" -v b="$apply_ms" -v f="$floor_ms" 'BEGIN { printf "%.2f", (a + b) / f }')
+echo "   server side via psql (no client): register all $N = $register_ms ms, SELECT migrate.apply() = $apply_ms ms" \
+	"(history: $server_exec_ms ms inside migrations); (register + apply) / floor = $server_ratio"
+
+# --- 4: no-op deploy -------------------------------------------------------
+
+echo "4. no-op deploy ($N files, nothing to do; $REPEAT runs)"
+if [ "$client_ok" = 1 ]; then
+	noop_runs=() start_runs=() empty_runs=() psql_runs=()
+	mkdir -p "$work/empty"
+	for ((i = 0; i < REPEAT; i++)); do
+		timed "$PG_MIGRATE" --db "$(conn bench_deploy)" --dir "$dir" deploy
+		[ "$rc" = 0 ] || { show_failure "no-op deploy"; die "no-op deploy failed"; }
+		noop_runs+=("$elapsed")
+		timed "$PG_MIGRATE" --version
+		start_runs+=("$elapsed")
+		timed "$PG_MIGRATE" --db "$(conn bench_deploy)" --dir "$work/empty" deploy
+		[ "$rc" = 0 ] && empty_runs+=("$elapsed")
+		timed "$PSQL" -X -q -At -d "$(conn bench_deploy)" -c "SELECT 1"
+		psql_runs+=("$elapsed")
+	done
+	read -r noop_median_ms noop_min_ms noop_max <<<"$(stats "${noop_runs[*]}")"
+	read -r start_ms _ _ <<<"$(stats "${start_runs[*]}")"
+	empty_ms=NA
+	[ ${#empty_runs[@]} -gt 0 ] && read -r empty_ms _ _ <<<"$(stats "${empty_runs[*]}")"
+	read -r psql_ms _ _ <<<"$(stats "${psql_runs[*]}")"
+	after=$(on bench_deploy -At -c "SELECT count(*) FROM migrate.history")
+	echo "   noop_median_ms=$noop_median_ms  noop_min_ms=$noop_min_ms  (max $noop_max; target < 20)"
+	echo "   where it goes (medians): process start (pg_migrate --version) $start_ms ms;" \
+		"deploy --dir <empty folder> (start + connect + checksum query) $empty_ms ms;" \
+		"the rest is reading and hashing $N files. History rows after: $after (nothing recorded)"
+	echo "   for comparison: psql -c 'SELECT 1' (start + connect + one query) median $psql_ms ms"
+else
+	noop_median_ms=NA noop_min_ms=NA
+	echo "   client not built"
+fi
+
+# --- 5: status of 10 000 ---------------------------------------------------
+
+echo "5. status with $STATUS_N registered and applied migrations ($REPEAT runs)"
+fresh_db bench_status ext
+on bench_status -q -At >/dev/null <<SQL || die "registering $STATUS_N migrations failed"
+SELECT count(*) FROM (SELECT migrate.register('schema', lpad(i::text, 6, '0'), 'm' || i, 'SELECT 1;')
+                      FROM generate_series(1, $STATUS_N) AS i) AS r;
+SELECT count(*) FROM migrate.apply();
+SQL
+settle
+n_status=$(on bench_status -At -c "SELECT count(*) FROM migrate.status() WHERE state = 'applied'")
+if [ "$client_ok" = 1 ]; then
+	status_runs=()
+	for ((i = 0; i < REPEAT; i++)); do
+		timed "$PG_MIGRATE" --db "$(conn bench_status)" --format json status
+		[ "$rc" = 0 ] || { show_failure "status"; die "pg_migrate status failed"; }
+		status_runs+=("$elapsed")
+	done
+	"$PG_MIGRATE" --db "$(conn bench_status)" --format json status >"$work/status.json" 2>/dev/null
+	json_kb=$(( $(wc -c <"$work/status.json") / 1024 ))
+	read -r status10k_median_ms status_min status_max <<<"$(stats "${status_runs[*]}")"
+	text_runs=()
+	for ((i = 0; i < 5; i++)); do
+		timed "$PG_MIGRATE" --db "$(conn bench_status)" status
+		text_runs+=("$elapsed")
+	done
+	read -r status_text_ms _ _ <<<"$(stats "${text_runs[*]}")"
+	echo "   status10k_median_ms=$status10k_median_ms  (min $status_min, max $status_max; $n_status applied; JSON ${json_kb} kB; target < 50)"
+	echo "   for reference: pg_migrate status (text format) median of 5: $status_text_ms ms"
+else
+	status10k_median_ms=NA
+	echo "   client not built"
+fi
+# Server side: execution time of SELECT * FROM migrate.status() (EXPLAIN ANALYZE,
+# no client transfer), in one session: the first call, then the median of the rest.
+explain=$(for ((i = 0; i <= REPEAT; i++)); do
+	echo "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) SELECT * FROM migrate.status();"
+done | on bench_status -At | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p')
+first=$(echo "$explain" | head -n 1)
+read -r status10k_server_ms status_server_min _ <<<"$(stats "$(echo "$explain" | tail -n +2 | tr '\n' ' ')")"
+# Same with the rows sent to psql (\timing, output discarded), fresh session.
+timing=$( { echo '\timing on'; echo '\o /dev/null'
+	for ((i = 0; i < REPEAT; i++)); do echo "SELECT * FROM migrate.status();"; done; } \
+	| on bench_status -q | sed -n 's/^Time: \([0-9.]*\) ms.*$/\1/p')
+read -r status_psql_ms _ _ <<<"$(stats "$(echo "$timing" | tr '\n' ' ')")"
+echo "   status10k_server_ms=$status10k_server_ms  (EXPLAIN ANALYZE execution, median; min $status_server_min; first call in a session $first)"
+echo "   SELECT * FROM migrate.status() through psql with rows transferred (\\timing, median): $status_psql_ms ms"
+
+# --- summary ---------------------------------------------------------------
+
+echo
+echo "== summary (N=$N, $(nproc) cores, PostgreSQL $server)"
+echo "deploy_ms=$deploy_ms floor_ms=$floor_ms ratio=$ratio noop_median_ms=$noop_median_ms noop_min_ms=$noop_min_ms status10k_median_ms=$status10k_median_ms status10k_server_ms=$status10k_server_ms"
+echo "server_register_ms=$register_ms server_apply_ms=$apply_ms server_ratio=$server_ratio"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pg_migrate benchmark: prints figures, asserts nothing about timing.
 #
-#   pg_virtualenv bash test/bench/run.sh
+#   pg_virtualenv -t bash test/bench/run.sh    (-t: cluster in a temporary directory even as
+#                                              root, so parallel runs do not clash on 15/regress)
 #
 # Runs against the server given by DATABASE_URL, else the PG* variables
 # (pg_virtualenv sets them for a throwaway cluster). Creates and drops its own
@@ -138,10 +139,15 @@ python3 "$here/generate.py" "$dir" --count "$N" --floor "$work/all.sql" --regist
 	|| die "generate.py failed"
 echo "migrations:  $N files, $(du -sk "$dir" | cut -f1) kB ($dir)"
 echo "floor:       $PSQL -X -q -1 -v ON_ERROR_STOP=1 -f all.sql"
-echo "rounds:      $ROUNDS (deploy and floor alternate, fresh databases each round)"
+echo "rounds:      $ROUNDS after one uncounted warm-up (deploy and floor alternate, fresh databases each round)"
 
 # --- 1-3: deploy vs psql floor ---------------------------------------------
 
+# Warm-up, not counted: the first large write into a new cluster also creates
+# its WAL segment files and warms the caches, which would bias round 1.
+fresh_db bench_floor
+"$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -d "$(conn bench_floor)" -f "$work/all.sql" >"$out_file" 2>&1 \
+	|| { rc=$?; show_failure "psql floor (warm-up)"; die "the floor SQL failed"; }
 deploy_runs=() floor_runs=()
 for ((r = 1; r <= ROUNDS; r++)); do
 	# Alternate which goes first, so neither always inherits the other's dirty buffers.
@@ -172,7 +178,7 @@ if [ "$client_ok" = 1 ]; then
 	read -r deploy_ms deploy_min deploy_max <<<"$(stats "${deploy_runs[*]}")"
 	applied=$(on bench_deploy -At -c "SELECT count(*) FROM migrate.status() WHERE state = 'applied'")
 	exec_ms=$(on bench_deploy -At -c "SELECT round(sum(duration_ms)::numeric, 1) FROM migrate.history WHERE action = 'apply' AND status = 'succeeded'")
-	echo "   deploy_ms=$deploy_ms  (min $deploy_min, max $deploy_max; $applied applied; history says $exec_ms ms inside migrations)"
+	echo "   deploy_ms=$deploy_ms  (min $deploy_min, max $deploy_max; $applied applied; last round: $exec_ms ms inside migrations per migrate.history)"
 else
 	deploy_ms=NA
 	echo "   client not built"
@@ -229,12 +235,29 @@ if [ "$client_ok" = 1 ]; then
 	echo "   noop_median_ms=$noop_median_ms  noop_min_ms=$noop_min_ms  (max $noop_max; target < 20)"
 	echo "   where it goes (medians): process start (pg_migrate --version) $start_ms ms;" \
 		"deploy --dir <empty folder> (start + connect + checksum query) $empty_ms ms;" \
-		"the rest is reading and hashing $N files. History rows after: $after (nothing recorded)"
+		"the rest is reading, parsing and hashing $N files and comparing checksums. History rows after: $after (nothing recorded)"
 	echo "   for comparison: psql -c 'SELECT 1' (start + connect + one query) median $psql_ms ms"
 else
 	noop_median_ms=NA noop_min_ms=NA
 	echo "   client not built"
 fi
+# Every new backend loads the extension library on its first pg_migrate call
+# (the client opens a connection per command): a cheap function twice, then the
+# no-op deploy's checksum query (over the N migrations of bench_server) twice.
+lib_first=() lib_second=() sums_first=() sums_second=()
+q="SELECT count(*) FROM (SELECT stream, version, checksum, state FROM migrate.status()) AS s;"
+for ((i = 0; i < 5; i++)); do
+	t=$(printf '\\timing on\nSELECT migrate.version();\nSELECT migrate.version();\n%s\n%s\n' "$q" "$q" \
+		| on bench_server -q -At | sed -n 's/^Time: \([0-9.]*\) ms.*$/\1/p' | tr '\n' ' ')
+	read -r a b c d <<<"$t"
+	lib_first+=("$a") lib_second+=("$b") sums_first+=("$c") sums_second+=("$d")
+done
+read -r lib_first_ms _ _ <<<"$(stats "${lib_first[*]}")"
+read -r lib_second_ms _ _ <<<"$(stats "${lib_second[*]}")"
+read -r sums_first_ms _ _ <<<"$(stats "${sums_first[*]}")"
+read -r sums_second_ms _ _ <<<"$(stats "${sums_second[*]}")"
+echo "   server side, new session (medians of 5): first pg_migrate call (loads the library) $lib_first_ms ms, next $lib_second_ms ms;" \
+	"checksum query over $N migrations $sums_first_ms ms, again $sums_second_ms ms"
 
 # --- 5: status of 10 000 ---------------------------------------------------
 

@@ -4,6 +4,13 @@
 #include "conninfo.hpp"
 #include "exit_codes.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+
+#include <poll.h>
+
 namespace pgmigrate::client {
 
 namespace {
@@ -77,25 +84,103 @@ Connection::OnNotice(void *arg, const char *message)
 		(*handler)(TrimNewlines(message));
 }
 
+/* Connection parameters: the target expanded (URL or conninfo), UTF8, and our application name. */
+struct ConnectParams {
+	explicit ConnectParams(const std::string &target)
+	{
+		/* fallback_application_name: an application_name in the URL still wins. */
+		if (!target.empty()) {
+			keys[2] = "dbname";
+			values[2] = target.c_str();
+		}
+	}
+	const char *keys[4] = {"client_encoding", "fallback_application_name", nullptr, nullptr};
+	const char *values[4] = {"UTF8", "pg_migrate", nullptr, nullptr};
+};
+
 Connection
 Connection::Open(const std::string &target)
 {
-	/* fallback_application_name: an application_name in the URL still wins. */
-	const char *keys[4] = {"client_encoding", "fallback_application_name", nullptr, nullptr};
-	const char *values[4] = {"UTF8", "pg_migrate", nullptr, nullptr};
-	if (!target.empty()) {
-		keys[2] = "dbname";
-		values[2] = target.c_str();
-	}
-	PGconn *raw = PQconnectdbParams(keys, values, /* expand_dbname */ 1);
+	ConnectParams params(target);
+	PGconn *raw = PQconnectdbParams(params.keys, params.values, /* expand_dbname */ 1);
 	if (raw == nullptr)
 		throw Failure(kExitConnect, "cannot connect: out of memory");
 	Connection conn(raw);
+	conn.target_ = target;
 	if (PQstatus(raw) != CONNECTION_OK) {
 		std::string message = TrimNewlines(PQerrorMessage(raw));
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target));
 	}
 	return conn;
+}
+
+Connection
+Connection::Start(const std::string &target)
+{
+	ConnectParams params(target);
+	PGconn *raw = PQconnectStartParams(params.keys, params.values, /* expand_dbname */ 1);
+	if (raw == nullptr)
+		throw Failure(kExitConnect, "cannot connect: out of memory");
+	Connection conn(raw);
+	conn.target_ = target;
+	/* libpq: before the first PQconnectPoll, act as if it had asked to wait for writing */
+	conn.poll_status_ = PQstatus(raw) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+	/* PQconnectPoll ignores connect_timeout (from the target or PGCONNECT_TIMEOUT); Finish() applies it */
+	if (PQconninfoOption *options = PQconninfo(raw)) {
+		for (PQconninfoOption *o = options; o->keyword != nullptr; o++) {
+			if (std::string(o->keyword) == "connect_timeout" && o->val != nullptr && *o->val != '\0') {
+				int seconds = std::atoi(o->val);
+				if (seconds > 0)
+					conn.connect_timeout_ms_ = std::max(seconds, 2) * 1000; /* libpq's minimum */
+			}
+		}
+		PQconninfoFree(options);
+	}
+	return conn;
+}
+
+bool
+Connection::WaitForSocket(int timeout_ms) const
+{
+	struct pollfd pfd = {PQsocket(conn_.get()), 0, 0};
+	if (pfd.fd < 0)
+		return true; /* nothing to wait on: let PQconnectPoll report */
+	pfd.events = poll_status_ == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+	for (;;) {
+		int n = ::poll(&pfd, 1, timeout_ms);
+		if (n >= 0)
+			return n > 0;
+		if (errno != EINTR)
+			return true;
+	}
+}
+
+void
+Connection::Progress()
+{
+	while (Connecting() && WaitForSocket(0))
+		poll_status_ = PQconnectPoll(conn_.get());
+}
+
+void
+Connection::Finish()
+{
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(connect_timeout_ms_);
+	while (Connecting()) {
+		int wait_ms = -1;
+		if (connect_timeout_ms_ > 0) {
+			auto left =
+			    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+			wait_ms = static_cast<int>(std::max<long long>(left.count(), 0));
+		}
+		if (!WaitForSocket(wait_ms))
+			throw Failure(kExitConnect, "cannot connect to the database: timeout expired");
+		poll_status_ = PQconnectPoll(conn_.get());
+	}
+	if (poll_status_ != PGRES_POLLING_OK || PQstatus(conn_.get()) != CONNECTION_OK) {
+		std::string message = TrimNewlines(PQerrorMessage(conn_.get()));
+		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target_));
+	}
 }
 
 Result

@@ -91,6 +91,17 @@ public:
 	 */
 	static Connection Open(const std::string &target);
 
+	/*
+	 * The same connection, made without blocking (PQconnectStartParams), so the
+	 * caller can read files while the server starts its backend: call
+	 * Progress() now and then, and Finish() before the first query.
+	 */
+	static Connection Start(const std::string &target);
+	/* Advances a started connection as far as it can go without waiting. */
+	void Progress();
+	/* Waits until a started connection is ready; throws Failure(kExitConnect) like Open. */
+	void Finish();
+
 	/* Runs one statement; throws SqlError for anything but a successful result. */
 	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
 
@@ -117,11 +128,21 @@ public:
 private:
 	explicit Connection(PGconn *conn);
 	static void OnNotice(void *arg, const char *message);
+	/* Waits up to timeout_ms (-1: forever) for the socket to be ready for the pending PQconnectPoll step. */
+	bool WaitForSocket(int timeout_ms) const;
+	bool
+	Connecting() const
+	{
+		return poll_status_ == PGRES_POLLING_READING || poll_status_ == PGRES_POLLING_WRITING;
+	}
 
 	std::unique_ptr<PGconn, void (*)(PGconn *)> conn_;
 	/* on the heap: libpq keeps a pointer to it, which must survive moving the Connection */
 	std::unique_ptr<std::function<void(const std::string &)>> notice_handler_;
 	std::function<void(const std::string &)> tracer_;
+	std::string target_;                                       /* for masking it in error messages */
+	PostgresPollingStatusType poll_status_ = PGRES_POLLING_OK; /* of a Start()ed connection */
+	int connect_timeout_ms_ = -1;                              /* connect_timeout; -1 = none */
 };
 
 } // namespace pgmigrate::client

@@ -66,11 +66,21 @@ JoinPath(const std::string &dir, const std::string &file)
 	return dir + "/" + file;
 }
 
-/* The *.sql names in dir, sorted; adds a problem and returns nothing when dir cannot be listed. */
-std::vector<std::string>
+struct Entry {
+	std::string name;
+	bool is_directory; /* from the directory listing itself: no stat per file */
+	bool
+	operator<(const Entry &other) const
+	{
+		return name < other.name;
+	}
+};
+
+/* The *.sql entries of dir, sorted by name; adds a problem and returns nothing when dir cannot be listed. */
+std::vector<Entry>
 ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
 {
-	std::vector<std::string> names;
+	std::vector<Entry> names;
 	std::error_code ec;
 	fs::file_status st = fs::status(dir.path, ec);
 	if (!fs::exists(st)) {
@@ -93,8 +103,10 @@ ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
 	}
 	for (; it != end; it.increment(ec)) {
 		std::string name = it->path().filename().string();
-		if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.')
-			names.push_back(name);
+		if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.') {
+			std::error_code type_ec;
+			names.push_back({name, it->is_directory(type_ec)});
+		}
 	}
 	if (ec)
 		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
@@ -104,8 +116,9 @@ ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
 
 /* Reads and checks one file; false (with a problem added) when it is bad. */
 bool
-ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, std::vector<FileProblem> *problems)
+ReadOne(const DirSpec &dir, const Entry &entry, MigrationFile *out, std::vector<FileProblem> *problems)
 {
+	const std::string &file_name = entry.name;
 	out->path = JoinPath(dir.path, file_name);
 	try {
 		FileName parsed = ParseFileName(file_name);
@@ -115,8 +128,7 @@ ReadOne(const DirSpec &dir, const std::string &file_name, MigrationFile *out, st
 		problems->push_back({out->path, e.line, e.what()});
 		return false;
 	}
-	std::error_code ec;
-	if (fs::is_directory(out->path, ec)) {
+	if (entry.is_directory) {
 		problems->push_back({out->path, 0, "is a directory, not a migration file"});
 		return false;
 	}
@@ -190,13 +202,21 @@ ParseDirSpecs(const std::vector<std::string> &raw)
 FolderContents
 ReadFolders(const std::vector<DirSpec> &dirs)
 {
+	return ReadFolders(dirs, [] {});
+}
+
+FolderContents
+ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files)
+{
 	FolderContents out;
 	/* (stream, version key) -> path of the first file using it */
 	std::map<std::pair<std::string, std::string>, std::string> seen;
 	for (const DirSpec &dir : dirs) {
-		for (const std::string &file_name : ListSqlFiles(dir, &out.problems)) {
+		for (const Entry &entry : ListSqlFiles(dir, &out.problems)) {
 			MigrationFile file;
-			if (!ReadOne(dir, file_name, &file, &out.problems))
+			bool ok = ReadOne(dir, entry, &file, &out.problems);
+			between_files();
+			if (!ok)
 				continue;
 			auto key = std::make_pair(file.stream, VersionKey(file.version));
 			auto [it, inserted] = seen.emplace(key, file.path);

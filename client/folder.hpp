@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,8 @@ struct FolderContents {
  * script format, and no version used twice in one stream.
  */
 FolderContents ReadFolders(const std::vector<DirSpec> &dirs);
+
+/* The same, calling between_files after each file (deploy advances its connection there). */
+FolderContents ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files);
 
 } // namespace pgmigrate::client

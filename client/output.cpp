@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <random>
 
 namespace pgmigrate::client {
 
 namespace {
+
+constexpr const char *kRawMarker = "\x01pg_migrate raw JSON ";
 
 /* Display width: UTF-8 code points (continuation bytes take no column). */
 std::size_t
@@ -14,25 +17,6 @@ Width(const std::string &s)
 {
 	return static_cast<std::size_t>(
 	    std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-/* Control characters would break the alignment; a table cell shows them as spaces. */
-std::string
-Clean(const std::string &s)
-{
-	std::string out = s;
-	for (char &c : out)
-		if (static_cast<unsigned char>(c) < 0x20)
-			c = ' ';
-	return out;
-}
-
-std::string
-Pad(const std::string &s, std::size_t width, bool right)
-{
-	std::size_t w = Width(s);
-	std::string fill(w < width ? width - w : 0, ' ');
-	return right ? fill + s : s + fill;
 }
 
 std::string
@@ -65,35 +49,46 @@ std::string
 Table::Render() const
 {
 	std::size_t columns = headers.size();
-	std::vector<std::vector<std::string>> cells;
-	cells.reserve(rows.size());
 	std::vector<std::size_t> widths(columns);
 	for (std::size_t c = 0; c < columns; c++)
 		widths[c] = Width(headers[c]);
-	for (const auto &row : rows) {
-		std::vector<std::string> clean;
-		for (std::size_t c = 0; c < columns; c++) {
-			clean.push_back(c < row.size() ? Clean(row[c]) : "");
-			widths[c] = std::max(widths[c], Width(clean.back()));
-		}
-		cells.push_back(std::move(clean));
-	}
+	for (const auto &row : rows)
+		for (std::size_t c = 0; c < columns && c < row.size(); c++)
+			widths[c] = std::max(widths[c], Width(row[c]));
 
-	std::string out, line, rule;
-	for (std::size_t c = 0; c < columns; c++) {
+	std::string out, line;
+	for (std::size_t c = 0; c < columns; c++)
 		line += (c > 0 ? "| " : " ") + Center(headers[c], widths[c]) + " ";
-		rule += (c > 0 ? "+" : "") + std::string(widths[c] + 2, '-');
-	}
 	RightTrim(&line);
-	out += line + "\n" + rule + "\n";
-	for (const auto &row : cells) {
+	out += line + "\n";
+	for (std::size_t c = 0; c < columns; c++) {
+		if (c > 0)
+			out += '+';
+		out.append(widths[c] + 2, '-');
+	}
+	out += '\n';
+	for (const auto &row : rows) {
 		line.clear();
 		for (std::size_t c = 0; c < columns; c++) {
+			static const std::string kEmpty;
+			const std::string &cell = c < row.size() ? row[c] : kEmpty;
+			std::size_t fill = widths[c] - std::min(widths[c], Width(cell));
 			bool right = c < right_aligned.size() && right_aligned[c];
-			line += (c > 0 ? "| " : " ") + Pad(row[c], widths[c], right) + " ";
+			line += c > 0 ? "| " : " ";
+			if (right)
+				line.append(fill, ' ');
+			line += cell;
+			if (!right)
+				line.append(fill, ' ');
+			line += ' ';
 		}
 		RightTrim(&line);
-		out += line + "\n";
+		/* control characters would break the alignment: shown as spaces */
+		for (char &ch : line)
+			if (static_cast<unsigned char>(ch) < 0x20)
+				ch = ' ';
+		out += line;
+		out += '\n';
 	}
 	out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");
 	return out;
@@ -106,8 +101,8 @@ Output::Output(const GlobalOptions &options)
 void
 Output::Print(const std::string &text) const
 {
-	if (!quiet_)
-		WriteLine(json_ ? std::cerr : std::cout, text);
+	if (!quiet_ && !json_)
+		WriteLine(std::cout, text);
 }
 
 void
@@ -130,13 +125,43 @@ Output::Error(const std::string &text) const
 	WriteLine(std::cerr, text);
 }
 
+nlohmann::json
+Output::Raw(std::string fragment)
+{
+	raw_.push_back(std::move(fragment));
+	/* a \x01, a random nonce and the index: no value from a file or the database matches by accident */
+	return std::string(kRawMarker) + raw_nonce_ + " " + std::to_string(raw_.size() - 1);
+}
+
 void
 Output::Emit() const
 {
 	if (!json_)
 		return;
 	/* replace: a file name that is not UTF-8 must not turn the document into an exception */
-	std::cout << doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+	std::string skeleton = doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+	/* dump writes the marker's \x01 as \u0001: find each placeholder string and splice its fragment in */
+	const std::string quoted_marker = "\"\\u0001" + std::string(kRawMarker + 1) + raw_nonce_ + " ";
+	/* written piece by piece: the fragments can be megabytes */
+	std::size_t pos = 0, search = 0;
+	while (!raw_.empty()) {
+		std::size_t start = skeleton.find(quoted_marker, search);
+		if (start == std::string::npos)
+			break;
+		std::size_t digits = start + quoted_marker.size();
+		std::size_t end = skeleton.find('"', digits);
+		search = start + 1;
+		if (end == std::string::npos || end == digits || skeleton.find_first_not_of("0123456789", digits) != end)
+			continue; /* not a placeholder: a string that happens to begin like one */
+		std::size_t index = std::stoul(skeleton.substr(digits, end - digits));
+		if (index >= raw_.size())
+			continue;
+		std::cout.write(skeleton.data() + pos, static_cast<std::streamsize>(start - pos));
+		std::cout.write(raw_[index].data(), static_cast<std::streamsize>(raw_[index].size()));
+		pos = search = end + 1;
+	}
+	std::cout.write(skeleton.data() + pos, static_cast<std::streamsize>(skeleton.size() - pos));
+	std::cout << std::endl;
 }
 
 } // namespace pgmigrate::client

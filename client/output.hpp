@@ -3,7 +3,8 @@
  *
  * Text mode: results on stdout, notes and errors on stderr, -q silences all
  * but errors. JSON mode (--format json): stdout carries exactly one JSON
- * document, written at exit by Emit(); all human text goes to stderr.
+ * document, written at exit by Emit(); the document holds the results, so
+ * result tables are not printed, and notes and errors go to stderr.
  *
  * The JSON document is one object:
  *   {
@@ -59,7 +60,7 @@ public:
 		return json_;
 	}
 
-	/* A command's result text: stdout in text mode, stderr in JSON mode; silenced by -q. */
+	/* A command's result text: stdout in text mode; not shown in JSON mode (the document has it) or with -q. */
 	void Print(const std::string &text) const;
 	/* A remark for the human (e.g. "nothing to do"): stderr; silenced by -q. */
 	void Note(const std::string &text) const;
@@ -74,10 +75,19 @@ public:
 	{
 		return doc_;
 	}
+	/*
+	 * A value for Doc() that Emit replaces by fragment, JSON text written by
+	 * hand (RowsJsonText): building nlohmann objects for 10 000 status rows
+	 * costs several times the query itself.
+	 */
+	nlohmann::json Raw(std::string fragment);
+
 	/* Writes the JSON document to stdout (JSON mode only). */
 	void Emit() const;
 
 private:
+	std::vector<std::string> raw_;
+	std::string raw_nonce_;
 	bool json_;
 	bool quiet_;
 	bool verbose_;

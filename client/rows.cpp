@@ -25,6 +25,68 @@ IsFractional(Oid type)
 	return type == kFloat4Oid || type == kFloat8Oid || type == kNumericOid;
 }
 
+/* JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — "NaN", "Infinity" and "1." are not. */
+bool
+IsJsonNumber(const char *s)
+{
+	auto digit = [](char c) { return c >= '0' && c <= '9'; };
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (digit(*s))
+		while (digit(*s))
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		s++;
+		if (!digit(*s))
+			return false;
+		while (digit(*s))
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!digit(*s))
+			return false;
+		while (digit(*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+void
+AppendJsonString(std::string *out, const char *s, std::size_t length)
+{
+	static constexpr char kHex[] = "0123456789abcdef";
+	out->push_back('"');
+	std::size_t run = 0; /* start of the pending run of characters that need no escape */
+	for (std::size_t i = 0; i < length; i++) {
+		unsigned char c = static_cast<unsigned char>(s[i]);
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		out->append(s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			out->push_back('\\');
+			out->push_back(static_cast<char>(c));
+		} else if (c == '\n') {
+			out->append("\\n");
+		} else if (c == '\t') {
+			out->append("\\t");
+		} else {
+			out->append("\\u00");
+			out->push_back(kHex[c >> 4]);
+			out->push_back(kHex[c & 0x0f]);
+		}
+	}
+	out->append(s + run, length - run);
+	out->push_back('"');
+}
+
 } // namespace
 
 nlohmann::json
@@ -61,15 +123,6 @@ RowJson(const Result &result, int row)
 	return object;
 }
 
-nlohmann::json
-RowsJson(const Result &result)
-{
-	nlohmann::json array = nlohmann::json::array();
-	for (int r = 0; r < result.Rows(); r++)
-		array.push_back(RowJson(result, r));
-	return array;
-}
-
 std::string
 FieldText(const Result &result, int row, int column)
 {
@@ -86,6 +139,56 @@ FieldText(const Result &result, int row, int column)
 		}
 	}
 	return text;
+}
+
+std::string
+RowsJsonText(const Result &result, const std::vector<int> &rows)
+{
+	const PGresult *raw = result.Raw();
+	int columns = result.Columns();
+	/* keys and kinds once per column, not once per field */
+	std::vector<std::string> keys(static_cast<std::size_t>(columns));
+	std::vector<Oid> types(static_cast<std::size_t>(columns));
+	for (int c = 0; c < columns; c++) {
+		std::string name = result.ColumnName(c);
+		AppendJsonString(&keys[static_cast<std::size_t>(c)], name.data(), name.size());
+		keys[static_cast<std::size_t>(c)] += ':';
+		types[static_cast<std::size_t>(c)] = result.ColumnType(c);
+	}
+	std::string out = "[";
+	for (std::size_t i = 0; i < rows.size(); i++) {
+		int r = rows[i];
+		out += i == 0 ? "\n{" : ",\n{";
+		for (int c = 0; c < columns; c++) {
+			if (c > 0)
+				out += ',';
+			out += keys[static_cast<std::size_t>(c)];
+			if (PQgetisnull(raw, r, c)) {
+				out += "null";
+				continue;
+			}
+			const char *value = PQgetvalue(raw, r, c);
+			Oid type = types[static_cast<std::size_t>(c)];
+			if (type == kBoolOid)
+				out += value[0] == 't' ? "true" : "false";
+			else if ((IsInteger(type) || IsFractional(type)) && IsJsonNumber(value))
+				out += value;
+			else
+				AppendJsonString(&out, value, static_cast<std::size_t>(PQgetlength(raw, r, c)));
+		}
+		out += '}';
+	}
+	out += rows.empty() ? "]" : "\n]";
+	return out;
+}
+
+std::string
+RowsJsonText(const Result &result)
+{
+	std::vector<int> rows;
+	for (int r = 0; r < result.Rows(); r++)
+		rows.push_back(r);
+	return RowsJsonText(result, rows);
 }
 
 Table

@@ -16,10 +16,12 @@ ConnectionTarget(const GlobalOptions &options)
 	return url != nullptr ? url : "";
 }
 
-Connection
-OpenSession(const GlobalOptions &options, Output &out)
+namespace {
+
+/* What every session gets once connected: -v details, notices and the statement trace. */
+void
+Prepare(Connection &conn, Output &out)
 {
-	Connection conn = Connection::Open(ConnectionTarget(options));
 	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
 	            conn.Host() + "\" port " + conn.Port());
 	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
@@ -27,6 +29,46 @@ OpenSession(const GlobalOptions &options, Output &out)
 	conn.SetNoticeHandler([sink](const std::string &notice) { sink->Verbose(notice); });
 	/* One line per round trip, so -v shows what a deploy cost. */
 	conn.SetStatementTracer([sink](const std::string &sql) { sink->Verbose("sql: " + sql); });
+}
+
+std::vector<MigrationFile>
+CheckedFiles(FolderContents contents, Output &out)
+{
+	if (contents.problems.empty())
+		return std::move(contents.files);
+	nlohmann::json problems = nlohmann::json::array();
+	for (const FileProblem &problem : contents.problems) {
+		out.Error(problem.ToString());
+		nlohmann::json item = {{"file", problem.path}, {"message", problem.message}};
+		item["line"] = problem.line > 0 ? nlohmann::json(problem.line) : nlohmann::json(nullptr);
+		problems.push_back(item);
+	}
+	std::size_t n = contents.problems.size();
+	throw Failure(kExitUsage,
+	              std::to_string(n) + (n == 1 ? " problem" : " problems") +
+	                  " in the migration folders; nothing was uploaded",
+	              {{"problems", problems}});
+}
+
+} // namespace
+
+Connection
+OpenSession(const GlobalOptions &options, Output &out)
+{
+	Connection conn = Connection::Open(ConnectionTarget(options));
+	Prepare(conn, out);
+	return conn;
+}
+
+Connection
+ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files)
+{
+	/* --dir mistakes are usage errors: report them before touching the network */
+	std::vector<DirSpec> dirs = ParseDirSpecs(options.dirs);
+	Connection conn = Connection::Start(ConnectionTarget(options));
+	*files = CheckedFiles(ReadFolders(dirs, [&conn] { conn.Progress(); }), out);
+	conn.Finish();
+	Prepare(conn, out);
 	return conn;
 }
 
@@ -70,26 +112,6 @@ SqlErrorJson(const SqlError &error)
 	if (!error.context.empty())
 		out["context"] = error.context;
 	return out;
-}
-
-std::vector<MigrationFile>
-LoadFolders(const GlobalOptions &options, Output &out)
-{
-	FolderContents contents = ReadFolders(ParseDirSpecs(options.dirs));
-	if (contents.problems.empty())
-		return std::move(contents.files);
-	nlohmann::json problems = nlohmann::json::array();
-	for (const FileProblem &problem : contents.problems) {
-		out.Error(problem.ToString());
-		nlohmann::json item = {{"file", problem.path}, {"message", problem.message}};
-		item["line"] = problem.line > 0 ? nlohmann::json(problem.line) : nlohmann::json(nullptr);
-		problems.push_back(item);
-	}
-	std::size_t n = contents.problems.size();
-	throw Failure(kExitUsage,
-	              std::to_string(n) + (n == 1 ? " problem" : " problems") +
-	                  " in the migration folders; nothing was uploaded",
-	              {{"problems", problems}});
 }
 
 } // namespace pgmigrate::client

@@ -21,6 +21,14 @@ std::string ConnectionTarget(const GlobalOptions &options);
 Connection OpenSession(const GlobalOptions &options, Output &out);
 
 /*
+ * For commands that read the folders first: starts connecting, reads and
+ * checks the folders while the server sets up the session (the two overlap
+ * instead of adding up), then finishes connecting. Bad files end the command
+ * (exit 2) before anything is sent.
+ */
+Connection ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files);
+
+/*
  * Rethrows error, as Failure(kExitConnect) "extension not installed" when it
  * says the migrate schema or its functions do not exist. Use only around the
  * client's own catalog queries: a migration's SQL may fail the same way.
@@ -32,8 +40,5 @@ std::string SqlErrorText(const SqlError &error);
 
 /* A server error's fields for the JSON document's "error" object. */
 nlohmann::json SqlErrorJson(const SqlError &error);
-
-/* Reads and checks the --dir folders; prints every bad file and throws Failure(kExitUsage) if any. */
-std::vector<MigrationFile> LoadFolders(const GlobalOptions &options, Output &out);
 
 } // namespace pgmigrate::client

@@ -220,8 +220,8 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	out.Doc()["uploaded"] = nlohmann::json::array();
 	out.Doc()["applied"] = nlohmann::json::array();
 
-	std::vector<MigrationFile> files = LoadFolders(global, out);
-	Connection conn = OpenSession(global, out);
+	std::vector<MigrationFile> files;
+	Connection conn = ConnectWhileLoading(global, out, &files);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);

@@ -5,6 +5,8 @@
 #include "rows.hpp"
 #include "session.hpp"
 
+#include <optional>
+
 namespace pgmigrate::client {
 
 int
@@ -18,7 +20,10 @@ RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &o
 	} catch (const SqlError &e) {
 		RethrowCatalogError(e, conn);
 	}
-	out.Doc()["history"] = RowsJson(*result);
+	if (out.Json()) {
+		out.Doc()["history"] = out.Raw(RowsJsonText(*result));
+		return kExitOk;
+	}
 	out.Print(ResultTable(*result, {"id", "stream", "version", "name", "action", "status", "started_at", "duration_ms",
 	                                "sqlstate", "message"})
 	              .Render());

@@ -10,8 +10,8 @@ namespace pgmigrate::client {
 int
 RunPush(const GlobalOptions &global, Output &out)
 {
-	std::vector<MigrationFile> files = LoadFolders(global, out);
-	Connection conn = OpenSession(global, out);
+	std::vector<MigrationFile> files;
+	Connection conn = ConnectWhileLoading(global, out, &files);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);

@@ -6,6 +6,7 @@
 #include "session.hpp"
 
 #include <map>
+#include <optional>
 
 namespace pgmigrate::client {
 
@@ -26,37 +27,40 @@ RunStatus(const GlobalOptions &global, Output &out)
 	std::map<std::string, std::vector<int>> rows_of;
 	for (int r = 0; r < result->Rows(); r++) {
 		std::string stream = result->Get(r, stream_column);
-		if (rows_of.count(stream) == 0)
+		auto [it, inserted] = rows_of.try_emplace(stream);
+		if (inserted)
 			streams.push_back(stream);
-		rows_of[stream].push_back(r);
+		it->second.push_back(r);
 	}
 
 	nlohmann::json json_streams = nlohmann::json::array();
 	for (const std::string &stream : streams) {
+		const std::vector<int> &rows = rows_of[stream];
 		std::map<std::string, int> counts = {{"applied", 0}, {"pending", 0}, {"failed", 0}};
-		nlohmann::json migrations = nlohmann::json::array();
-		for (int r : rows_of[stream]) {
+		for (int r : rows)
 			counts[result->Get(r, state_column)]++;
-			migrations.push_back(RowJson(*result, r));
+		if (out.Json()) {
+			nlohmann::json entry = {{"stream", stream}};
+			for (const auto &[state, count] : counts)
+				entry[state] = count;
+			entry["migrations"] = out.Raw(RowsJsonText(*result, rows));
+			json_streams.push_back(std::move(entry));
+			continue;
 		}
-		nlohmann::json entry = {{"stream", stream}, {"migrations", migrations}};
 		std::string summary = "stream " + stream + ":";
 		bool first = true;
 		for (const auto &[state, count] : counts) {
-			entry[state] = count;
 			if (count > 0 || state == "applied" || state == "pending") {
 				summary += (first ? " " : ", ") + std::to_string(count) + " " + state;
 				first = false;
 			}
 		}
-		json_streams.push_back(entry);
-		if (json_streams.size() > 1)
+		if (&stream != &streams.front())
 			out.Print("");
 		out.Print(summary);
-		out.Print(
-		    ResultTable(*result, {"version", "name", "state", "applied_at", "duration_ms"}, rows_of[stream]).Render());
+		out.Print(ResultTable(*result, {"version", "name", "state", "applied_at", "duration_ms"}, rows).Render());
 	}
-	out.Doc()["streams"] = json_streams;
+	out.Doc()["streams"] = std::move(json_streams);
 	if (streams.empty())
 		out.Print("no migrations registered in database " + conn.Database() + "; pg_migrate deploy registers them");
 	return kExitOk;

@@ -5,6 +5,7 @@
 #include "exit_codes.hpp"
 #include "folder.hpp"
 #include "output.hpp"
+#include "rows.hpp"
 
 #include <gtest/gtest.h>
 
@@ -156,6 +157,80 @@ TEST_F(FolderTest, ProblemsNameFileAndLine)
 	    << contents.problems[0].ToString();
 	EXPECT_NE(contents.problems[1].ToString().find("0010_b.sql"), std::string::npos);
 	EXPECT_EQ(contents.problems[1].path, dir_ + "/10_c.sql");
+}
+
+} // namespace
+
+namespace {
+
+/* A PGresult built client-side: columns (name, type OID) and text rows, nullopt for NULL. */
+Result
+MakeResult(const std::vector<std::pair<std::string, Oid>> &columns,
+           const std::vector<std::vector<std::optional<std::string>>> &rows)
+{
+	PGresult *raw = PQmakeEmptyPGresult(nullptr, PGRES_TUPLES_OK);
+	std::vector<PGresAttDesc> attrs(columns.size());
+	for (std::size_t c = 0; c < columns.size(); c++) {
+		attrs[c] = PGresAttDesc{};
+		attrs[c].name = const_cast<char *>(columns[c].first.c_str());
+		attrs[c].typid = columns[c].second;
+		attrs[c].typlen = -1;
+		attrs[c].atttypmod = -1;
+	}
+	PQsetResultAttrs(raw, static_cast<int>(attrs.size()), attrs.data());
+	for (std::size_t r = 0; r < rows.size(); r++)
+		for (std::size_t c = 0; c < rows[r].size(); c++) {
+			const auto &v = rows[r][c];
+			PQsetvalue(raw, static_cast<int>(r), static_cast<int>(c), v ? const_cast<char *>(v->c_str()) : nullptr,
+			           v ? static_cast<int>(v->size()) : -1);
+		}
+	return Result(raw);
+}
+
+TEST(RowsJsonText, TypesEscapesAndParses)
+{
+	Result result = MakeResult(
+	    {{"name", 25}, {"n", 23}, {"ms", 701}, {"ok", 16}, {"x", 701}},
+	    {{std::string("a\"b\\c\nd\x01"), std::string("42"), std::string("3.25"), std::string("t"), std::string("NaN")},
+	     {std::nullopt, std::nullopt, std::string("1e+20"), std::string("f"), std::nullopt}});
+	std::string text = RowsJsonText(result);
+	nlohmann::json rows = nlohmann::json::parse(text);
+	ASSERT_EQ(rows.size(), 2u);
+	EXPECT_EQ(rows[0]["name"], "a\"b\\c\nd\x01");
+	EXPECT_EQ(rows[0]["n"], 42);
+	EXPECT_EQ(rows[0]["ms"], 3.25);
+	EXPECT_EQ(rows[0]["ok"], true);
+	EXPECT_EQ(rows[0]["x"], "NaN");
+	EXPECT_TRUE(rows[1]["name"].is_null());
+	EXPECT_EQ(rows[1]["ms"], 1e20);
+	EXPECT_EQ(rows[1]["ok"], false);
+	/* the same typing as the nlohmann path */
+	EXPECT_EQ(rows[0], RowJson(result, 0));
+	EXPECT_EQ(RowsJsonText(MakeResult({{"a", 25}}, {})), "[]");
+}
+
+TEST(Output, RawFragmentsAreSplicedIntoTheDocument)
+{
+	GlobalOptions options;
+	options.format = Format::kJson;
+	Output out(options);
+	out.Doc()["command"] = "status";
+	out.Doc()["a"] = out.Raw("[\n{\"x\":1}\n]");
+	out.Doc()["b"] = {{"inner", out.Raw("[]")}};
+	out.Doc()["c"] = "\x01pg_migrate raw JSON 7 is just text";
+	/* even a value that copies a placeholder exactly but for the nonce stays text */
+	std::string placeholder = out.Raw("[1]");
+	out.Doc()["d"] = placeholder;
+	out.Doc()["e"] = placeholder.substr(0, placeholder.rfind(' ')) + " 1x";
+	testing::internal::CaptureStdout();
+	out.Emit();
+	std::string printed = testing::internal::GetCapturedStdout();
+	nlohmann::json doc = nlohmann::json::parse(printed);
+	EXPECT_EQ(doc["a"][0]["x"], 1);
+	EXPECT_TRUE(doc["b"]["inner"].is_array());
+	EXPECT_EQ(doc["c"], "\x01pg_migrate raw JSON 7 is just text");
+	EXPECT_EQ(doc["d"], nlohmann::json::array({1}));
+	EXPECT_TRUE(doc["e"].is_string());
 }
 
 } // namespace

@@ -13,6 +13,8 @@
 
 #include "catalog.hpp"
 #include "execute.hpp"
+#include "jobs.hpp"
+#include "runner_launch.hpp"
 #include "script.hpp"
 
 #include <map>
@@ -23,7 +25,7 @@ namespace pgmigrate {
 namespace {
 
 std::vector<Migration>
-Plan(const ApplyRequest &req)
+Plan(const ApplyRequest &req, const QueueState &queue)
 {
 	if (req.stream && !catalog::StreamExists(*req.stream))
 		throw MigrateError(MG_UNKNOWN, "unknown stream \"" + *req.stream + "\"", "",
@@ -36,6 +38,13 @@ Plan(const ApplyRequest &req)
 			throw MigrateError(MG_UNKNOWN, std::string("target: ") + e.what());
 		}
 	}
+
+	/* A failed or interrupted background step blocks its stream until retry() or resolve(). */
+	if (!queue.blocked.empty() && (!req.stream || *req.stream == queue.blocked_stream))
+		throw MigrateError(MG_BLOCKED, "blocked by the failed background step " + queue.blocked,
+		                   "validate() shows what it left behind",
+		                   "Fix the cause, then SELECT migrate.retry(stream, version), or mark it with "
+		                   "migrate.resolve(stream, version, 'applied' | 'rolled_back').");
 
 	std::vector<Migration> pending = catalog::LoadPending(req.stream);
 	if (req.target) {
@@ -70,7 +79,7 @@ Plan(const ApplyRequest &req)
 		for (const auto &req_id : m.requires_) {
 			std::size_t colon = req_id.find(':');
 			std::string s = req_id.substr(0, colon), v = req_id.substr(colon + 1);
-			if (planned.count(s + ":" + VersionKey(v)) == 0 && !catalog::IsApplied(s, v))
+			if (planned.count(s + ":" + VersionKey(v)) == 0 && !catalog::IsAppliedOrQueued(s, v))
 				unmet += (unmet.empty() ? "" : ", ") + m.Label() + " requires " + req_id;
 		}
 		planned.insert(m.stream + ":" + m.version_key);
@@ -79,11 +88,6 @@ Plan(const ApplyRequest &req)
 		throw MigrateError(MG_UNMET_REQUIRES, "required migrations are not applied", unmet,
 		                   "Register and apply the required migrations first, or deploy all streams together.");
 
-	for (const auto &m : pending)
-		if (!m.transactional)
-			throw MigrateError(MG_NOT_ALLOWED_HERE,
-			                   "migration " + m.Label() + " is marked no-transaction, which this version cannot run",
-			                   "", "Run its statements by hand outside a transaction, then migrate.resolve() it.");
 	return pending;
 }
 
@@ -102,11 +106,12 @@ struct BatchResult {
  * 'record' the first failure stops the run and is returned.
  */
 BatchResult
-RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req)
+RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const ApplyRequest &req)
 {
 	BatchResult result;
 	bool record = req.on_error == "record";
-	for (const Migration &m : plan) {
+	for (std::size_t i = 0; i < inline_count; i++) {
+		const Migration &m = plan[i];
 		TimestampTz start = pg::Now();
 		try {
 			RunSection(m, SectionKind::Up);
@@ -132,7 +137,30 @@ RunPlan(const std::vector<Migration> &plan, const ApplyRequest &req)
 		result.rows.push_back(
 		    {m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", pg::MillisecondsBetween(start, end)});
 	}
+	/* The rest goes to the background runner, which starts once the caller commits. */
+	for (std::size_t i = inline_count; i < plan.size(); i++) {
+		const Migration &m = plan[i];
+		if (!req.dry_run)
+			jobs::Queue(m);
+		result.rows.push_back({m.stream, m.version, m.name, "queued", 0});
+	}
 	return result;
+}
+
+/*
+ * How much of the plan runs in the caller's transaction: everything before
+ * the first no-transaction migration, or nothing while the runner has work
+ * (it must finish what was queued before, in order).
+ */
+std::size_t
+InlineCount(const std::vector<Migration> &plan, const QueueState &queue)
+{
+	if (queue.has_queued || queue.has_running)
+		return 0;
+	std::size_t n = 0;
+	while (n < plan.size() && plan[n].transactional)
+		n++;
+	return n;
 }
 
 } // namespace
@@ -146,12 +174,15 @@ ApplyMigrations(const ApplyRequest &req)
 
 	/* One deploy at a time; a second one waits here and then sees our result. */
 	pg::LockMigrations();
-	std::vector<Migration> plan = Plan(req);
+	QueueState queue = jobs::State();
+	KickRunner(queue);
+	std::vector<Migration> plan = Plan(req, queue);
 	if (plan.empty())
 		return {};
+	std::size_t inline_count = InlineCount(plan, queue);
 
 	if (!req.dry_run && req.on_error == "raise")
-		return RunPlan(plan, req).rows;
+		return RunPlan(plan, inline_count, req).rows;
 
 	/*
 	 * dry_run and 'record' need the batch undone on its own. The internal
@@ -161,7 +192,7 @@ ApplyMigrations(const ApplyRequest &req)
 	BatchResult result;
 	pg::SubtransactionFrame batch = pg::BeginSubtransaction();
 	try {
-		result = RunPlan(plan, req);
+		result = RunPlan(plan, inline_count, req);
 	} catch (...) {
 		pg::RollbackSubtransaction(batch);
 		throw;

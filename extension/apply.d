@@ -19,7 +19,8 @@ extension/apply.o: extension/apply.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
- extension/execute.hpp extension/statements.hpp extension/script.hpp
+ extension/execute.hpp extension/statements.hpp extension/jobs.hpp \
+ extension/runner_launch.hpp extension/script.hpp
 extension/apply.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -45,4 +46,6 @@ extension/guard.hpp:
 extension/catalog.hpp:
 extension/execute.hpp:
 extension/statements.hpp:
+extension/jobs.hpp:
+extension/runner_launch.hpp:
 extension/script.hpp:

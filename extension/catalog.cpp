@@ -6,103 +6,12 @@
  */
 #include "catalog.hpp"
 
+#include "sql_values.hpp"
+
 #include <cstdio>
 
 namespace pgmigrate {
 namespace catalog {
-
-namespace {
-
-Value
-Opt(const std::string &s)
-{
-	return s.empty() ? Value() : Value(s);
-}
-
-Value
-Bool(bool b)
-{
-	return Value(b ? "true" : "false");
-}
-
-Value
-Int(int n)
-{
-	return Value(std::to_string(n));
-}
-
-Value
-OptInt(int n)
-{
-	return n == 0 ? Value() : Int(n);
-}
-
-Value
-Double(double d)
-{
-	char buf[64];
-	std::snprintf(buf, sizeof(buf), "%.3f", d);
-	return Value(buf);
-}
-
-/* TimestampTz is microseconds since 2000-01-01 UTC; the SQL adds it to that epoch. */
-Value
-Timestamp(TimestampTz ts)
-{
-	return Value(std::to_string(static_cast<long long>(ts)));
-}
-#define TS_PARAM(n) "(TIMESTAMPTZ '2000-01-01 00:00:00+00' + $" #n "::float8 * INTERVAL '1 microsecond')"
-
-/* A PostgreSQL array literal of text elements. */
-Value
-TextArray(const std::vector<std::string> &items)
-{
-	std::string out = "{";
-	for (std::size_t i = 0; i < items.size(); i++) {
-		if (i > 0)
-			out.push_back(',');
-		out.push_back('"');
-		for (char c : items[i]) {
-			if (c == '"' || c == '\\')
-				out.push_back('\\');
-			out.push_back(c);
-		}
-		out.push_back('"');
-	}
-	out.push_back('}');
-	return Value(out);
-}
-
-/* Parses a one-dimensional text[] output with simple elements (stream:version ids). */
-std::vector<std::string>
-ParseArray(const Value &v)
-{
-	std::vector<std::string> out;
-	if (!v || v->size() < 2)
-		return out;
-	std::string body = v->substr(1, v->size() - 2);
-	std::size_t start = 0;
-	while (start < body.size()) {
-		std::size_t comma = body.find(',', start);
-		if (comma == std::string::npos)
-			comma = body.size();
-		std::string item = body.substr(start, comma - start);
-		if (item.size() >= 2 && item.front() == '"')
-			item = item.substr(1, item.size() - 2);
-		out.push_back(item);
-		start = comma + 1;
-	}
-	return out;
-}
-
-const std::string &
-Str(const Value &v)
-{
-	static const std::string empty;
-	return v ? *v : empty;
-}
-
-} // namespace
 
 HistoryEntry
 Entry(const char *action, const char *status, TimestampTz start, TimestampTz end)
@@ -296,10 +205,11 @@ AppliedMaxKeys()
 }
 
 bool
-IsApplied(const std::string &stream, const std::string &version)
+IsAppliedOrQueued(const std::string &stream, const std::string &version)
 {
 	pg::CatalogScope scope;
-	return !pg::Query("SELECT 1 FROM migrate.migrations WHERE stream = $1 AND version = $2 AND state = 'applied'",
+	return !pg::Query("SELECT 1 FROM migrate.migrations WHERE stream = $1 AND version = $2 "
+	                  "AND state IN ('applied', 'queued', 'running')",
 	                  {stream, version})
 	            .empty();
 }
@@ -397,16 +307,26 @@ CompatibilityRows(const std::string &component)
 }
 
 void
-StatusInto(FunctionCallInfo fcinfo, const Value &stream)
+StatusInto(FunctionCallInfo fcinfo, const Value &stream, bool runner_alive)
 {
 	pg::CatalogScope scope;
-	pg::QueryIntoResult(fcinfo,
-	                    "SELECT m.stream, m.version, m.name, m.state, m.applied_at, m.duration_ms, m.transactional, "
-	                    "m.down_sql IS NOT NULL, m.db_version, m.checksum, NULL::text "
-	                    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
-	                    "WHERE $1::text IS NULL OR m.stream = $1 "
-	                    "ORDER BY s.position, s.name, m.version_key",
-	                    {stream});
+	/* running without a live runner: the runner died (crash, restart, terminate) mid-step. */
+	pg::QueryIntoResult(
+	    fcinfo,
+	    "SELECT m.stream, m.version, m.name, "
+	    "CASE WHEN m.state = 'running' AND NOT $2::boolean THEN 'interrupted' ELSE m.state END, "
+	    "m.applied_at, m.duration_ms, m.transactional, m.down_sql IS NOT NULL, m.db_version, m.checksum, "
+	    "CASE WHEN j.id IS NOT NULL AND $2::boolean THEN 'statement ' || j.next_statement "
+	    "|| coalesce(': ' || p.command || ', ' || p.phase "
+	    "|| coalesce(', blocks ' || p.blocks_done || '/' || nullif(p.blocks_total, 0), '') "
+	    "|| coalesce(', tuples ' || p.tuples_done || '/' || nullif(p.tuples_total, 0), ''), '') END "
+	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	    "LEFT JOIN migrate.runner_jobs j ON m.state = 'running' AND j.state = 'running' "
+	    "AND j.stream = m.stream AND j.version = m.version "
+	    "LEFT JOIN pg_catalog.pg_stat_progress_create_index p ON p.pid = j.runner_pid "
+	    "WHERE $1::text IS NULL OR m.stream = $1 "
+	    "ORDER BY s.position, s.name, m.version_key",
+	    {stream, Bool(runner_alive)});
 }
 
 } // namespace catalog

@@ -18,7 +18,7 @@ extension/catalog.o: extension/catalog.cpp extension/catalog.hpp \
  /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
- /usr/include/postgresql/15/server/pgtime.h
+ /usr/include/postgresql/15/server/pgtime.h extension/sql_values.hpp
 extension/catalog.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -41,3 +41,4 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/timestamp.h:
 /usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/pgtime.h:
+extension/sql_values.hpp:

@@ -79,7 +79,8 @@ std::vector<Migration> LoadAll();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);
 /* Highest applied version key per stream, for out-of-order checks. */
 std::vector<std::pair<std::string, std::string>> AppliedMaxKeys();
-bool IsApplied(const std::string &stream, const std::string &version);
+/* Applied, or queued for the runner ahead of anything planned now. */
+bool IsAppliedOrQueued(const std::string &stream, const std::string &version);
 
 /* Each logs h and sets the migration's state, in one statement. */
 void RecordApplied(const Migration &m, const HistoryEntry &h);
@@ -99,7 +100,7 @@ struct CompatibilityRow {
 std::vector<CompatibilityRow> CompatibilityRows(const std::string &component);
 
 /* status() rows, shaped like its result type. */
-void StatusInto(FunctionCallInfo fcinfo, const Value &stream);
+void StatusInto(FunctionCallInfo fcinfo, const Value &stream, bool runner_alive);
 
 } // namespace catalog
 } // namespace pgmigrate

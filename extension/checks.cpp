@@ -5,6 +5,8 @@
 
 #include "catalog.hpp"
 #include "execute.hpp"
+#include "jobs.hpp"
+#include "leftovers.hpp"
 #include "script.hpp"
 
 #include <map>
@@ -44,6 +46,7 @@ Validate()
 {
 	std::vector<Problem> problems;
 	std::vector<Migration> all = catalog::LoadAll();
+	QueueState queue = jobs::State();
 
 	std::map<std::string, std::string> applied_max;  /* stream → highest applied version key */
 	std::map<std::string, const Migration *> by_key; /* "stream:key" → migration */
@@ -80,10 +83,32 @@ Validate()
 		}
 		if (pending)
 			planned.insert(m.stream + ":" + m.version_key);
-		if (m.state == "failed")
+		if (m.state == "failed" && m.transactional)
 			problems.push_back({"warning", "failed", m.stream, m.version,
 			                    "the last apply attempt failed; see migrate.history, fix the file and deploy again"});
+		bool interrupted = m.state == "running" && !queue.runner_alive;
+		if (m.state == "failed" && !m.transactional)
+			problems.push_back({"error", "failed-step", m.stream, m.version,
+			                    "background step failed and blocks its stream (MG008); see migrate.history, fix the "
+			                    "cause, then SELECT migrate.retry('" +
+			                        m.stream + "', '" + m.version + "')"});
+		if (interrupted)
+			problems.push_back({"error", "interrupted", m.stream, m.version,
+			                    "background step was interrupted (runner stopped: server restart, crash or "
+			                    "terminate) and blocks its stream (MG008); SELECT migrate.retry('" +
+			                        m.stream + "', '" + m.version + "') resumes it"});
+		if ((m.state == "failed" && !m.transactional) || interrupted)
+			for (const auto &index : InvalidIndexesLeftBy(m))
+				problems.push_back({"error", "invalid-index", m.stream, m.version,
+				                    "INVALID index " + index +
+				                        " left by the failed build; clean up with: DROP INDEX "
+				                        "CONCURRENTLY IF EXISTS " +
+				                        index + "; (migrate.retry() does this)"});
 	}
+	if (queue.has_queued && !queue.runner_alive && queue.blocked.empty())
+		problems.push_back({"warning", "runner-waiting", "", "",
+		                    "work is queued but no runner is running (all max_worker_processes slots busy?); the next "
+		                    "apply() or status() starts one"});
 
 	/* Stored content that no longer matches its checksum was edited by hand. */
 	for (const auto &row : catalog::ChecksumMismatches())

@@ -87,7 +87,41 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
 	});
 }
 
+/* Context for a top-level statement, where a caret is in errposition. */
+void
+TopLevelErrorContext(void *arg)
+{
+	auto *info = static_cast<StatementContextArg *>(arg);
+	int line = info->statement->line;
+	int pos = geterrposition();
+	if (pos > 0)
+		line = LineAtPosition(info->statement->sql, info->statement->line, pos);
+	errcontext("migration %s, %s section, statement %d, line %d", info->origin->where.c_str(), info->origin->section,
+	           info->statement->number, line);
+}
+
 } // namespace
+
+void
+RunStatementTopLevel(const Statement &st, const SectionOrigin &origin)
+{
+	try {
+		pg::Call([&] {
+			StatementContextArg arg{&st, &origin};
+			ErrorContextCallback callback;
+			callback.callback = TopLevelErrorContext;
+			callback.arg = &arg;
+			callback.previous = error_context_stack;
+			error_context_stack = &callback;
+			pg::RunTopLevel(st.sql);
+			error_context_stack = callback.previous;
+		});
+	} catch (const PgException &e) {
+		int pos = e.edata->cursorpos > 0 ? e.edata->cursorpos : e.edata->internalpos;
+		int line = pos > 0 ? LineAtPosition(st.sql, st.line, pos) : st.line;
+		throw StatementError(e.edata, st.sql, line);
+	}
+}
 
 void
 RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify)

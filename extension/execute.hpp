@@ -29,6 +29,12 @@ public:
  */
 void RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify);
 
+/*
+ * Runs one statement at top level (background runner), with the same error
+ * context as RunStatements. Throws StatementError.
+ */
+void RunStatementTopLevel(const Statement &statement, const SectionOrigin &origin);
+
 struct Migration;
 enum class SectionKind { Up, Down, Verify };
 

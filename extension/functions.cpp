@@ -7,6 +7,7 @@
 #include "apply.hpp"
 #include "catalog.hpp"
 #include "checks.hpp"
+#include "jobs.hpp"
 #include "lifecycle.hpp"
 #include "pg_api.hpp"
 #include "register.hpp"
@@ -163,6 +164,16 @@ MIGRATE_FUNCTION(migrate_repair)
 	PG_RETURN_VOID();
 }
 
+MIGRATE_FUNCTION(migrate_retry)
+{
+	std::string stream = RequiredText(fcinfo, 0, "stream");
+	std::string version = RequiredText(fcinfo, 1, "version");
+	pg::SpiSession spi;
+	RetryMigration(stream, version);
+	spi.Finish();
+	PG_RETURN_VOID();
+}
+
 MIGRATE_FUNCTION(migrate_db_version)
 {
 	std::string version;
@@ -191,7 +202,9 @@ MIGRATE_FUNCTION(migrate_status)
 	Value stream = pg::TextArg(fcinfo, 0);
 	pg::ResultSet result(fcinfo);
 	pg::SpiSession spi;
-	catalog::StatusInto(fcinfo, stream);
+	QueueState queue = jobs::State();
+	KickRunner(queue);
+	catalog::StatusInto(fcinfo, stream, queue.runner_alive);
 	spi.Finish();
 	return (Datum)0;
 }

@@ -19,7 +19,8 @@ extension/functions.o: extension/functions.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
- extension/checks.hpp extension/lifecycle.hpp extension/register.hpp
+ extension/checks.hpp extension/jobs.hpp extension/lifecycle.hpp \
+ extension/register.hpp
 extension/apply.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -44,5 +45,6 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/pgtime.h:
 extension/catalog.hpp:
 extension/checks.hpp:
+extension/jobs.hpp:
 extension/lifecycle.hpp:
 extension/register.hpp:

@@ -10,7 +10,10 @@
 
 #include "catalog.hpp"
 #include "execute.hpp"
+#include "jobs.hpp"
+#include "leftovers.hpp"
 #include "register.hpp"
+#include "runner_launch.hpp"
 #include "script.hpp"
 
 #include <algorithm>
@@ -185,6 +188,27 @@ ResolveMigration(const std::string &stream, const std::string &version, const st
 		catalog::RecordApplied(m, h);
 	else
 		catalog::RecordPending(m, h);
+	jobs::Cancel(m.stream, m.version);
+}
+
+void
+RetryMigration(const std::string &stream, const std::string &version)
+{
+	pg::LockMigrations();
+	Migration m = RequireMigration(stream, version);
+	QueueState queue = jobs::State();
+	bool interrupted = m.state == "running" && !queue.runner_alive;
+	if (m.transactional || (m.state != "failed" && !interrupted))
+		throw MigrateError(MG_UNKNOWN,
+		                   "migration " + m.Label() + " has no failed or interrupted background step to retry",
+		                   "state: " + m.state,
+		                   m.transactional ? "A transactional migration is simply applied again by apply()." : "");
+	std::vector<std::string> cleanup;
+	for (const auto &index : InvalidIndexesLeftBy(m))
+		cleanup.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + index);
+	if (!jobs::Requeue(m.stream, m.version, cleanup))
+		throw MigrateError(MG_UNKNOWN, "migration " + m.Label() + " has no background job to retry");
+	RequestRunnerAtCommit({pg::DatabaseOid(), pg::SessionUserOid(), pg::CurrentUserOid()});
 }
 
 int

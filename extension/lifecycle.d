@@ -19,8 +19,9 @@ extension/lifecycle.o: extension/lifecycle.cpp extension/lifecycle.hpp \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
- extension/execute.hpp extension/statements.hpp extension/register.hpp \
- extension/script.hpp
+ extension/execute.hpp extension/statements.hpp extension/jobs.hpp \
+ extension/leftovers.hpp extension/register.hpp \
+ extension/runner_launch.hpp extension/script.hpp
 extension/lifecycle.hpp:
 extension/apply.hpp:
 extension/pg_api.hpp:
@@ -47,5 +48,8 @@ extension/guard.hpp:
 extension/catalog.hpp:
 extension/execute.hpp:
 extension/statements.hpp:
+extension/jobs.hpp:
+extension/leftovers.hpp:
 extension/register.hpp:
+extension/runner_launch.hpp:
 extension/script.hpp:

@@ -29,6 +29,9 @@ void ResolveMigration(const std::string &stream, const std::string &version, con
 /* Marks every pending migration of stream up to version applied; returns how many. */
 int BaselineStream(const std::string &stream, const std::string &version);
 
+/* After a failed or interrupted background step: drop its INVALID leftovers and queue it again. */
+void RetryMigration(const std::string &stream, const std::string &version);
+
 /* Replaces the stored content of an applied migration without running it. */
 void RepairMigration(const std::string &stream, const std::string &version, const std::string &script);
 

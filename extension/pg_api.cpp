@@ -29,6 +29,13 @@ extern "C" {
 #include "utils/resowner.h"
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
+#include "parser/analyze.h"
+#include "pgstat.h"
+#include "tcop/pquery.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/portal.h"
+#include "utils/snapmgr.h"
 }
 
 namespace pgmigrate {
@@ -36,8 +43,6 @@ namespace pg {
 
 namespace {
 
-/* Advisory lock key pair used by every pg_migrate writer ("MG" + 1). */
-constexpr int32 kLockClass = 0x4D47;
 constexpr int32 kLockMigrations = 1;
 constexpr int kMaxArgs = 32;
 
@@ -295,6 +300,155 @@ CurrentRoleName()
 	std::string name;
 	Call([&] { name = GetUserNameFromId(GetUserId(), false); });
 	return name;
+}
+
+std::string
+RoleName(Oid role)
+{
+	std::string name;
+	Call([&] { name = GetUserNameFromId(role, false); });
+	return name;
+}
+
+Oid
+CurrentUserOid()
+{
+	return GetUserId();
+}
+
+Oid
+SessionUserOid()
+{
+	return GetSessionUserId();
+}
+
+Oid
+DatabaseOid()
+{
+	return MyDatabaseId;
+}
+
+std::string
+CurrentSearchPath()
+{
+	std::string path;
+	Call([&] { path = GetConfigOption("search_path", false, false); });
+	return path;
+}
+
+void
+StartTransaction()
+{
+	Call([] {
+		SetCurrentStatementStartTimestamp();
+		StartTransactionCommand();
+	});
+}
+
+void
+CommitTransaction()
+{
+	Call([] { CommitTransactionCommand(); });
+}
+
+void
+AbortTransaction() noexcept
+{
+	MemoryContext context = CurrentMemoryContext;
+	PG_TRY();
+	{
+		AbortCurrentTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		EmitErrorReport();
+		FlushErrorState();
+	}
+	PG_END_TRY();
+}
+
+void
+PushSnapshot()
+{
+	Call([] { PushActiveSnapshot(GetTransactionSnapshot()); });
+}
+
+void
+PopSnapshot()
+{
+	Call([] { PopActiveSnapshot(); });
+}
+
+void
+SetSessionSetting(const char *name, const std::string &value)
+{
+	Call([&] {
+		(void)set_config_option(name, value.c_str(), PGC_SUSET, PGC_S_SESSION, GUC_ACTION_SET, true, 0, false);
+	});
+}
+
+bool
+TryRunnerLock(int32 key)
+{
+	return Call([&] {
+		return DatumGetBool(
+		    DirectFunctionCall2(pg_try_advisory_lock_int4, Int32GetDatum(kLockClass), Int32GetDatum(key)));
+	});
+}
+
+void
+ReleaseRunnerLock(int32 key)
+{
+	Call([&] { DirectFunctionCall2(pg_advisory_unlock_int4, Int32GetDatum(kLockClass), Int32GetDatum(key)); });
+}
+
+void
+ReportActivity(const std::string &sql)
+{
+	Call(
+	    [&] { pgstat_report_activity(sql.empty() ? STATE_IDLE : STATE_RUNNING, sql.empty() ? nullptr : sql.c_str()); });
+}
+
+void
+RunTopLevel(const std::string &sql)
+{
+	Call([&] {
+		/*
+		 * Parse trees and plans must outlive the transactions a CONCURRENTLY
+		 * statement commits and starts inside PortalRun.
+		 */
+		static MemoryContext statement_context = nullptr;
+		if (statement_context == nullptr)
+			statement_context =
+			    AllocSetContextCreate(TopMemoryContext, "pg_migrate runner statement", ALLOCSET_DEFAULT_SIZES);
+		/* Reset here, not at the end: after an error the aborting transaction may still look at the portal. */
+		MemoryContextReset(statement_context);
+		MemoryContext old = MemoryContextSwitchTo(statement_context);
+		List *parsed = pg_parse_query(sql.c_str());
+		if (list_length(parsed) != 1)
+			elog(ERROR, "pg_migrate runner: expected one statement, got %d", list_length(parsed));
+		RawStmt *raw = linitial_node(RawStmt, parsed);
+		CommandTag tag = CreateCommandTag(raw->stmt);
+		bool snapshot = analyze_requires_snapshot(raw);
+		if (snapshot)
+			PushActiveSnapshot(GetTransactionSnapshot());
+		List *queries = pg_analyze_and_rewrite_fixedparams(raw, sql.c_str(), nullptr, 0, nullptr);
+		List *plans = pg_plan_queries(queries, sql.c_str(), CURSOR_OPT_PARALLEL_OK, nullptr);
+		if (snapshot)
+			PopActiveSnapshot();
+
+		Portal portal = CreatePortal("", true, true);
+		portal->visible = false;
+		PortalDefineQuery(portal, nullptr, sql.c_str(), tag, plans, nullptr);
+		PortalStart(portal, nullptr, 0, InvalidSnapshot);
+		DestReceiver *dest = CreateDestReceiver(DestNone);
+		QueryCompletion qc;
+		InitializeQueryCompletion(&qc);
+		(void)PortalRun(portal, FETCH_ALL, true, true, dest, dest, &qc);
+		PortalDrop(portal, false);
+		MemoryContextSwitchTo(old);
+	});
 }
 
 std::string

@@ -147,7 +147,23 @@ extension/pg_api.o: extension/pg_api.cpp extension/pg_api.hpp \
  /usr/include/postgresql/15/server/utils/builtins.h \
  /usr/include/postgresql/15/server/utils/fmgrprotos.h \
  /usr/include/postgresql/15/server/utils/lsyscache.h \
- /usr/include/postgresql/15/server/utils/syscache.h
+ /usr/include/postgresql/15/server/utils/syscache.h \
+ /usr/include/postgresql/15/server/parser/analyze.h \
+ /usr/include/postgresql/15/server/utils/queryjumble.h \
+ /usr/include/postgresql/15/server/pgstat.h \
+ /usr/include/postgresql/15/server/portability/instr_time.h \
+ /usr/include/postgresql/15/server/postmaster/pgarch.h \
+ /usr/include/postgresql/15/server/utils/backend_progress.h \
+ /usr/include/postgresql/15/server/utils/backend_status.h \
+ /usr/include/postgresql/15/server/libpq/pqcomm.h \
+ /usr/include/postgresql/15/server/utils/backend_progress.h \
+ /usr/include/postgresql/15/server/utils/relcache.h \
+ /usr/include/postgresql/15/server/utils/wait_event.h \
+ /usr/include/postgresql/15/server/tcop/pquery.h \
+ /usr/include/postgresql/15/server/tcop/tcopprot.h \
+ /usr/include/postgresql/15/server/storage/procsignal.h \
+ /usr/include/postgresql/15/server/tcop/utility.h \
+ /usr/include/postgresql/15/server/utils/snapmgr.h
 extension/pg_api.hpp:
 extension/guard.hpp:
 /usr/include/postgresql/15/server/postgres.h:
@@ -299,3 +315,19 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/utils/fmgrprotos.h:
 /usr/include/postgresql/15/server/utils/lsyscache.h:
 /usr/include/postgresql/15/server/utils/syscache.h:
+/usr/include/postgresql/15/server/parser/analyze.h:
+/usr/include/postgresql/15/server/utils/queryjumble.h:
+/usr/include/postgresql/15/server/pgstat.h:
+/usr/include/postgresql/15/server/portability/instr_time.h:
+/usr/include/postgresql/15/server/postmaster/pgarch.h:
+/usr/include/postgresql/15/server/utils/backend_progress.h:
+/usr/include/postgresql/15/server/utils/backend_status.h:
+/usr/include/postgresql/15/server/libpq/pqcomm.h:
+/usr/include/postgresql/15/server/utils/backend_progress.h:
+/usr/include/postgresql/15/server/utils/relcache.h:
+/usr/include/postgresql/15/server/utils/wait_event.h:
+/usr/include/postgresql/15/server/tcop/pquery.h:
+/usr/include/postgresql/15/server/tcop/tcopprot.h:
+/usr/include/postgresql/15/server/storage/procsignal.h:
+/usr/include/postgresql/15/server/tcop/utility.h:
+/usr/include/postgresql/15/server/utils/snapmgr.h:

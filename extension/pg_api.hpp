@@ -28,6 +28,9 @@ using Row = std::vector<Value>;
 
 namespace pg {
 
+/* Advisory lock class of every pg_migrate lock ("MG"); key 1 serializes writers, 2 marks a live runner. */
+constexpr int32 kLockClass = 0x4D47;
+
 /* One SPI connection for the duration of a SQL-callable function. */
 class SpiSession {
 public:
@@ -102,6 +105,33 @@ void SetSetting(const char *name, const std::string &value);
 void PopSettings(int nest_level) noexcept;
 
 std::string CurrentRoleName();
+std::string RoleName(Oid role);
+Oid CurrentUserOid();
+Oid SessionUserOid();
+Oid DatabaseOid();
+std::string CurrentSearchPath();
+
+/* Transaction control for the background runner, which owns its transactions. */
+void StartTransaction();
+void CommitTransaction();
+void AbortTransaction() noexcept;
+/* SPI needs an active snapshot, which a bare transaction command lacks. */
+void PushSnapshot();
+void PopSnapshot();
+/* Sets a GUC for the rest of the session (runner: search_path, role). */
+void SetSessionSetting(const char *name, const std::string &value);
+/* Session-level runner lock: true when taken. */
+bool TryRunnerLock(int32 key);
+void ReleaseRunnerLock(int32 key);
+/* Shows the statement in pg_stat_activity (empty: idle). */
+void ReportActivity(const std::string &sql);
+/*
+ * Runs one statement at top level, outside any transaction block, as the
+ * simple query protocol would: the only way to run CREATE INDEX CONCURRENTLY,
+ * VACUUM and the like from inside the server. Needs a started transaction
+ * command; the statement may commit and start transactions itself.
+ */
+void RunTopLevel(const std::string &sql);
 std::string ApplicationName();
 int BackendPid();
 TimestampTz Now();

@@ -88,6 +88,31 @@ SELECT pg_catalog.pg_extension_config_dump('migrate.history', '');
 SELECT pg_catalog.pg_extension_config_dump('migrate.history_id_seq', '');
 COMMENT ON TABLE migrate.history IS 'pg_migrate: one row per action (apply, rollback, resolve, baseline, repair)';
 
+-- Work handed to the background runner: non-transactional migrations and
+-- everything planned after one. Written only by the C code; the runner runs a
+-- job as the role recorded here, which only apply() and retry() set.
+CREATE SEQUENCE migrate.runner_jobs_id_seq;
+CREATE TABLE migrate.runner_jobs (
+    id               bigint PRIMARY KEY DEFAULT pg_catalog.nextval('migrate.runner_jobs_id_seq'),
+    stream           text NOT NULL,
+    version          text NOT NULL,
+    session_user_oid oid NOT NULL,
+    role_oid         oid NOT NULL,
+    search_path      text,
+    next_statement   integer NOT NULL DEFAULT 1,   -- resume point within the up section
+    cleanup          text[] NOT NULL DEFAULT '{}', -- run first on retry (drop INVALID leftovers)
+    state            text NOT NULL DEFAULT 'queued'
+                     CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+    queued_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    started_at       timestamptz,
+    finished_at      timestamptz,
+    runner_pid       integer,
+    history_id       bigint
+);
+ALTER SEQUENCE migrate.runner_jobs_id_seq OWNED BY migrate.runner_jobs.id;
+CREATE INDEX runner_jobs_open_idx ON migrate.runner_jobs (id) WHERE state IN ('queued', 'running', 'failed');
+COMMENT ON TABLE migrate.runner_jobs IS 'pg_migrate: queue of the background runner';
+
 -- Which software versions work with which database version.
 CREATE TABLE migrate.compatibility (
     db_version  text NOT NULL,
@@ -173,6 +198,12 @@ RETURNS void
 AS 'MODULE_PATHNAME', 'migrate_repair' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION migrate.repair(text, text, text) IS
     'pg_migrate: replace the stored content of an applied migration without running it';
+
+CREATE FUNCTION migrate.retry(stream text, version text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_retry' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.retry(text, text) IS
+    'pg_migrate: after a failed non-transactional step, drop what it left INVALID and queue it again from the failed statement';
 
 CREATE FUNCTION migrate.db_version()
 RETURNS text

@@ -209,6 +209,13 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);
+			if (IsA(raw->stmt, IndexStmt) && castNode(IndexStmt, raw->stmt)->concurrent) {
+				auto *index = castNode(IndexStmt, raw->stmt);
+				if (index->idxname != nullptr)
+					st.index_name = index->idxname;
+				if (index->relation != nullptr && index->relation->schemaname != nullptr)
+					st.index_schema = index->relation->schemaname;
+			}
 		}
 	});
 	return out;

@@ -24,6 +24,8 @@ struct Statement {
 	std::string tag; /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
 	bool returns_rows = false;
+	/* CREATE INDEX CONCURRENTLY: the index it builds, which a failure leaves INVALID. */
+	std::string index_schema, index_name;
 };
 
 /* Where a section comes from, for error messages. */

@@ -89,13 +89,6 @@ SELECT migrate.register('data', '1', 'needs_future', E'-- migrate:requires schem
 SELECT pg_temp.try('SELECT * FROM migrate.apply()');
 SELECT migrate.register('schema', '100', 'future', 'CREATE TABLE future (id int);');
 SELECT stream, version, outcome FROM migrate.apply();
--- MG003: no-transaction migrations need the background runner.
-SELECT migrate.register('index', '1', 'tasks_title', E'-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS tasks_title ON tasks (title);');
-SELECT pg_temp.try('SELECT * FROM migrate.apply()');
-SELECT to_regclass('tasks_title') AS index_absent;
-
-DELETE FROM migrate.migrations WHERE stream = 'index';
-
 -- A cancel (here statement_timeout) is not recorded as a migration failure,
 -- even with on_error => 'record': it ends the call, and the batch rolls back.
 SELECT migrate.register('schema', '101', 'slow', E'CREATE TABLE slow (id int);\nSELECT pg_sleep(5);');

@@ -160,6 +160,7 @@ Connection::Progress()
 {
 	while (Connecting() && WaitForSocket(0))
 		poll_status_ = PQconnectPoll(conn_.get());
+	SendQueuedEarly();
 }
 
 void
@@ -181,19 +182,27 @@ Connection::Finish()
 		std::string message = TrimNewlines(PQerrorMessage(conn_.get()));
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target_));
 	}
+	SendQueuedEarly();
 }
 
 Result
 Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 {
+	if (early_state_ != EarlyState::kNone)
+		throw std::logic_error("Exec while an early statement is outstanding: call TakeEarly first");
 	if (tracer_)
 		tracer_(sql);
 	std::vector<const char *> values;
 	values.reserve(params.size());
 	for (const Param &p : params)
 		values.push_back(p ? p->c_str() : nullptr);
-	Result result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-	                           values.empty() ? nullptr : values.data(), nullptr, nullptr, 0));
+	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+	                                   values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)));
+}
+
+Result
+Connection::Checked(Result result) const
+{
 	const PGresult *raw = result.Raw();
 	ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
 	if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK)
@@ -215,6 +224,50 @@ Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 			error.sqlstate = "08006";
 	}
 	throw error;
+}
+
+void
+Connection::SendEarly(const std::string &sql)
+{
+	early_sql_ = sql;
+	early_state_ = EarlyState::kQueued;
+	Progress();
+}
+
+void
+Connection::SendQueuedEarly()
+{
+	if (early_state_ != EarlyState::kQueued || Connecting() || PQstatus(conn_.get()) != CONNECTION_OK)
+		return;
+	if (tracer_)
+		tracer_(early_sql_);
+	/* PQsendQueryParams: the asynchronous PQexecParams; its result is read by TakeEarly */
+	if (PQsendQueryParams(conn_.get(), early_sql_.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0)
+		early_state_ = EarlyState::kSendFailed;
+	else
+		early_state_ = EarlyState::kSent;
+}
+
+Result
+Connection::TakeEarly()
+{
+	if (early_state_ == EarlyState::kQueued)
+		SendQueuedEarly();
+	EarlyState state = early_state_;
+	early_state_ = EarlyState::kNone;
+	if (state == EarlyState::kNone || state == EarlyState::kQueued)
+		throw std::logic_error("TakeEarly without a sent early statement");
+	if (state == EarlyState::kSendFailed)
+		return Checked(Result(nullptr));
+	/* like PQexec: keep the last result, or the first error */
+	Result kept(nullptr);
+	while (PGresult *next = PQgetResult(conn_.get())) {
+		Result result(next);
+		bool kept_error = kept.Raw() != nullptr && PQresultStatus(kept.Raw()) == PGRES_FATAL_ERROR;
+		if (!kept_error)
+			kept = std::move(result);
+	}
+	return Checked(std::move(kept));
 }
 
 void

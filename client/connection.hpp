@@ -102,6 +102,20 @@ public:
 	/* Waits until a started connection is ready; throws Failure(kExitConnect) like Open. */
 	void Finish();
 
+	/*
+	 * Queues a parameterless statement to be sent the moment the connection
+	 * is up, so the server works on it while the client still reads files.
+	 * Until TakeEarly() collects its result, Exec must not be called.
+	 */
+	void SendEarly(const std::string &sql);
+	bool
+	HasEarly() const
+	{
+		return early_state_ != EarlyState::kNone;
+	}
+	/* Waits for the early statement's result; throws SqlError like Exec. */
+	Result TakeEarly();
+
 	/* Runs one statement; throws SqlError for anything but a successful result. */
 	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
 
@@ -128,6 +142,9 @@ public:
 private:
 	explicit Connection(PGconn *conn);
 	static void OnNotice(void *arg, const char *message);
+	enum class EarlyState { kNone, kQueued, kSent, kSendFailed };
+	Result Checked(Result result) const;
+	void SendQueuedEarly();
 	/* Waits up to timeout_ms (-1: forever) for the socket to be ready for the pending PQconnectPoll step. */
 	bool WaitForSocket(int timeout_ms) const;
 	bool
@@ -143,6 +160,8 @@ private:
 	std::string target_;                                       /* for masking it in error messages */
 	PostgresPollingStatusType poll_status_ = PGRES_POLLING_OK; /* of a Start()ed connection */
 	int connect_timeout_ms_ = -1;                              /* connect_timeout; -1 = none */
+	std::string early_sql_;
+	EarlyState early_state_ = EarlyState::kNone;
 };
 
 } // namespace pgmigrate::client

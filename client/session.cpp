@@ -18,12 +18,10 @@ ConnectionTarget(const GlobalOptions &options)
 
 namespace {
 
-/* What every session gets once connected: -v details, notices and the statement trace. */
+/* What every session gets: notices and the statement trace go to -v output. */
 void
 Prepare(Connection &conn, Output &out)
 {
-	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
-	            conn.Host() + "\" port " + conn.Port());
 	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
 	const Output *sink = &out;
 	conn.SetNoticeHandler([sink](const std::string &notice) { sink->Verbose(notice); });
@@ -57,18 +55,24 @@ OpenSession(const GlobalOptions &options, Output &out)
 {
 	Connection conn = Connection::Open(ConnectionTarget(options));
 	Prepare(conn, out);
+	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
+	            conn.Host() + "\" port " + conn.Port());
 	return conn;
 }
 
 Connection
-ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files)
+ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files,
+                    const std::string &early_sql)
 {
 	/* --dir mistakes are usage errors: report them before touching the network */
 	std::vector<DirSpec> dirs = ParseDirSpecs(options.dirs);
 	Connection conn = Connection::Start(ConnectionTarget(options));
+	Prepare(conn, out);
+	conn.SendEarly(early_sql);
 	*files = CheckedFiles(ReadFolders(dirs, [&conn] { conn.Progress(); }), out);
 	conn.Finish();
-	Prepare(conn, out);
+	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
+	            conn.Host() + "\" port " + conn.Port());
 	return conn;
 }
 

@@ -22,11 +22,13 @@ Connection OpenSession(const GlobalOptions &options, Output &out);
 
 /*
  * For commands that read the folders first: starts connecting, reads and
- * checks the folders while the server sets up the session (the two overlap
- * instead of adding up), then finishes connecting. Bad files end the command
- * (exit 2) before anything is sent.
+ * checks the folders while the server sets up the session and runs
+ * early_sql (collected with Connection::TakeEarly), so the three overlap
+ * instead of adding up. Bad files end the command (exit 2); early_sql only
+ * reads.
  */
-Connection ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files);
+Connection ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<MigrationFile> *files,
+                               const std::string &early_sql);
 
 /*
  * Rethrows error, as Failure(kExitConnect) "extension not installed" when it

@@ -59,12 +59,14 @@ ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile
 
 } // namespace
 
+const char *const kRemoteStateSql = "SELECT stream, version, checksum, state FROM migrate.status()";
+
 std::vector<RemoteMigration>
 ReadRemote(Connection &conn)
 {
 	std::vector<RemoteMigration> out;
 	try {
-		Result result = conn.Exec("SELECT stream, version, checksum, state FROM migrate.status()");
+		Result result = conn.HasEarly() ? conn.TakeEarly() : conn.Exec(kRemoteStateSql);
 		out.reserve(static_cast<std::size_t>(result.Rows()));
 		for (int r = 0; r < result.Rows(); r++)
 			out.push_back({result.Get(r, 0), result.Get(r, 1), result.Get(r, 2), result.Get(r, 3)});

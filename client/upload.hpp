@@ -24,7 +24,13 @@ struct RemoteMigration {
 	std::string stream, version, checksum, state;
 };
 
-/* SELECT stream, version, checksum, state FROM migrate.status(); a missing extension is exit 3. */
+/* What the database holds: the first and, with nothing to do, only statement of push and deploy. */
+extern const char *const kRemoteStateSql;
+
+/*
+ * Rows of kRemoteStateSql: the early statement's result when conn has one
+ * outstanding (ConnectWhileLoading), else runs it. A missing extension is exit 3.
+ */
 std::vector<RemoteMigration> ReadRemote(Connection &conn);
 
 /* Files the database does not hold, or holds with another checksum. */

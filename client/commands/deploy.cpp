@@ -221,7 +221,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	out.Doc()["applied"] = nlohmann::json::array();
 
 	std::vector<MigrationFile> files;
-	Connection conn = ConnectWhileLoading(global, out, &files);
+	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);

@@ -11,7 +11,7 @@ int
 RunPush(const GlobalOptions &global, Output &out)
 {
 	std::vector<MigrationFile> files;
-	Connection conn = ConnectWhileLoading(global, out, &files);
+	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);

@@ -41,7 +41,7 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 
 	/* A failed or interrupted background step blocks its stream until retry() or resolve(). */
 	if (!queue.blocked.empty() && (!req.stream || *req.stream == queue.blocked_stream))
-		throw MigrateError(MG_BLOCKED, "blocked by the failed background step " + queue.blocked,
+		throw MigrateError(MG_BLOCKED, "blocked by the background step " + queue.blocked,
 		                   "validate() shows what it left behind",
 		                   "Fix the cause, then SELECT migrate.retry(stream, version), or mark it with "
 		                   "migrate.resolve(stream, version, 'applied' | 'rolled_back').");

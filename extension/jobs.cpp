@@ -75,7 +75,7 @@ State()
 	std::string first_open = Str(r[3]);
 	bool first_is_running = first_open.size() > 8 && first_open.compare(first_open.size() - 8, 8, " running") == 0;
 	if (!first_open.empty() && (!first_is_running || !q.runner_alive)) {
-		q.blocked = first_open.substr(0, first_open.rfind(' '));
+		q.blocked = first_open.substr(0, first_open.rfind(' ')) + (first_is_running ? " (interrupted)" : " (failed)");
 		q.blocked_stream = Str(r[4]);
 	}
 	q.first_queued_role = ToOid(r[5]);
@@ -175,13 +175,19 @@ bool
 Requeue(const std::string &stream, const std::string &version, const std::vector<std::string> &cleanup)
 {
 	pg::CatalogScope scope;
-	return !pg::Query("WITH j AS (UPDATE migrate.runner_jobs SET state = 'queued', cleanup = $3::text[], "
-	                  "runner_pid = NULL, started_at = NULL, finished_at = NULL, history_id = NULL "
-	                  "WHERE id = (SELECT max(id) FROM migrate.runner_jobs WHERE stream = $1 AND version = $2 "
-	                  "AND state IN ('failed', 'running')) RETURNING id) "
-	                  "UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2 "
-	                  "AND EXISTS (SELECT 1 FROM j) RETURNING 1",
-	                  {stream, version, TextArray(cleanup)})
+	/* An interrupted attempt's history row still says running: it ended, without a result. */
+	return !pg::Query(
+	            "WITH old AS (SELECT id, history_id FROM migrate.runner_jobs WHERE id = (SELECT max(id) "
+	            "FROM migrate.runner_jobs WHERE stream = $1 AND version = $2 AND state IN ('failed', 'running'))), "
+	            "h AS (UPDATE migrate.history SET status = 'failed', finished_at = pg_catalog.clock_timestamp(), "
+	            "message = 'interrupted: the runner stopped during this step' "
+	            "WHERE id = (SELECT history_id FROM old) AND status = 'running'), "
+	            "j AS (UPDATE migrate.runner_jobs SET state = 'queued', cleanup = $3::text[], "
+	            "runner_pid = NULL, started_at = NULL, finished_at = NULL, history_id = NULL "
+	            "WHERE id = (SELECT id FROM old) RETURNING id) "
+	            "UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2 "
+	            "AND EXISTS (SELECT 1 FROM j) RETURNING 1",
+	            {stream, version, TextArray(cleanup)})
 	            .empty();
 }
 

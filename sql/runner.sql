@@ -84,6 +84,25 @@ SELECT stream, version, outcome FROM migrate.apply();
 \! test/wait_runner.sh
 SELECT step FROM step_log WHERE step IN ('slow', 'behind') ORDER BY n;
 
+-- A runner stopped mid-step (crash, restart, terminate) leaves the step
+-- interrupted, not running forever; validate() reports it and retry() resumes.
+SELECT pg_advisory_lock(4242);
+SELECT migrate.register('index', '5', 'gated', E'-- migrate:no-transaction\nINSERT INTO step_log (step) VALUES (\'gated start\');\nSELECT pg_advisory_xact_lock(4242);\nINSERT INTO step_log (step) VALUES (\'gated done\');\n');
+SELECT stream, version, outcome FROM migrate.apply();
+\! test/wait_runner.sh running
+SELECT stream, version, state, progress FROM migrate.status('index') WHERE version = '5';
+SELECT count(*) AS terminated FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'pg_migrate runner') t;
+\! test/wait_runner.sh interrupted
+SELECT stream, version, state FROM migrate.status('index') WHERE version = '5';
+SELECT severity, check_name, stream, version FROM migrate.validate();
+SELECT pg_temp.try('SELECT * FROM migrate.apply()');
+SELECT pg_advisory_unlock(4242);
+SELECT migrate.retry('index', '5');
+\! test/wait_runner.sh
+SELECT stream, version, state FROM migrate.status('index') WHERE version = '5';
+SELECT step, count(*) FROM step_log WHERE step LIKE 'gated%' GROUP BY step ORDER BY step;
+SELECT version, status, message FROM migrate.history WHERE stream = 'index' AND version = '5' ORDER BY id;
+
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
 DROP TABLE events, step_log;

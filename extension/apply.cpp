@@ -14,15 +14,49 @@
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
+#include "lint.hpp"
 #include "runner_launch.hpp"
 #include "script.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 namespace pgmigrate {
 
 namespace {
+
+/*
+ * Lint errors not acknowledged with -- migrate:allow refuse the whole plan
+ * (MG004) before anything runs; warnings are shown as NOTICEs and kept in
+ * the migration's history row.
+ */
+void
+LintPlan(std::vector<Migration> &plan)
+{
+	std::string refused;
+	for (Migration &m : plan) {
+		SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
+		std::vector<Finding> errors, warnings;
+		for (Finding &f : LintSection(m.up_sql, origin, {m.transactional, false})) {
+			bool allowed = std::find(m.allow.begin(), m.allow.end(), f.rule) != m.allow.end();
+			if (allowed)
+				continue;
+			(f.severity == "error" ? errors : warnings).push_back(f);
+		}
+		if (!errors.empty())
+			refused += (refused.empty() ? "" : "\n") + m.Label() + ":\n" + DescribeFindings(errors);
+		if (!warnings.empty()) {
+			m.lint_warnings = "lint: " + DescribeFindings(warnings);
+			pg::Notice("migration " + m.Label() + " " + m.lint_warnings);
+		}
+	}
+	if (!refused.empty())
+		throw MigrateError(
+		    MG_LINT_ERROR, "lint errors not acknowledged", refused,
+		    "Make the change safely as each finding says, or acknowledge a finding with -- migrate:allow "
+		    "RULE in the migration.");
+}
 
 std::vector<Migration>
 Plan(const ApplyRequest &req, const QueueState &queue)
@@ -88,6 +122,7 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		throw MigrateError(MG_UNMET_REQUIRES, "required migrations are not applied", unmet,
 		                   "Register and apply the required migrations first, or deploy all streams together.");
 
+	LintPlan(pending);
 	return pending;
 }
 
@@ -132,8 +167,11 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 			return result;
 		}
 		TimestampTz end = pg::Now();
-		if (!req.dry_run)
-			catalog::RecordApplied(m, catalog::Entry("apply", "succeeded", start, end));
+		if (!req.dry_run) {
+			HistoryEntry h = catalog::Entry("apply", "succeeded", start, end);
+			h.message = m.lint_warnings;
+			catalog::RecordApplied(m, h);
+		}
 		result.rows.push_back(
 		    {m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", pg::MillisecondsBetween(start, end)});
 	}

@@ -20,7 +20,7 @@ extension/apply.o: extension/apply.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
  extension/execute.hpp extension/statements.hpp extension/jobs.hpp \
- extension/runner_launch.hpp extension/script.hpp
+ extension/lint.hpp extension/runner_launch.hpp extension/script.hpp
 extension/apply.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -47,5 +47,6 @@ extension/catalog.hpp:
 extension/execute.hpp:
 extension/statements.hpp:
 extension/jobs.hpp:
+extension/lint.hpp:
 extension/runner_launch.hpp:
 extension/script.hpp:

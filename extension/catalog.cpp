@@ -111,7 +111,7 @@ namespace {
 #define MIGRATION_COLUMNS                                                                                              \
 	"m.stream, m.version, m.name, m.version_key, m.up_sql, m.verify_sql, m.up_line, m.verify_line, "                   \
 	"m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "       \
-	"m.down_sql, m.down_line, m.applied_seq "
+	"m.down_sql, m.down_line, m.applied_seq, m.allow "
 
 std::vector<Migration>
 ToMigrations(const std::vector<Row> &rows)
@@ -141,6 +141,7 @@ ToMigrations(const std::vector<Row> &rows)
 		m.down_sql = Str(r[16]);
 		m.down_line = r[17] ? std::stoi(*r[17]) : 0;
 		m.applied_seq = r[18] ? std::stoll(*r[18]) : 0;
+		m.allow = ParseArray(r[19]);
 		out.push_back(std::move(m));
 	}
 	return out;

@@ -24,6 +24,8 @@ struct Migration {
 	std::string checksum, db_version, lock_timeout, source, state;
 	std::vector<std::string> requires_; /* "stream:version" */
 	long long applied_seq = 0;          /* history id of the action that applied it */
+	std::vector<std::string> allow;     /* lint rules acknowledged */
+	std::string lint_warnings;          /* filled by apply()'s plan, kept in the history row */
 
 	std::string
 	Label() const

@@ -9,6 +9,7 @@
 #include "checks.hpp"
 #include "jobs.hpp"
 #include "lifecycle.hpp"
+#include "lint.hpp"
 #include "pg_api.hpp"
 #include "register.hpp"
 
@@ -172,6 +173,17 @@ MIGRATE_FUNCTION(migrate_retry)
 	RetryMigration(stream, version);
 	spi.Finish();
 	PG_RETURN_VOID();
+}
+
+MIGRATE_FUNCTION(migrate_lint)
+{
+	std::string script = RequiredText(fcinfo, 0, "script");
+	pg::ResultSet result(fcinfo);
+	std::vector<Finding> findings = LintScript(script);
+	for (const Finding &f : findings)
+		result.Add({std::to_string(f.statement), std::to_string(f.line), f.rule, f.severity,
+		            f.lock_mode.empty() ? Value() : Value(f.lock_mode), f.message});
+	return (Datum)0;
 }
 
 MIGRATE_FUNCTION(migrate_db_version)

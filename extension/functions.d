@@ -20,7 +20,7 @@ extension/functions.o: extension/functions.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
  extension/checks.hpp extension/jobs.hpp extension/lifecycle.hpp \
- extension/register.hpp
+ extension/lint.hpp extension/statements.hpp extension/register.hpp
 extension/apply.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -47,4 +47,6 @@ extension/catalog.hpp:
 extension/checks.hpp:
 extension/jobs.hpp:
 extension/lifecycle.hpp:
+extension/lint.hpp:
+extension/statements.hpp:
 extension/register.hpp:

@@ -217,6 +217,12 @@ AS 'MODULE_PATHNAME', 'migrate_check_compatibility' LANGUAGE C STABLE;
 COMMENT ON FUNCTION migrate.check_compatibility(text, text) IS
     'pg_migrate: whether the compatibility matrix allows this component version for the current db_version()';
 
+CREATE FUNCTION migrate.lint(script text)
+RETURNS TABLE (statement integer, line integer, rule text, severity text, lock_mode text, message text)
+AS 'MODULE_PATHNAME', 'migrate_lint' LANGUAGE C STABLE;
+COMMENT ON FUNCTION migrate.lint(text) IS
+    'pg_migrate: lint findings for a migration script, with the lock each statement takes';
+
 CREATE FUNCTION migrate.version()
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_library_version' LANGUAGE C IMMUTABLE;

@@ -3,7 +3,7 @@ CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
 SELECT migrate.register('schema', '1', 'users', E'CREATE TABLE users (id int PRIMARY KEY, email text);\n-- migrate:verify\nSELECT count(*) >= 0 FROM users;');
-SELECT migrate.register('schema', '2', 'email_lower', E'UPDATE users SET email = lower(email);\n-- migrate:verify\nSELECT count(*) = 0 FROM users WHERE email <> lower(email);');
+SELECT migrate.register('schema', '2', 'email_lower', E'-- migrate:allow update-without-where\nUPDATE users SET email = lower(email);\n-- migrate:verify\nSELECT count(*) = 0 FROM users WHERE email <> lower(email);');
 SELECT migrate.register('schema', '3', 'no_verify', 'CREATE TABLE plain (id int);');
 SELECT migrate.register('data', '1', 'seed', E'INSERT INTO users VALUES (1, \'a@example.com\');\n-- migrate:verify\nSELECT 1 FROM users WHERE id = 1;\nDELETE FROM users;');
 SELECT stream, version, outcome FROM migrate.apply();

@@ -30,7 +30,7 @@ struct DeployOptions {
 	std::vector<std::string> skip_streams; /* also "index" when SKIP_INDEX_MIGRATIONS=true */
 	std::string target;                    /* empty: no target */
 	bool dry_run = false;
-	bool no_wait = false; /* accepted for the future background runner; nothing to wait for yet */
+	bool no_wait = false; /* return once apply() has queued work for the background runner */
 };
 
 struct HistoryOptions {

@@ -20,7 +20,8 @@
  *   }
  * Command fields:
  *   push     "uploaded": [{"stream", "version", "name", "file", "outcome": "new"|"updated"|"unchanged"}]
- *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}];
+ *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}]
+ *            (outcome after waiting for the background runner; "queued" with --no-wait);
  *            "nothing_to_do": bool; "dry_run": bool;
  *            "failed": the failed migrate.history row plus "file" (only when a migration failed)
  *   status   "streams": [{"stream", "applied", "pending", "failed", "migrations": [migrate.status() rows]}]

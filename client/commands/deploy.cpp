@@ -13,9 +13,12 @@
 #include "script.hpp"
 #include "session.hpp"
 #include "upload.hpp"
+#include "wait.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace pgmigrate::client {
@@ -176,12 +179,20 @@ FileFor(const std::vector<MigrationFile> &files, const std::string &stream, cons
 	return "";
 }
 
-/* Reads the failure apply() recorded, prints it as file:line: message, and throws exit 1. */
+/*
+ * Reads the failure apply() (or, given which, the runner) recorded, prints it
+ * as file:line: message, and throws exit 1.
+ */
 [[noreturn]] void
-ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
+ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output &out,
+              const std::optional<MigrationKey> &which = std::nullopt)
 {
-	Result result = conn.Exec("SELECT stream, version, name, sqlstate, message, detail, context, statement, line "
-	                          "FROM migrate.history WHERE status = 'failed' ORDER BY id DESC LIMIT 1");
+	static const std::string kColumns =
+	    "SELECT stream, version, name, sqlstate, message, detail, context, statement, line FROM migrate.history ";
+	Result result = which ? conn.Exec(kColumns + "WHERE status = 'failed' AND stream = $1 AND version = $2 "
+	                                             "ORDER BY id DESC LIMIT 1",
+	                                  {which->first, which->second})
+	                      : conn.Exec(kColumns + "WHERE status = 'failed' ORDER BY id DESC LIMIT 1");
 	if (result.Rows() == 0)
 		throw Failure(kExitFailed, "a migration failed, but migrate.history has no failed row to explain it");
 	auto get = [&](const char *column) { return result.Get(0, result.Column(column)); };
@@ -204,10 +215,59 @@ ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output 
 	if (!get("context").empty())
 		text += "\nCONTEXT: " + get("context");
 	out.Error(text);
-	throw Failure(kExitFailed,
-	              "migration " + stream + " " + version + " (" + name +
-	                  ") failed; its batch was rolled back and the failure recorded in migrate.history",
+	std::string consequence = which ? " in the background runner; what ran before it stays applied, and the stream is "
+	                                  "blocked until SELECT migrate.retry('" +
+	                                      stream + "', '" + version + "') after the fix"
+	                                : "; its batch was rolled back and the failure recorded in migrate.history";
+	throw Failure(kExitFailed, "migration " + stream + " " + version + " (" + name + ") failed" + consequence,
 	              {{"sqlstate", get("sqlstate")}, {"file", failed["file"]}});
+}
+
+/*
+ * Waits for the migrations apply() queued for the runner and puts their final
+ * outcome and duration into rows; throws (exit 1) when one did not succeed.
+ */
+void
+WaitForQueued(Connection &conn, const std::vector<MigrationFile> &files, ApplyRows *rows, Output &out)
+{
+	std::vector<MigrationKey> queued;
+	for (const auto &row : rows->json)
+		if (row.value("outcome", "") == "queued")
+			queued.emplace_back(row.value("stream", ""), row.value("version", ""));
+	out.Note("waiting for the background runner (" + std::to_string(queued.size()) +
+	         " migrations); --no-wait returns at once");
+	std::map<MigrationKey, FinalState> final_states = WaitForRunner(conn, queued, out);
+
+	std::optional<MigrationKey> failed;
+	for (std::size_t i = 0; i < rows->json.size(); i++) {
+		nlohmann::json &row = rows->json[i];
+		auto it = final_states.find({row.value("stream", ""), row.value("version", "")});
+		if (row.value("outcome", "") != "queued" || it == final_states.end())
+			continue;
+		const FinalState &final_state = it->second;
+		row["outcome"] = final_state.state;
+		rows->table.rows[i][3] = final_state.state;
+		row["duration_ms"] = final_state.duration_ms ? nlohmann::json(*final_state.duration_ms) : nlohmann::json();
+		rows->table.rows[i][4].clear();
+		if (final_state.duration_ms) {
+			char buffer[64];
+			std::snprintf(buffer, sizeof buffer, "%.3f", *final_state.duration_ms);
+			rows->table.rows[i][4] = buffer;
+		}
+		if (final_state.state != "applied" && !failed)
+			failed = it->first;
+	}
+	if (!failed)
+		return;
+	out.Doc()["applied"] = rows->json;
+	out.Print(rows->table.Render());
+	if (final_states[*failed].state == "failed")
+		ReportFailure(conn, files, out, failed);
+	throw Failure(kExitFailed, "the background runner did not finish " + failed->first + " " + failed->second +
+	                               " (state " + final_states[*failed].state +
+	                               "); pg_migrate status shows it, and "
+	                               "SELECT migrate.retry('" +
+	                               failed->first + "', '" + failed->second + "') resumes it");
 }
 
 } // namespace
@@ -247,6 +307,9 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 				break;
 		}
 	}
+	bool queued = rows.outcomes.count("queued") > 0;
+	if (queued && !options.no_wait && rows.outcomes.count("failed") == 0)
+		WaitForQueued(conn, files, &rows, out);
 	out.Doc()["applied"] = rows.json;
 
 	if (rows.table.rows.empty()) {
@@ -260,7 +323,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	if (options.dry_run)
 		out.Note("dry run: " + std::to_string(rows.outcomes["dry-run"]) +
 		         " migrations would be applied; nothing was changed");
-	else if (rows.outcomes.count("queued") > 0)
+	else if (queued && options.no_wait)
 		out.Note(std::to_string(rows.outcomes["queued"]) +
 		         " migrations were handed to the background runner; pg_migrate status shows their progress");
 	return kExitOk;

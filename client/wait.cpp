@@ -1,0 +1,88 @@
+/* wait.cpp — polling migrate.status() until the runner is done with our migrations (see wait.hpp). */
+#include "wait.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+namespace pgmigrate::client {
+
+namespace {
+
+/* Quick at first, so a short step does not feel slow; then slower, so an hour-long index build costs nothing. */
+constexpr auto kFirstPoll = std::chrono::milliseconds(50);
+constexpr auto kSlowestPoll = std::chrono::milliseconds(1000);
+/* how long "interrupted" must last before the wait believes it */
+constexpr auto kInterruptedConfirm = std::chrono::milliseconds(1500);
+
+} // namespace
+
+std::map<MigrationKey, FinalState>
+WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output &out)
+{
+	std::map<MigrationKey, FinalState> done;
+	std::set<MigrationKey> waiting(queued.begin(), queued.end());
+	std::map<MigrationKey, std::string> last_seen; /* "state progress", to print changes only */
+	/* when each was first seen "interrupted" in an unbroken run of polls */
+	std::map<MigrationKey, std::chrono::steady_clock::time_point> interrupted_since;
+	auto interval = kFirstPoll;
+	while (!waiting.empty()) {
+		Result result = conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
+		std::set<MigrationKey> listed;
+		for (int r = 0; r < result.Rows(); r++) {
+			MigrationKey key{result.Get(r, 0), result.Get(r, 1)};
+			if (waiting.count(key) == 0)
+				continue;
+			listed.insert(key);
+			std::string state = result.Get(r, 3), progress = result.Get(r, 4);
+			if (state == "interrupted") {
+				/*
+				 * status() can say "interrupted" for a moment while the runner
+				 * finishes a step (it reads the runner's lock after taking its
+				 * snapshot); a real interruption lasts, so believe it only after
+				 * a while.
+				 */
+				auto now = std::chrono::steady_clock::now();
+				auto first = interrupted_since.emplace(key, now).first->second;
+				if (now - first < kInterruptedConfirm) {
+					interval = kFirstPoll;
+					continue;
+				}
+			} else {
+				interrupted_since.erase(key);
+			}
+			if (state == "queued" || state == "running") {
+				std::string seen = state + " " + progress;
+				if (last_seen[key] != seen) {
+					last_seen[key] = seen;
+					out.Note("runner: " + key.first + " " + key.second + " " + result.Get(r, 2) + " " + state +
+					         (progress.empty() ? "" : " (" + progress + ")"));
+				}
+				continue;
+			}
+			FinalState final_state{state, std::nullopt};
+			if (!result.IsNull(r, 5))
+				final_state.duration_ms = std::strtod(result.Get(r, 5).c_str(), nullptr);
+			done[key] = final_state;
+			waiting.erase(key);
+		}
+		/* a migration that vanished from status() (resolved or deleted meanwhile) is not waited for */
+		for (auto it = waiting.begin(); it != waiting.end();) {
+			if (listed.count(*it) > 0 || done.count(*it) > 0) {
+				++it;
+				continue;
+			}
+			done[*it] = FinalState{"missing", std::nullopt};
+			it = waiting.erase(it);
+		}
+		if (!waiting.empty()) {
+			std::this_thread::sleep_for(interval);
+			interval = std::min(kSlowestPoll, interval * 3 / 2);
+		}
+	}
+	return done;
+}
+
+} // namespace pgmigrate::client

@@ -308,16 +308,17 @@ CompatibilityRows(const std::string &component)
 }
 
 void
-StatusInto(FunctionCallInfo fcinfo, const Value &stream, bool runner_alive)
+StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted)
 {
 	pg::CatalogScope scope;
 	/* running without a live runner: the runner died (crash, restart, terminate) mid-step. */
 	pg::QueryIntoResult(
 	    fcinfo,
 	    "SELECT m.stream, m.version, m.name, "
-	    "CASE WHEN m.state = 'running' AND NOT $2::boolean THEN 'interrupted' ELSE m.state END, "
+	    "CASE WHEN m.state = 'running' AND (m.stream || '/' || m.version) = ANY ($2::text[]) "
+	    "THEN 'interrupted' ELSE m.state END, "
 	    "m.applied_at, m.duration_ms, m.transactional, m.down_sql IS NOT NULL, m.db_version, m.checksum, "
-	    "CASE WHEN j.id IS NOT NULL AND $2::boolean THEN 'statement ' || j.next_statement "
+	    "CASE WHEN j.id IS NOT NULL THEN 'statement ' || j.next_statement "
 	    "|| coalesce(': ' || p.command || ', ' || p.phase "
 	    "|| coalesce(', blocks ' || p.blocks_done || '/' || nullif(p.blocks_total, 0), '') "
 	    "|| coalesce(', tuples ' || p.tuples_done || '/' || nullif(p.tuples_total, 0), ''), '') END "
@@ -327,7 +328,7 @@ StatusInto(FunctionCallInfo fcinfo, const Value &stream, bool runner_alive)
 	    "LEFT JOIN pg_catalog.pg_stat_progress_create_index p ON p.pid = j.runner_pid "
 	    "WHERE $1::text IS NULL OR m.stream = $1 "
 	    "ORDER BY s.position, s.name, m.version_key",
-	    {stream, Bool(runner_alive)});
+	    {stream, TextArray(interrupted)});
 }
 
 } // namespace catalog

@@ -102,7 +102,7 @@ struct CompatibilityRow {
 std::vector<CompatibilityRow> CompatibilityRows(const std::string &component);
 
 /* status() rows, shaped like its result type. */
-void StatusInto(FunctionCallInfo fcinfo, const Value &stream, bool runner_alive);
+void StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted);
 
 } // namespace catalog
 } // namespace pgmigrate

@@ -9,6 +9,7 @@
 #include "leftovers.hpp"
 #include "script.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -86,7 +87,8 @@ Validate()
 		if (m.state == "failed" && m.transactional)
 			problems.push_back({"warning", "failed", m.stream, m.version,
 			                    "the last apply attempt failed; see migrate.history, fix the file and deploy again"});
-		bool interrupted = m.state == "running" && !queue.runner_alive;
+		bool interrupted = std::find(queue.interrupted.begin(), queue.interrupted.end(), m.stream + "/" + m.version) !=
+		                   queue.interrupted.end();
 		if (m.state == "failed" && !m.transactional)
 			problems.push_back({"error", "failed-step", m.stream, m.version,
 			                    "background step failed and blocks its stream (MG008); see migrate.history, fix the "

@@ -7,7 +7,10 @@
  */
 #include "execute.hpp"
 
+#include <algorithm>
+
 #include "catalog.hpp"
+#include "settings.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -123,12 +126,52 @@ RunStatementTopLevel(const Statement &st, const SectionOrigin &origin)
 	}
 }
 
+namespace {
+
+/*
+ * A statement that must wait for another session's lock runs in a
+ * subtransaction under lock_timeout: on a timeout it is rolled back and tried
+ * again after a growing pause, so the queue of readers behind it drains in
+ * between. After the last try the error names the sessions holding locks.
+ */
+void
+RunWithLockRetries(const Statement &st, const SectionOrigin &origin, int retries)
+{
+	for (int attempt = 0;; attempt++) {
+		pg::SubtransactionFrame frame = pg::BeginSubtransaction();
+		try {
+			RunOne(st, origin, false);
+			pg::ReleaseSubtransaction(frame);
+			return;
+		} catch (const PgException &e) {
+			pg::RollbackSubtransaction(frame);
+			if (e.edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+				throw;
+			if (attempt >= retries) {
+				std::string holders = pg::LockHolders(st.target_schema, st.target_name);
+				std::string detail = "gave up after " + std::to_string(retries + 1) + " tries on " +
+				                     (st.target_schema.empty() ? "" : st.target_schema + ".") + st.target_name +
+				                     (holders.empty() ? "" : "; blocked by " + holders);
+				e.edata->detail = pg::Call([&] { return pstrdup(detail.c_str()); });
+				throw;
+			}
+			pg::SleepMilliseconds(std::min(2000L, 100L << attempt));
+		}
+	}
+}
+
+} // namespace
+
 void
 RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify)
 {
+	int retries = is_verify ? 0 : LockRetries();
 	for (const Statement &st : statements) {
 		try {
-			RunOne(st, origin, is_verify);
+			if (retries > 0 && !st.target_name.empty() && pg::MayWaitForLock(st.target_schema, st.target_name))
+				RunWithLockRetries(st, origin, retries);
+			else
+				RunOne(st, origin, is_verify);
 		} catch (const PgException &e) {
 			int line = e.edata->internalpos > 0 ? LineAtPosition(st.sql, st.line, e.edata->internalpos) : st.line;
 			throw StatementError(e.edata, st.sql, line);
@@ -176,8 +219,10 @@ void
 RunSection(const Migration &m, SectionKind section)
 {
 	SettingsScope settings;
-	if (!m.lock_timeout.empty())
-		pg::SetSetting("lock_timeout", m.lock_timeout);
+	/* The directive, else pg_migrate.lock_timeout: a migration never queues readers behind it for long. */
+	std::string lock_timeout = m.lock_timeout.empty() ? DefaultLockTimeout() : m.lock_timeout;
+	if (section != SectionKind::Verify && lock_timeout != "0")
+		pg::SetSetting("lock_timeout", lock_timeout);
 	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 	if (section == SectionKind::Down) {
 		origin.section = "down";

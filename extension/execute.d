@@ -18,7 +18,7 @@ extension/execute.o: extension/execute.cpp extension/execute.hpp \
  /usr/include/postgresql/15/server/utils/resowner.h \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
- /usr/include/postgresql/15/server/pgtime.h \
+ /usr/include/postgresql/15/server/pgtime.h extension/settings.hpp \
  /usr/include/postgresql/15/server/catalog/pg_type.h \
  /usr/include/postgresql/15/server/catalog/genbki.h \
  /usr/include/postgresql/15/server/catalog/objectaddress.h \
@@ -149,6 +149,7 @@ extension/pg_api.hpp:
 /usr/include/postgresql/15/server/utils/timestamp.h:
 /usr/include/postgresql/15/server/datatype/timestamp.h:
 /usr/include/postgresql/15/server/pgtime.h:
+extension/settings.hpp:
 /usr/include/postgresql/15/server/catalog/pg_type.h:
 /usr/include/postgresql/15/server/catalog/genbki.h:
 /usr/include/postgresql/15/server/catalog/objectaddress.h:

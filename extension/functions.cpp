@@ -216,7 +216,7 @@ MIGRATE_FUNCTION(migrate_status)
 	pg::SpiSession spi;
 	QueueState queue = jobs::State();
 	KickRunner(queue);
-	catalog::StatusInto(fcinfo, stream, queue.runner_alive);
+	catalog::StatusInto(fcinfo, stream, queue.interrupted);
 	spi.Finish();
 	return (Datum)0;
 }

@@ -10,6 +10,8 @@
 #include "runner_launch.hpp"
 #include "sql_values.hpp"
 
+#include <algorithm>
+
 namespace pgmigrate {
 void
 KickRunner(const QueueState &queue)
@@ -50,18 +52,38 @@ Queue(const Migration &m)
 	RequestRunnerAtCommit({pg::DatabaseOid(), session, role});
 }
 
+std::vector<std::string>
+InterruptedJobs()
+{
+	pg::CatalogScope scope;
+	std::vector<std::string> out;
+	auto running = pg::Query("SELECT id FROM migrate.runner_jobs WHERE state = 'running'", {});
+	if (running.empty())
+		return out;
+	/*
+	 * The runner writes a job's final state before it lets go of its lock, so a
+	 * job still marked running in a read taken after the lock was found free
+	 * was interrupted; a runner that merely finished meanwhile is not mistaken
+	 * for a dead one. (Each query here reads with a new snapshot.)
+	 */
+	auto alive =
+	    pg::Query("SELECT " RUNNER_ALIVE_SQL, {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)});
+	if (Str(alive.at(0)[0]) == "t")
+		return out;
+	for (auto &r : pg::Query("SELECT stream || '/' || version FROM migrate.runner_jobs WHERE state = 'running'", {}))
+		out.push_back(Str(r[0]));
+	return out;
+}
+
 QueueState
 State()
 {
+	std::vector<std::string> interrupted = InterruptedJobs();
 	pg::CatalogScope scope;
 	auto rows =
 	    pg::Query("SELECT " RUNNER_ALIVE_SQL ", "
 	              "EXISTS (SELECT 1 FROM migrate.runner_jobs WHERE state = 'queued'), "
 	              "EXISTS (SELECT 1 FROM migrate.runner_jobs WHERE state = 'running'), "
-	              "(SELECT stream || '/' || version || ' ' || state FROM migrate.runner_jobs "
-	              " WHERE state IN ('failed', 'running') ORDER BY id LIMIT 1), "
-	              "(SELECT stream FROM migrate.runner_jobs WHERE state IN ('failed', 'running') "
-	              " ORDER BY id LIMIT 1), "
 	              "(SELECT role_oid FROM migrate.runner_jobs WHERE state = 'queued' ORDER BY id LIMIT 1), "
 	              "(SELECT session_user_oid FROM migrate.runner_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)",
 	              {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)});
@@ -69,17 +91,22 @@ State()
 	const Row &r = rows.at(0);
 	q.runner_alive = Str(r[0]) == "t";
 	q.has_queued = Str(r[1]) == "t";
-	bool running_rows = Str(r[2]) == "t";
-	q.has_running = running_rows && q.runner_alive;
-	/* A running job without a live runner was interrupted: it blocks like a failure. */
-	std::string first_open = Str(r[3]);
-	bool first_is_running = first_open.size() > 8 && first_open.compare(first_open.size() - 8, 8, " running") == 0;
-	if (!first_open.empty() && (!first_is_running || !q.runner_alive)) {
-		q.blocked = first_open.substr(0, first_open.rfind(' ')) + (first_is_running ? " (interrupted)" : " (failed)");
-		q.blocked_stream = Str(r[4]);
+	q.has_running = Str(r[2]) == "t" && interrupted.empty();
+	q.first_queued_role = ToOid(r[3]);
+	q.first_queued_session = ToOid(r[4]);
+	q.interrupted = interrupted;
+	/* The first failed or interrupted job blocks the queue behind it. */
+	for (auto &job : pg::Query("SELECT stream, version, state FROM migrate.runner_jobs "
+	                           "WHERE state IN ('failed', 'running') ORDER BY id",
+	                           {})) {
+		std::string key = Str(job[0]) + "/" + Str(job[1]);
+		bool failed = Str(job[2]) == "failed";
+		if (failed || std::find(interrupted.begin(), interrupted.end(), key) != interrupted.end()) {
+			q.blocked = key + (failed ? " (failed)" : " (interrupted)");
+			q.blocked_stream = Str(job[0]);
+			break;
+		}
 	}
-	q.first_queued_role = ToOid(r[5]);
-	q.first_queued_session = ToOid(r[6]);
 	return q;
 }
 

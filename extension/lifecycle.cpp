@@ -197,7 +197,8 @@ RetryMigration(const std::string &stream, const std::string &version)
 	pg::LockMigrations();
 	Migration m = RequireMigration(stream, version);
 	QueueState queue = jobs::State();
-	bool interrupted = m.state == "running" && !queue.runner_alive;
+	bool interrupted = std::find(queue.interrupted.begin(), queue.interrupted.end(), m.stream + "/" + m.version) !=
+	                   queue.interrupted.end();
 	if (m.transactional || (m.state != "failed" && !interrupted))
 		throw MigrateError(MG_UNKNOWN,
 		                   "migration " + m.Label() + " has no failed or interrupted background step to retry",

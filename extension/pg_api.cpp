@@ -36,6 +36,11 @@ extern "C" {
 #include "tcop/utility.h"
 #include "utils/portal.h"
 #include "utils/snapmgr.h"
+#include "access/transam.h"
+#include "access/htup_details.h"
+#include "nodes/makefuncs.h"
+#include "storage/latch.h"
+#include "utils/wait_event.h"
 }
 
 namespace pgmigrate {
@@ -401,6 +406,50 @@ void
 ReleaseRunnerLock(int32 key)
 {
 	Call([&] { DirectFunctionCall2(pg_advisory_unlock_int4, Int32GetDatum(kLockClass), Int32GetDatum(key)); });
+}
+
+bool
+MayWaitForLock(const std::string &schema, const std::string &name)
+{
+	return Call([&] {
+		RangeVar *rv = makeRangeVar(schema.empty() ? nullptr : pstrdup(schema.c_str()), pstrdup(name.c_str()), -1);
+		Oid rel = RangeVarGetRelid(rv, NoLock, true);
+		if (!OidIsValid(rel))
+			return false;
+		HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(rel));
+		if (!HeapTupleIsValid(tuple))
+			return false;
+		TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+		ReleaseSysCache(tuple);
+		/* Created or altered by this transaction: it already holds the lock. */
+		return !TransactionIdIsCurrentTransactionId(xmin);
+	});
+}
+
+std::string
+LockHolders(const std::string &schema, const std::string &name)
+{
+	CatalogScope scope;
+	auto rows =
+	    Query("SELECT pg_catalog.string_agg('pid ' || a.pid || ' (' || coalesce(a.state, '?') || '): ' || "
+	          "pg_catalog.left(a.query, 200), '; ' ORDER BY a.pid) "
+	          "FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_catalog.pg_locks l "
+	          "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation = "
+	          "(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	          "WHERE c.relname = $2 AND ($1::text IS NULL OR n.nspname = $1) "
+	          "AND (n.nspname = $1 OR pg_catalog.pg_table_is_visible(c.oid)) LIMIT 1))",
+	          {schema.empty() ? Value() : Value(schema), name});
+	return !rows.empty() && rows[0][0] ? *rows[0][0] : std::string();
+}
+
+void
+SleepMilliseconds(long ms)
+{
+	Call([&] {
+		(void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	});
 }
 
 void

@@ -163,7 +163,10 @@ extension/pg_api.o: extension/pg_api.cpp extension/pg_api.hpp \
  /usr/include/postgresql/15/server/tcop/tcopprot.h \
  /usr/include/postgresql/15/server/storage/procsignal.h \
  /usr/include/postgresql/15/server/tcop/utility.h \
- /usr/include/postgresql/15/server/utils/snapmgr.h
+ /usr/include/postgresql/15/server/utils/snapmgr.h \
+ /usr/include/postgresql/15/server/nodes/makefuncs.h \
+ /usr/include/postgresql/15/server/storage/latch.h \
+ /usr/include/postgresql/15/server/utils/wait_event.h
 extension/pg_api.hpp:
 extension/guard.hpp:
 /usr/include/postgresql/15/server/postgres.h:
@@ -331,3 +334,6 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/storage/procsignal.h:
 /usr/include/postgresql/15/server/tcop/utility.h:
 /usr/include/postgresql/15/server/utils/snapmgr.h:
+/usr/include/postgresql/15/server/nodes/makefuncs.h:
+/usr/include/postgresql/15/server/storage/latch.h:
+/usr/include/postgresql/15/server/utils/wait_event.h:

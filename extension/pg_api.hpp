@@ -123,6 +123,16 @@ void SetSessionSetting(const char *name, const std::string &value);
 /* Session-level runner lock: true when taken. */
 bool TryRunnerLock(int32 key);
 void ReleaseRunnerLock(int32 key);
+/*
+ * True when the relation exists and this transaction has not touched its
+ * definition yet: a statement on it may have to wait for other sessions' locks.
+ */
+bool MayWaitForLock(const std::string &schema, const std::string &name);
+/* "pid 123 (idle in transaction): <query>; ..." of other sessions holding locks on the relation. */
+std::string LockHolders(const std::string &schema, const std::string &name);
+/* Sleeps, answering cancel and shutdown. */
+void SleepMilliseconds(long ms);
+
 /* Shows the statement in pg_stat_activity (empty: idle). */
 void ReportActivity(const std::string &sql);
 /*

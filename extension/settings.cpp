@@ -13,6 +13,8 @@ PGDLLEXPORT void _PG_init(void);
 
 namespace {
 bool lint_strict = false;
+char *lock_timeout = nullptr;
+int lock_retries = 3;
 } // namespace
 
 void
@@ -22,6 +24,12 @@ _PG_init(void)
 	                         "When on, apply() refuses them (MG004) unless the migration acknowledges them with "
 	                         "-- migrate:allow.",
 	                         &lint_strict, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomStringVariable("pg_migrate.lock_timeout", "lock_timeout for migration statements.",
+	                           "Used when a migration has no -- migrate:lock-timeout directive; 0 waits forever. A "
+	                           "statement that times out is retried pg_migrate.lock_retries times with backoff.",
+	                           &lock_timeout, "5s", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomIntVariable("pg_migrate.lock_retries", "Retries of a migration statement that timed out on a lock.",
+	                        nullptr, &lock_retries, 3, 0, 100, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	MarkGUCPrefixReserved("pg_migrate");
 }
 
@@ -31,6 +39,18 @@ bool
 LintStrict()
 {
 	return lint_strict;
+}
+
+const char *
+DefaultLockTimeout()
+{
+	return lock_timeout != nullptr ? lock_timeout : "5s";
+}
+
+int
+LockRetries()
+{
+	return lock_retries;
 }
 
 } // namespace pgmigrate

@@ -8,4 +8,10 @@ namespace pgmigrate {
 /* pg_migrate.lint_strict: locking rules are errors too. */
 bool LintStrict();
 
+/* pg_migrate.lock_timeout: lock_timeout of migration statements without a directive ("0": none). */
+const char *DefaultLockTimeout();
+
+/* pg_migrate.lock_retries: retries of a statement that timed out waiting for a lock. */
+int LockRetries();
+
 } // namespace pgmigrate

@@ -133,6 +133,34 @@ ReturnsRows(Node *stmt)
 	}
 }
 
+/* The relation a lock-taking statement on an existing table waits for, if any. */
+const RangeVar *
+LockTarget(Node *stmt)
+{
+	switch (nodeTag(stmt)) {
+	case T_AlterTableStmt:
+		return castNode(AlterTableStmt, stmt)->relation;
+	case T_IndexStmt:
+		return castNode(IndexStmt, stmt)->concurrent ? nullptr : castNode(IndexStmt, stmt)->relation;
+	case T_RenameStmt:
+		return castNode(RenameStmt, stmt)->relation;
+	case T_CreateTrigStmt:
+		return castNode(CreateTrigStmt, stmt)->relation;
+	case T_CreatePolicyStmt:
+		return castNode(CreatePolicyStmt, stmt)->table;
+	case T_TruncateStmt: {
+		List *rels = castNode(TruncateStmt, stmt)->relations;
+		return rels != NIL ? static_cast<const RangeVar *>(linitial(rels)) : nullptr;
+	}
+	case T_LockStmt: {
+		List *rels = castNode(LockStmt, stmt)->relations;
+		return rels != NIL ? static_cast<const RangeVar *>(linitial(rels)) : nullptr;
+	}
+	default:
+		return nullptr;
+	}
+}
+
 struct ParseContextArg {
 	const char *sql;
 	const SectionOrigin *origin;
@@ -209,6 +237,11 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);
+			if (const RangeVar *target = LockTarget(raw->stmt)) {
+				st.target_name = target->relname;
+				if (target->schemaname != nullptr)
+					st.target_schema = target->schemaname;
+			}
 			if (IsA(raw->stmt, IndexStmt) && castNode(IndexStmt, raw->stmt)->concurrent) {
 				auto *index = castNode(IndexStmt, raw->stmt);
 				if (index->idxname != nullptr)

@@ -24,6 +24,8 @@ struct Statement {
 	std::string tag; /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
 	bool returns_rows = false;
+	/* The existing relation whose lock the statement waits for (ALTER TABLE, CREATE INDEX, ...). */
+	std::string target_schema, target_name;
 	/* CREATE INDEX CONCURRENTLY: the index it builds, which a failure leaves INVALID. */
 	std::string index_schema, index_name;
 };

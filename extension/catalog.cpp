@@ -308,6 +308,37 @@ CompatibilityRows(const std::string &component)
 }
 
 void
+DriftInto(FunctionCallInfo fcinfo, bool include_acknowledged)
+{
+	pg::CatalogScope scope;
+	pg::QueryIntoResult(fcinfo,
+	                    "SELECT id, at, role, command_tag, object_type, object_identity, query, acknowledged "
+	                    "FROM migrate.drift_log WHERE $1::boolean OR NOT acknowledged ORDER BY id",
+	                    {Bool(include_acknowledged)});
+}
+
+bool
+AcknowledgeDrift(long long id)
+{
+	pg::CatalogScope scope;
+	return !pg::Query("UPDATE migrate.drift_log SET acknowledged = true WHERE id = $1::bigint RETURNING id",
+	                  {std::to_string(id)})
+	            .empty();
+}
+
+std::vector<std::pair<std::string, std::string>>
+UnacknowledgedDrift()
+{
+	pg::CatalogScope scope;
+	std::vector<std::pair<std::string, std::string>> out;
+	for (auto &r : pg::Query("SELECT id, coalesce(command_tag, '?') || ' ' || coalesce(object_identity, '') || "
+	                         "' by ' || role FROM migrate.drift_log WHERE NOT acknowledged ORDER BY id",
+	                         {}))
+		out.emplace_back(Str(r[0]), Str(r[1]));
+	return out;
+}
+
+void
 StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted)
 {
 	pg::CatalogScope scope;

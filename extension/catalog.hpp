@@ -101,6 +101,12 @@ struct CompatibilityRow {
 };
 std::vector<CompatibilityRow> CompatibilityRows(const std::string &component);
 
+/* drift() rows; acknowledges one entry (false when there is none). */
+void DriftInto(FunctionCallInfo fcinfo, bool include_acknowledged);
+bool AcknowledgeDrift(long long id);
+/* (id, "command_tag object_identity") of unacknowledged drift. */
+std::vector<std::pair<std::string, std::string>> UnacknowledgedDrift();
+
 /* status() rows, shaped like its result type. */
 void StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted);
 

@@ -112,6 +112,12 @@ Validate()
 		                    "work is queued but no runner is running (all max_worker_processes slots busy?); the next "
 		                    "apply() or status() starts one"});
 
+	/* DDL made by hand: the history does not know about it. */
+	for (const auto &drift : catalog::UnacknowledgedDrift())
+		problems.push_back({"warning", "drift", "", "",
+		                    "DDL outside pg_migrate (drift " + drift.first + "): " + drift.second +
+		                        "; put it in a migration, then SELECT migrate.acknowledge_drift(" + drift.first + ")"});
+
 	/* Stored content that no longer matches its checksum was edited by hand. */
 	for (const auto &row : catalog::ChecksumMismatches())
 		problems.push_back({"error", "checksum", row.first, row.second,

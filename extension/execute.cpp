@@ -197,6 +197,12 @@ private:
 
 } // namespace
 
+bool
+ExecutingMigrations()
+{
+	return running;
+}
+
 ReentryGuard::ReentryGuard(const char *what)
 {
 	if (running)

@@ -48,6 +48,9 @@ void RunSection(const Migration &m, SectionKind section);
 /* A cancel or shutdown: never a migration failure to record or report as a row. */
 bool IsInterrupt(const ErrorData *edata);
 
+/* True while apply(), rollback() or verify() runs migration SQL in this backend. */
+bool ExecutingMigrations();
+
 /*
  * Refuses to run apply(), rollback() or verify() from inside a migration that
  * one of them is running.

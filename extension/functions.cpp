@@ -7,6 +7,7 @@
 #include "apply.hpp"
 #include "catalog.hpp"
 #include "checks.hpp"
+#include "drift.hpp"
 #include "jobs.hpp"
 #include "lifecycle.hpp"
 #include "lint.hpp"
@@ -184,6 +185,37 @@ MIGRATE_FUNCTION(migrate_lint)
 		result.Add({std::to_string(f.statement), std::to_string(f.line), f.rule, f.severity,
 		            f.lock_mode.empty() ? Value() : Value(f.lock_mode), f.message});
 	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_capture_ddl)
+{
+	CaptureDrift(fcinfo);
+	PG_RETURN_NULL();
+}
+
+MIGRATE_FUNCTION(migrate_drift)
+{
+	bool include_acknowledged = pg::BoolArg(fcinfo, 0).value_or(false);
+	pg::ResultSet result(fcinfo);
+	pg::SpiSession spi;
+	catalog::DriftInto(fcinfo, include_acknowledged);
+	spi.Finish();
+	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_acknowledge_drift)
+{
+	std::optional<long long> id;
+	if (!PG_ARGISNULL(0))
+		id = PG_GETARG_INT64(0);
+	if (!id)
+		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "id must not be NULL");
+	pg::SpiSession spi;
+	bool found = catalog::AcknowledgeDrift(*id);
+	spi.Finish();
+	if (!found)
+		throw MigrateError(MG_UNKNOWN, "no drift entry " + std::to_string(*id));
+	PG_RETURN_VOID();
 }
 
 MIGRATE_FUNCTION(migrate_db_version)

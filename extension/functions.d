@@ -19,8 +19,9 @@ extension/functions.o: extension/functions.cpp extension/apply.hpp \
  /usr/include/postgresql/15/server/utils/timestamp.h \
  /usr/include/postgresql/15/server/datatype/timestamp.h \
  /usr/include/postgresql/15/server/pgtime.h extension/catalog.hpp \
- extension/checks.hpp extension/jobs.hpp extension/lifecycle.hpp \
- extension/lint.hpp extension/statements.hpp extension/register.hpp
+ extension/checks.hpp extension/drift.hpp extension/jobs.hpp \
+ extension/lifecycle.hpp extension/lint.hpp extension/statements.hpp \
+ extension/register.hpp
 extension/apply.hpp:
 extension/pg_api.hpp:
 extension/guard.hpp:
@@ -45,6 +46,7 @@ extension/guard.hpp:
 /usr/include/postgresql/15/server/pgtime.h:
 extension/catalog.hpp:
 extension/checks.hpp:
+extension/drift.hpp:
 extension/jobs.hpp:
 extension/lifecycle.hpp:
 extension/lint.hpp:

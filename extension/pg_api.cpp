@@ -597,6 +597,12 @@ Notice(const std::string &message)
 }
 
 void
+Warning(const std::string &message)
+{
+	Call([&] { ereport(WARNING, (errmsg_internal("%s", message.c_str()))); });
+}
+
+void
 ReportAsWarning(ErrorData *edata)
 {
 	Call([&] {

@@ -160,6 +160,9 @@ Datum TextResult(const std::string &s);
 /* Shows a NOTICE to the client. */
 void Notice(const std::string &message);
 
+/* Shows a WARNING to the client. */
+void Warning(const std::string &message);
+
 /* Sends a caught error to the client as a WARNING, with all its fields. */
 void ReportAsWarning(ErrorData *edata);
 

@@ -223,6 +223,25 @@ AS 'MODULE_PATHNAME', 'migrate_lint' LANGUAGE C STABLE;
 COMMENT ON FUNCTION migrate.lint(text) IS
     'pg_migrate: lint findings for a migration script, with the lock each statement takes';
 
+CREATE FUNCTION migrate.drift(include_acknowledged boolean DEFAULT false)
+RETURNS TABLE (id bigint, at timestamptz, role text, command_tag text, object_type text, object_identity text,
+               query text, acknowledged boolean)
+AS 'MODULE_PATHNAME', 'migrate_drift' LANGUAGE C STABLE;
+COMMENT ON FUNCTION migrate.drift(boolean) IS 'pg_migrate: DDL run outside pg_migrate';
+
+CREATE FUNCTION migrate.acknowledge_drift(id bigint)
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_acknowledge_drift' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.acknowledge_drift(bigint) IS 'pg_migrate: mark a drift entry seen';
+
+-- Drift capture: DDL outside apply(), rollback() and the runner is recorded.
+-- The function never makes the DDL fail (errors become WARNINGs).
+CREATE FUNCTION migrate.capture_ddl()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'migrate_capture_ddl' LANGUAGE C;
+CREATE EVENT TRIGGER migrate_capture_ddl ON ddl_command_end EXECUTE FUNCTION migrate.capture_ddl();
+CREATE EVENT TRIGGER migrate_capture_drop ON sql_drop EXECUTE FUNCTION migrate.capture_ddl();
+
 CREATE FUNCTION migrate.version()
 RETURNS text
 AS 'MODULE_PATHNAME', 'migrate_library_version' LANGUAGE C IMMUTABLE;

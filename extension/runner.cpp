@@ -11,6 +11,7 @@
  * transactions of their own; nobody waits on this process.
  */
 #include "catalog.hpp"
+#include "drift.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "runner_launch.hpp"
@@ -181,6 +182,7 @@ migrate_runner_main(Datum)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(who.database, who.session_user, 0);
+	pgmigrate::MarkMigrationProcess(); /* its DDL is the migrations' own, not drift */
 	try {
 		pgmigrate::RunQueue(who);
 	} catch (const std::exception &e) {

@@ -15,6 +15,7 @@ namespace {
 bool lint_strict = false;
 char *lock_timeout = nullptr;
 int lock_retries = 3;
+bool capture_ddl = true;
 } // namespace
 
 void
@@ -30,6 +31,10 @@ _PG_init(void)
 	                           &lock_timeout, "5s", PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomIntVariable("pg_migrate.lock_retries", "Retries of a migration statement that timed out on a lock.",
 	                        nullptr, &lock_retries, 3, 0, 100, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomBoolVariable("pg_migrate.capture_ddl", "Record DDL run outside pg_migrate in migrate.drift_log.",
+	                         "Turn it off for a session that recreates objects on purpose, such as pg_restore "
+	                         "(PGOPTIONS='-c pg_migrate.capture_ddl=off').",
+	                         &capture_ddl, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
 	MarkGUCPrefixReserved("pg_migrate");
 }
 
@@ -45,6 +50,12 @@ const char *
 DefaultLockTimeout()
 {
 	return lock_timeout != nullptr ? lock_timeout : "5s";
+}
+
+bool
+CaptureDdl()
+{
+	return capture_ddl;
 }
 
 int

@@ -339,9 +339,21 @@ UnacknowledgedDrift()
 }
 
 void
-StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted)
+StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted, bool runner_idle)
 {
 	pg::CatalogScope scope;
+	if (runner_idle) {
+		/* No background work anywhere: the plain catalog read (a deploy's first round trip). */
+		pg::QueryIntoResult(
+		    fcinfo,
+		    "SELECT m.stream, m.version, m.name, m.state, m.applied_at, m.duration_ms, m.transactional, "
+		    "m.down_sql IS NOT NULL, m.db_version, m.checksum, NULL::text "
+		    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+		    "WHERE $1::text IS NULL OR m.stream = $1 "
+		    "ORDER BY s.position, s.name, m.version_key",
+		    {stream});
+		return;
+	}
 	/* running without a live runner: the runner died (crash, restart, terminate) mid-step. */
 	pg::QueryIntoResult(
 	    fcinfo,

@@ -108,7 +108,8 @@ bool AcknowledgeDrift(long long id);
 std::vector<std::pair<std::string, std::string>> UnacknowledgedDrift();
 
 /* status() rows, shaped like its result type. */
-void StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted);
+void StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted,
+                bool runner_idle);
 
 } // namespace catalog
 } // namespace pgmigrate

@@ -248,7 +248,7 @@ MIGRATE_FUNCTION(migrate_status)
 	pg::SpiSession spi;
 	QueueState queue = jobs::State();
 	KickRunner(queue);
-	catalog::StatusInto(fcinfo, stream, queue.interrupted);
+	catalog::StatusInto(fcinfo, stream, queue.interrupted, queue.idle);
 	spi.Finish();
 	return (Datum)0;
 }

@@ -78,6 +78,13 @@ InterruptedJobs()
 QueueState
 State()
 {
+	/* The common case, an idle queue, costs one index-only look. */
+	{
+		pg::CatalogScope scope;
+		if (pg::Query("SELECT 1 FROM migrate.runner_jobs WHERE state IN ('queued', 'running', 'failed') LIMIT 1", {})
+		        .empty())
+			return QueueState{};
+	}
 	std::vector<std::string> interrupted = InterruptedJobs();
 	pg::CatalogScope scope;
 	auto rows =
@@ -88,6 +95,7 @@ State()
 	              "(SELECT session_user_oid FROM migrate.runner_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)",
 	              {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)});
 	QueueState q;
+	q.idle = false;
 	const Row &r = rows.at(0);
 	q.runner_alive = Str(r[0]) == "t";
 	q.has_queued = Str(r[1]) == "t";

@@ -34,6 +34,7 @@ struct QueueState {
 	std::string blocked_stream; /* its stream */
 	Oid first_queued_role = InvalidOid, first_queued_session = InvalidOid;
 	std::vector<std::string> interrupted; /* "stream/version" of jobs whose runner died */
+	bool idle = true;                     /* nothing queued, running or failed */
 };
 
 /* Queued work and no live runner (launch failed or the runner died before claiming): start one at commit. */

@@ -26,13 +26,13 @@ count_regress() {
 
 echo "== pg_regress suites (sql/, expected/)"
 make -s installcheck ISOLATION= PG_CONFIG=$PG_CONFIG >"$log/regress" 2>&1
-grep -E "^(ok|not ok) " "$log/regress"
+grep -E "\.\.\. +(ok|FAILED|failed)" "$log/regress"
 count_regress "$log/regress"
 [ -s regression.diffs ] && cat regression.diffs
 
 echo "== isolation specs (test/specs/)"
 make -s installcheck REGRESS= PG_CONFIG=$PG_CONFIG >"$log/isolation" 2>&1
-grep -E "^(ok|not ok) " "$log/isolation"
+grep -E "\.\.\. +(ok|FAILED|failed)" "$log/isolation"
 count_regress "$log/isolation"
 [ -s output_iso/regression.diffs ] && cat output_iso/regression.diffs
 
@@ -47,6 +47,15 @@ if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
 else
     failed=$((failed + 1))
     cat "$log/ctest"
+fi
+
+echo "== pg_dump / pg_restore round trip (test/restore/)"
+if bash test/restore/dump_restore.sh >"$log/restore" 2>&1; then
+    passed=$((passed + 1))
+    tail -1 "$log/restore"
+else
+    failed=$((failed + 1))
+    cat "$log/restore"
 fi
 
 echo "== clang-format"

@@ -7,7 +7,7 @@ MODULE_big   = pg_migrate
 OBJS         = $(patsubst %.cpp,%.o,$(wildcard extension/*.cpp))
 DATA         = $(wildcard extension/pg_migrate--*.sql)
 
-REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift
+REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade
 REGRESS_OPTS = --inputdir=.
 ISOLATION    = $(basename $(notdir $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test
@@ -33,3 +33,6 @@ COMPILE.cxx.bc += $(PG_CXXFLAGS)
 override CXXFLAGS += -MMD -MP
 -include $(wildcard extension/*.d)
 EXTRA_CLEAN = extension/*.d
+
+# The version is compiled in: rebuild when it changes.
+$(OBJS): pg_migrate.control

@@ -17,5 +17,7 @@ int RunPush(const GlobalOptions &global, Output &out);
 int RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out);
 int RunStatus(const GlobalOptions &global, Output &out);
 int RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out);
+int RunLint(const GlobalOptions &global, const LintOptions &options, Output &out);
+int RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &out);
 
 } // namespace pgmigrate::client

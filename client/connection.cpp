@@ -70,18 +70,32 @@ TextArrayLiteral(const std::vector<std::string> &values)
 }
 
 Connection::Connection(PGconn *conn)
-    : conn_(conn, PQfinish), notice_handler_(std::make_unique<std::function<void(const std::string &)>>())
+    : conn_(conn, PQfinish), notice_handler_(std::make_unique<std::function<void(const Notice &)>>())
 {
-	/* libpq's default prints notices to stderr, which would break -q and JSON mode. */
-	PQsetNoticeProcessor(conn_.get(), &Connection::OnNotice, notice_handler_.get());
+	/*
+	 * libpq's default prints notices to stderr, which would break -q and JSON
+	 * mode. A receiver, not a processor: it gets the fields, so lint warnings
+	 * can be told apart and read without parsing localized text.
+	 */
+	PQsetNoticeReceiver(conn_.get(), &Connection::OnNotice, notice_handler_.get());
 }
 
 void
-Connection::OnNotice(void *arg, const char *message)
+Connection::OnNotice(void *arg, const PGresult *raw)
 {
-	auto *handler = static_cast<std::function<void(const std::string &)> *>(arg);
-	if (*handler)
-		(*handler)(TrimNewlines(message));
+	auto *handler = static_cast<std::function<void(const Notice &)> *>(arg);
+	if (!*handler || raw == nullptr)
+		return;
+	Notice notice;
+	notice.severity = Field(raw, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (notice.severity.empty())
+		notice.severity = Field(raw, PG_DIAG_SEVERITY);
+	notice.sqlstate = Field(raw, PG_DIAG_SQLSTATE);
+	notice.message = Field(raw, PG_DIAG_MESSAGE_PRIMARY);
+	notice.detail = Field(raw, PG_DIAG_MESSAGE_DETAIL);
+	notice.hint = Field(raw, PG_DIAG_MESSAGE_HINT);
+	notice.text = TrimNewlines(PQresultErrorMessage(raw));
+	(*handler)(notice);
 }
 
 /* Connection parameters: the target expanded (URL or conninfo), UTF8, and our application name. */
@@ -271,7 +285,7 @@ Connection::TakeEarly()
 }
 
 void
-Connection::SetNoticeHandler(std::function<void(const std::string &)> handler)
+Connection::SetNoticeHandler(std::function<void(const Notice &)> handler)
 {
 	*notice_handler_ = std::move(handler);
 }

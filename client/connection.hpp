@@ -28,6 +28,15 @@ public:
 	bool connection_lost = false;
 };
 
+/* A NOTICE, WARNING or INFO message the server sent while a statement ran. */
+struct Notice {
+	std::string severity; /* not localized: NOTICE, WARNING, INFO, ... */
+	std::string sqlstate;
+	std::string message; /* primary message */
+	std::string detail, hint;
+	std::string text; /* as psql prints it: "NOTICE:  message" and DETAIL/HINT lines */
+};
+
 /* A query result; owns the PGresult. */
 class Result {
 public:
@@ -119,8 +128,8 @@ public:
 	/* Runs one statement; throws SqlError for anything but a successful result. */
 	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
 
-	/* Where notices (RAISE NOTICE, "already exists, skipping") go; default: dropped. */
-	void SetNoticeHandler(std::function<void(const std::string &)> handler);
+	/* Where notices (RAISE NOTICE, "already exists, skipping", lint warnings) go; default: dropped. */
+	void SetNoticeHandler(std::function<void(const Notice &)> handler);
 
 	/* Called with each statement's SQL text (never its parameters) before it is sent; for -v. */
 	void
@@ -141,7 +150,7 @@ public:
 
 private:
 	explicit Connection(PGconn *conn);
-	static void OnNotice(void *arg, const char *message);
+	static void OnNotice(void *arg, const PGresult *notice);
 	enum class EarlyState { kNone, kQueued, kSent, kSendFailed };
 	Result Checked(Result result) const;
 	void SendQueuedEarly();
@@ -155,7 +164,7 @@ private:
 
 	std::unique_ptr<PGconn, void (*)(PGconn *)> conn_;
 	/* on the heap: libpq keeps a pointer to it, which must survive moving the Connection */
-	std::unique_ptr<std::function<void(const std::string &)>> notice_handler_;
+	std::unique_ptr<std::function<void(const Notice &)>> notice_handler_;
 	std::function<void(const std::string &)> tracer_;
 	std::string target_;                                       /* for masking it in error messages */
 	PostgresPollingStatusType poll_status_ = PGRES_POLLING_OK; /* of a Start()ed connection */

@@ -86,6 +86,8 @@ main(int argc, char **argv)
 	NewOptions new_options;
 	DeployOptions deploy_options;
 	HistoryOptions history_options;
+	LintOptions lint_options;
+	DriftOptions drift_options;
 	std::string format = "text";
 
 	CLI::App app{"pg_migrate: PostgreSQL migrations that live inside the database", "pg_migrate"};
@@ -121,6 +123,11 @@ main(int argc, char **argv)
 	CLI::App *history = app.add_subcommand("history", "newest entries of the migration history");
 	history->add_option("--limit", history_options.limit, "number of entries (default 50)")
 	    ->check(CLI::NonNegativeNumber);
+	CLI::App *lint = app.add_subcommand("lint", "lint migration files with the server's parser (exit 4 on errors)");
+	lint->add_option("FILE", lint_options.files, "migration files to lint")->required();
+	CLI::App *drift = app.add_subcommand("drift", "DDL run outside pg_migrate, or --ack ID to acknowledge one entry");
+	drift->add_flag("--all", drift_options.all, "also list acknowledged entries");
+	drift->add_option("--ack", drift_options.ack, "acknowledge the drift entry with this id");
 	app.require_subcommand(1);
 
 	try {
@@ -158,6 +165,10 @@ main(int argc, char **argv)
 			return RunStatus(global, out);
 		if (command == history)
 			return RunHistory(global, history_options, out);
+		if (command == lint)
+			return RunLint(global, lint_options, out);
+		if (command == drift)
+			return RunDrift(global, drift_options, out);
 		throw Failure(kExitUsage, "unknown command");
 	});
 }

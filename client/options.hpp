@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,15 @@ struct DeployOptions {
 
 struct HistoryOptions {
 	long limit = 50;
+};
+
+struct LintOptions {
+	std::vector<std::string> files;
+};
+
+struct DriftOptions {
+	bool all = false;             /* also acknowledged entries */
+	std::optional<long long> ack; /* acknowledge this entry instead of listing */
 };
 
 } // namespace pgmigrate::client

@@ -5,6 +5,9 @@
 #include <iostream>
 #include <random>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 namespace pgmigrate::client {
 
 namespace {
@@ -95,33 +98,73 @@ Table::Render() const
 }
 
 Output::Output(const GlobalOptions &options)
-    : json_(options.format == Format::kJson), quiet_(options.quiet), verbose_(options.verbose)
+    : json_(options.format == Format::kJson), quiet_(options.quiet), verbose_(options.verbose),
+      live_(!options.quiet && ::isatty(STDERR_FILENO) == 1)
 {}
+
+void
+Output::Status(const std::string &text) const
+{
+	if (!live_)
+		return;
+	std::size_t columns = 80;
+	struct winsize size {};
+	if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1)
+		columns = size.ws_col;
+	/* one terminal line: a wrapped line could not be replaced by \r; cut by code points, control bytes as spaces */
+	std::string line;
+	std::size_t points = 0;
+	for (char ch : text) {
+		unsigned char c = static_cast<unsigned char>(ch);
+		bool starts = (c & 0xC0) != 0x80;
+		if (starts && ++points > columns - 1)
+			break;
+		line.push_back(c < 0x20 ? ' ' : ch);
+	}
+	std::cerr << "\r\033[K" << line << std::flush;
+	status_shown_ = true;
+}
+
+void
+Output::ClearStatus() const
+{
+	if (!status_shown_)
+		return;
+	std::cerr << "\r\033[K" << std::flush;
+	status_shown_ = false;
+}
 
 void
 Output::Print(const std::string &text) const
 {
-	if (!quiet_ && !json_)
-		WriteLine(std::cout, text);
+	if (quiet_ || json_)
+		return;
+	ClearStatus(); /* stdout and stderr are often the same terminal */
+	WriteLine(std::cout, text);
 }
 
 void
 Output::Note(const std::string &text) const
 {
-	if (!quiet_)
-		WriteLine(std::cerr, text);
+	if (quiet_)
+		return;
+	ClearStatus();
+	WriteLine(std::cerr, text);
 }
 
 void
 Output::Verbose(const std::string &text) const
 {
-	if (verbose_)
-		WriteLine(std::cerr, text);
+	if (!verbose_)
+		return;
+	ClearStatus();
+	WriteLine(std::cerr, text);
 }
 
 void
 Output::Error(const std::string &text) const
 {
+	ClearStatus();
 	WriteLine(std::cerr, text);
 }
 

@@ -2,7 +2,8 @@
  * output.hpp — where the client's words go.
  *
  * Text mode: results on stdout, notes and errors on stderr, -q silences all
- * but errors. JSON mode (--format json): stdout carries exactly one JSON
+ * but errors; a live status line (the runner's progress) is drawn on stderr
+ * only when it is a terminal. JSON mode (--format json): stdout carries exactly one JSON
  * document, written at exit by Emit(); the document holds the results, so
  * result tables are not printed, and notes and errors go to stderr.
  *
@@ -70,6 +71,21 @@ public:
 	/* An error: stderr, always. */
 	void Error(const std::string &text) const;
 
+	/* True when a live status line can be drawn: stderr is a terminal, and not -q. */
+	bool
+	Live() const
+	{
+		return live_;
+	}
+	/*
+	 * Draws text as the live status line, replacing the previous one (cut to
+	 * the terminal's width); nothing unless Live(). Note, Verbose and Error
+	 * clear it first, so their lines are not mixed into it.
+	 */
+	void Status(const std::string &text) const;
+	/* Removes the live status line, if one is shown. */
+	void ClearStatus() const;
+
 	/* The JSON document being built; written by Emit. */
 	nlohmann::json &
 	Doc()
@@ -92,6 +108,8 @@ private:
 	bool json_;
 	bool quiet_;
 	bool verbose_;
+	bool live_;
+	mutable bool status_shown_ = false;
 	nlohmann::json doc_ = nlohmann::json::object();
 };
 

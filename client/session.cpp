@@ -24,7 +24,7 @@ Prepare(Connection &conn, Output &out)
 {
 	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
 	const Output *sink = &out;
-	conn.SetNoticeHandler([sink](const std::string &notice) { sink->Verbose(notice); });
+	conn.SetNoticeHandler([sink](const Notice &notice) { sink->Verbose(notice.text); });
 	/* One line per round trip, so -v shows what a deploy cost. */
 	conn.SetStatementTracer([sink](const std::string &sql) { sink->Verbose("sql: " + sql); });
 }

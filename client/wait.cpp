@@ -24,13 +24,15 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 {
 	std::map<MigrationKey, FinalState> done;
 	std::set<MigrationKey> waiting(queued.begin(), queued.end());
-	std::map<MigrationKey, std::string> last_seen; /* "state progress", to print changes only */
+	std::set<MigrationKey> seen_running; /* to print "running" once per migration (not on a terminal) */
+	auto wait_start = std::chrono::steady_clock::now();
 	/* when each was first seen "interrupted" in an unbroken run of polls */
 	std::map<MigrationKey, std::chrono::steady_clock::time_point> interrupted_since;
 	auto interval = kFirstPoll;
 	while (!waiting.empty()) {
 		Result result = conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
 		std::set<MigrationKey> listed;
+		std::string live; /* the status line: what runs now, with its progress */
 		for (int r = 0; r < result.Rows(); r++) {
 			MigrationKey key{result.Get(r, 0), result.Get(r, 1)};
 			if (waiting.count(key) == 0)
@@ -54,12 +56,12 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 				interrupted_since.erase(key);
 			}
 			if (state == "queued" || state == "running") {
-				std::string seen = state + " " + progress;
-				if (last_seen[key] != seen) {
-					last_seen[key] = seen;
-					out.Note("runner: " + key.first + " " + key.second + " " + result.Get(r, 2) + " " + state +
-					         (progress.empty() ? "" : " (" + progress + ")"));
-				}
+				std::string what = key.first + " " + key.second + " " + result.Get(r, 2);
+				if (state == "running" && live.empty())
+					live = what + " running" + (progress.empty() ? "" : ": " + progress);
+				/* a log (not a terminal) gets one line per step, not one per progress change */
+				if (state == "running" && !out.Live() && seen_running.insert(key).second)
+					out.Note("runner: " + what + " running");
 				continue;
 			}
 			FinalState final_state{state, std::nullopt};
@@ -78,10 +80,18 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 			it = waiting.erase(it);
 		}
 		if (!waiting.empty()) {
+			if (out.Live()) {
+				auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+				                                                                wait_start)
+				                   .count();
+				out.Status("runner [" + std::to_string(seconds) + "s, " + std::to_string(done.size()) + "/" +
+				           std::to_string(queued.size()) + " done] " + (live.empty() ? "queued" : live));
+			}
 			std::this_thread::sleep_for(interval);
 			interval = std::min(kSlowestPoll, interval * 3 / 2);
 		}
 	}
+	out.ClearStatus();
 	return done;
 }
 

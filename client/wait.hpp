@@ -28,9 +28,10 @@ struct FinalState {
 };
 
 /*
- * Polls until none of queued is queued or running any more, printing a
- * progress line (stderr, not with -q) whenever one changes state or
- * progress. Returns the final state of each.
+ * Polls until none of queued is queued or running any more. On a terminal
+ * (stderr) a live status line shows the running step and its progress;
+ * otherwise one line per step as it starts running (stderr, not with -q).
+ * Returns the final state of each.
  */
 std::map<MigrationKey, FinalState> WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued,
                                                  Output &out);

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "lint_findings.hpp"
 #include "rows.hpp"
 #include "script.hpp"
 #include "session.hpp"
@@ -279,9 +280,12 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	out.Doc()["nothing_to_do"] = false;
 	out.Doc()["uploaded"] = nlohmann::json::array();
 	out.Doc()["applied"] = nlohmann::json::array();
+	out.Doc()["warnings"] = nlohmann::json::array();
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
+	/* apply() sends lint warnings as NOTICEs: shown as file:line and kept in "warnings" */
+	LintNoticeCollector lint_notices(conn, files, out);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
@@ -298,14 +302,24 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	}
 
 	ApplyRows rows;
-	if (!filter.Active()) {
-		Apply(conn, Param(), options, &rows);
-	} else {
-		for (const std::string &stream : StreamsToApply(conn, filter, remote, uploaded)) {
-			Apply(conn, stream, options, &rows);
-			if (rows.outcomes.count("failed") > 0)
-				break;
+	try {
+		if (!filter.Active()) {
+			Apply(conn, Param(), options, &rows);
+		} else {
+			for (const std::string &stream : StreamsToApply(conn, filter, remote, uploaded)) {
+				Apply(conn, stream, options, &rows);
+				if (rows.outcomes.count("failed") > 0)
+					break;
+			}
 		}
+	} catch (const SqlError &e) {
+		if (e.sqlstate != "MG004")
+			throw;
+		/* what earlier streams applied stays applied: show it before the refusal */
+		out.Doc()["applied"] = rows.json;
+		if (!rows.table.rows.empty())
+			out.Print(rows.table.Render());
+		ThrowLintRefusal(e, files, out);
 	}
 	bool queued = rows.outcomes.count("queued") > 0;
 	if (queued && !options.no_wait && rows.outcomes.count("failed") == 0)

@@ -2,10 +2,43 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "lint_findings.hpp"
 #include "session.hpp"
 #include "upload.hpp"
 
 namespace pgmigrate::client {
+
+namespace {
+
+/*
+ * Lint findings of the uploaded files (one statement), shown as deploy would
+ * show them; errors are named as what deploy will refuse. The upload is
+ * done either way, so a lint failure is only a note.
+ */
+void
+LintUploaded(Connection &conn, const std::vector<Uploaded> &uploaded, Output &out)
+{
+	std::vector<const MigrationFile *> changed;
+	for (const Uploaded &u : uploaded)
+		if (u.outcome != "unchanged")
+			changed.push_back(u.file);
+	std::vector<LintFinding> findings;
+	try {
+		findings = LintRegistered(conn, changed);
+	} catch (const SqlError &e) {
+		out.Note("could not lint the uploaded files: " + SqlErrorText(e));
+		return;
+	}
+	ReportWarnings(findings, out);
+	std::size_t errors = 0;
+	for (const LintFinding &f : findings)
+		errors += f.severity == "error" ? 1 : 0;
+	if (errors > 0)
+		out.Note("deploy will refuse " + std::string(errors == 1 ? "this lint error" : "these lint errors") +
+		         " (MG004) until each is fixed or acknowledged with -- migrate:allow RULE");
+}
+
+} // namespace
 
 int
 RunPush(const GlobalOptions &global, Output &out)
@@ -15,11 +48,13 @@ RunPush(const GlobalOptions &global, Output &out)
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
+	out.Doc()["warnings"] = nlohmann::json::array();
 	if (uploaded.empty()) {
 		out.Note("nothing to upload: all " + std::to_string(files.size()) + " files are registered unchanged");
 		return kExitOk;
 	}
 	out.Print(UploadedTable(uploaded).Render());
+	LintUploaded(conn, uploaded, out);
 	return kExitOk;
 }
 

@@ -1,0 +1,180 @@
+/*
+ * lint.cpp — `pg_migrate lint FILE...`: migrate.lint() over each file, on
+ * one connection, one parameterized statement per file (so a file the
+ * server's parser refuses is reported on its own and the others still get
+ * linted).
+ *
+ * Exit: 2 when a file cannot be read or is not a valid migration script;
+ * else 4 when a finding has severity error and the file does not acknowledge
+ * it with -- migrate:allow; else 0.
+ */
+#include "commands.hpp"
+
+#include "exit_codes.hpp"
+#include "lint_findings.hpp"
+#include "script.hpp"
+#include "session.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace pgmigrate::client {
+
+namespace {
+
+struct LintFile {
+	std::size_t index; /* position on the command line, to report problems in that order */
+	std::string path;
+	std::string content;
+	std::vector<std::string> allow;
+};
+
+/* Reads and checks path the way folders are checked (readable, UTF-8, no NUL, script format); false with a problem. */
+bool
+ReadLintFile(const std::string &path, LintFile *file, std::vector<FileProblem> *problems)
+{
+	file->path = path;
+	std::error_code ec;
+	if (std::filesystem::is_directory(path, ec)) {
+		problems->push_back({path, 0, "is a directory, not a migration file"});
+		return false;
+	}
+	std::ifstream in(path, std::ios::binary);
+	if (!in) {
+		problems->push_back({path, 0, std::string("cannot read the file: ") + std::strerror(errno)});
+		return false;
+	}
+	std::ostringstream bytes;
+	bytes << in.rdbuf();
+	if (in.bad()) {
+		problems->push_back({path, 0, "cannot read the file"});
+		return false;
+	}
+	file->content = bytes.str();
+	try {
+		file->allow = ParseScript(file->content, "schema").allow;
+	} catch (const ScriptError &e) {
+		problems->push_back({path, e.line, e.what()});
+		return false;
+	}
+	return true;
+}
+
+/* The file line of a server syntax error: "line N" in its context, else 0. */
+int
+ErrorLine(const SqlError &error)
+{
+	for (const std::string *text : {&error.context, &error.detail}) {
+		std::size_t at = text->find("line ");
+		if (at != std::string::npos)
+			return std::atoi(text->c_str() + at + 5);
+	}
+	return 0;
+}
+
+} // namespace
+
+int
+RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
+{
+	std::vector<FileProblem> problems;
+	std::vector<LintFile> files;
+	std::vector<std::size_t> problem_index; /* per problem, its file's position on the command line */
+	for (std::size_t i = 0; i < options.files.size(); i++) {
+		LintFile file;
+		file.index = i;
+		if (ReadLintFile(options.files[i], &file, &problems))
+			files.push_back(std::move(file));
+		problem_index.resize(problems.size(), i);
+	}
+
+	std::vector<LintFinding> findings;
+	if (!files.empty()) {
+		Connection conn = OpenSession(global, out);
+		for (const LintFile &file : files) {
+			std::optional<Result> result;
+			try {
+				result.emplace(conn.Exec("SELECT statement, line, rule, severity, lock_mode, message "
+				                         "FROM migrate.lint($1)",
+				                         {file.content}));
+			} catch (const SqlError &e) {
+				/* the server's parser refused the SQL (42601, ...) or the script (MG002, MG003) */
+				if (e.connection_lost || e.sqlstate == "3F000" || e.sqlstate == "42883" || e.sqlstate == "42P01")
+					RethrowCatalogError(e, conn);
+				std::string message = e.what();
+				if (!e.sqlstate.empty())
+					message += " (SQLSTATE " + e.sqlstate + ")";
+				problems.push_back({file.path, ErrorLine(e), message});
+				problem_index.push_back(file.index);
+				continue;
+			}
+			for (int r = 0; r < result->Rows(); r++) {
+				LintFinding f;
+				f.file = file.path;
+				f.statement = result->IsNull(r, 0) ? 0 : std::stoi(result->Get(r, 0));
+				f.line = result->IsNull(r, 1) ? 0 : std::stoi(result->Get(r, 1));
+				f.rule = result->Get(r, 2);
+				f.severity = result->Get(r, 3);
+				f.lock_mode = result->Get(r, 4);
+				f.message = result->Get(r, 5);
+				f.allowed = std::find(file.allow.begin(), file.allow.end(), f.rule) != file.allow.end();
+				findings.push_back(f);
+			}
+		}
+	}
+
+	int errors = 0, warnings = 0, allowed = 0;
+	for (const LintFinding &f : findings) {
+		out.Print(LintText(f));
+		if (f.allowed)
+			allowed++;
+		else if (f.severity == "error")
+			errors++;
+		else
+			warnings++;
+	}
+	out.Doc()["findings"] = LintJson(findings);
+	out.Doc()["errors"] = errors;
+	out.Doc()["warnings"] = warnings;
+	out.Doc()["allowed"] = allowed;
+
+	std::string summary = std::to_string(options.files.size()) + (options.files.size() == 1 ? " file" : " files") +
+	                      ": " + std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
+	                      std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
+	if (allowed > 0)
+		summary += ", " + std::to_string(allowed) + " acknowledged with -- migrate:allow";
+
+	if (!problems.empty()) {
+		std::vector<std::size_t> order(problems.size());
+		for (std::size_t i = 0; i < order.size(); i++)
+			order[i] = i;
+		std::stable_sort(order.begin(), order.end(),
+		                 [&](std::size_t a, std::size_t b) { return problem_index[a] < problem_index[b]; });
+		nlohmann::json list = nlohmann::json::array();
+		for (std::size_t i : order) {
+			const FileProblem &problem = problems[i];
+			out.Error(problem.ToString());
+			list.push_back({{"file", problem.path},
+			                {"line", problem.line > 0 ? nlohmann::json(problem.line) : nlohmann::json(nullptr)},
+			                {"message", problem.message}});
+		}
+		std::size_t n = problems.size();
+		throw Failure(kExitUsage,
+		              std::to_string(n) + (n == 1 ? " file" : " files") + " could not be linted (" + summary + ")",
+		              {{"problems", list}});
+	}
+	if (errors > 0)
+		throw Failure(kExitValidation, "lint: " + summary +
+		                                   "; make each change as its message says, or acknowledge a finding "
+		                                   "with -- migrate:allow RULE");
+	out.Note("lint: " + summary);
+	return kExitOk;
+}
+
+} // namespace pgmigrate::client

@@ -1,0 +1,250 @@
+/* lint_findings.cpp — lint findings from migrate.lint(), apply()'s notices and MG004 (see lint_findings.hpp). */
+#include "lint_findings.hpp"
+
+#include "script.hpp"
+#include "exit_codes.hpp"
+#include "session.hpp"
+
+#include <algorithm>
+#include <regex>
+
+namespace pgmigrate::client {
+
+namespace {
+
+/* "RULE (statement N, line L): MESSAGE", as DescribeFindings in the extension writes it */
+bool
+ParseFindingLine(const std::string &text, LintFinding *finding)
+{
+	static const std::regex kLine(R"(^([a-z][a-z0-9-]*) \(statement ([0-9]+), line ([0-9]+)\): (.*)$)");
+	std::smatch m;
+	if (!std::regex_match(text, m, kLine))
+		return false;
+	finding->rule = m[1];
+	finding->statement = std::stoi(m[2]);
+	finding->line = std::stoi(m[3]);
+	finding->message = m[4];
+	return true;
+}
+
+std::vector<std::string>
+Lines(const std::string &text)
+{
+	std::vector<std::string> lines;
+	std::size_t start = 0;
+	while (start <= text.size()) {
+		std::size_t end = text.find('\n', start);
+		if (end == std::string::npos)
+			end = text.size();
+		lines.push_back(text.substr(start, end - start));
+		start = end + 1;
+	}
+	return lines;
+}
+
+/* One finding of migration label; named by its file when files has it. */
+LintFinding
+FromApply(const std::string &label, const std::vector<MigrationFile> &files, const char *severity)
+{
+	LintFinding f;
+	f.migration = label;
+	f.file = FileForLabel(files, label);
+	if (f.file.empty())
+		f.file = label;
+	f.severity = severity;
+	return f;
+}
+
+} // namespace
+
+std::string
+LintText(const LintFinding &f)
+{
+	std::string text = f.file;
+	if (f.line > 0)
+		text += ":" + std::to_string(f.line);
+	text += ": " + f.severity + ": " + f.rule + ": " + f.message;
+	if (!f.lock_mode.empty())
+		text += " (lock: " + f.lock_mode + ")";
+	if (f.allowed)
+		text += " [allowed]";
+	return text;
+}
+
+nlohmann::json
+LintJson(const LintFinding &f)
+{
+	return {{"file", f.file},
+	        {"migration", f.migration.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.migration)},
+	        {"line", f.line > 0 ? nlohmann::json(f.line) : nlohmann::json(nullptr)},
+	        {"statement", f.statement > 0 ? nlohmann::json(f.statement) : nlohmann::json(nullptr)},
+	        {"rule", f.rule},
+	        {"severity", f.severity},
+	        {"lock_mode", f.lock_mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.lock_mode)},
+	        {"message", f.message},
+	        {"allowed", f.allowed}};
+}
+
+nlohmann::json
+LintJson(const std::vector<LintFinding> &findings)
+{
+	nlohmann::json array = nlohmann::json::array();
+	for (const LintFinding &f : findings)
+		array.push_back(LintJson(f));
+	return array;
+}
+
+std::string
+FileForLabel(const std::vector<MigrationFile> &files, const std::string &label)
+{
+	for (const MigrationFile &f : files)
+		if (label.size() == f.stream.size() + f.version.size() + f.name.size() + 2 &&
+		    label == f.stream + "/" + f.version + "_" + f.name)
+			return f.path;
+	return "";
+}
+
+std::vector<LintFinding>
+ParseLintNotice(const std::string &message, const std::vector<MigrationFile> &files)
+{
+	static const std::string kPrefix = "migration ", kMarker = " lint: ";
+	std::vector<LintFinding> findings;
+	if (message.compare(0, kPrefix.size(), kPrefix) != 0)
+		return findings;
+	std::size_t marker = message.find(kMarker, kPrefix.size());
+	if (marker == std::string::npos)
+		return findings;
+	std::string label = message.substr(kPrefix.size(), marker - kPrefix.size());
+	for (const std::string &line : Lines(message.substr(marker + kMarker.size()))) {
+		LintFinding f = FromApply(label, files, "warning");
+		if (ParseFindingLine(line, &f))
+			findings.push_back(f);
+		else if (!findings.empty())
+			findings.back().message += "\n" + line; /* a message of several lines */
+	}
+	return findings;
+}
+
+std::vector<LintFinding>
+ParseLintRefusal(const std::string &detail, const std::vector<MigrationFile> &files)
+{
+	std::vector<LintFinding> findings;
+	std::string label;
+	for (const std::string &line : Lines(detail)) {
+		LintFinding f = FromApply(label, files, "error");
+		if (!label.empty() && ParseFindingLine(line, &f)) {
+			findings.push_back(f);
+		} else if (!line.empty() && line.back() == ':' && line.find('/') != std::string::npos) {
+			label = line.substr(0, line.size() - 1);
+		} else if (!findings.empty()) {
+			findings.back().message += "\n" + line;
+		}
+	}
+	return findings;
+}
+
+std::vector<std::string>
+AllowedRules(const std::string &content)
+{
+	try {
+		return ParseScript(content, "schema").allow;
+	} catch (const ScriptError &) {
+		return {};
+	}
+}
+
+std::vector<LintFinding>
+LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files)
+{
+	std::vector<LintFinding> findings;
+	if (files.empty())
+		return findings;
+	std::vector<std::string> scripts;
+	for (const MigrationFile *file : files)
+		scripts.push_back(file->content);
+	static const std::string kSql =
+	    "SELECT f.n, l.statement, l.line, l.rule, l.severity, l.lock_mode, l.message "
+	    "FROM unnest($1::text[]) WITH ORDINALITY AS f(script, n), "
+	    "LATERAL migrate.lint(f.script) WITH ORDINALITY AS l(statement, line, rule, severity, lock_mode, message, k) "
+	    "ORDER BY f.n, l.k";
+	Result result = conn.Exec(kSql, {TextArrayLiteral(scripts)});
+	std::vector<std::vector<std::string>> allowed(files.size());
+	std::vector<bool> parsed(files.size(), false);
+	for (int r = 0; r < result.Rows(); r++) {
+		std::size_t i = static_cast<std::size_t>(std::stol(result.Get(r, 0)) - 1);
+		if (i >= files.size())
+			continue;
+		if (!parsed[i]) {
+			allowed[i] = AllowedRules(files[i]->content);
+			parsed[i] = true;
+		}
+		const MigrationFile *file = files[i];
+		LintFinding f;
+		f.file = file->path;
+		f.migration = file->stream + "/" + file->version + "_" + file->name;
+		f.statement = result.IsNull(r, 1) ? 0 : std::stoi(result.Get(r, 1));
+		f.line = result.IsNull(r, 2) ? 0 : std::stoi(result.Get(r, 2));
+		f.rule = result.Get(r, 3);
+		f.severity = result.Get(r, 4);
+		f.lock_mode = result.Get(r, 5);
+		f.message = result.Get(r, 6);
+		f.allowed = std::find(allowed[i].begin(), allowed[i].end(), f.rule) != allowed[i].end();
+		if (!f.allowed)
+			findings.push_back(f);
+	}
+	return findings;
+}
+
+void
+ReportWarnings(const std::vector<LintFinding> &findings, Output &out)
+{
+	nlohmann::json &warnings = out.Doc()["warnings"];
+	if (!warnings.is_array())
+		warnings = nlohmann::json::array();
+	for (const LintFinding &f : findings) {
+		out.Note(LintText(f));
+		warnings.push_back(LintJson(f));
+	}
+}
+
+void
+ThrowLintRefusal(const SqlError &error, const std::vector<MigrationFile> &files, Output &out)
+{
+	std::vector<LintFinding> findings = ParseLintRefusal(error.detail, files);
+	if (findings.empty())
+		out.Error(SqlErrorText(error));
+	for (const LintFinding &f : findings)
+		out.Error(LintText(f));
+	if (!findings.empty() && !error.hint.empty())
+		out.Error("HINT: " + error.hint);
+	nlohmann::json details = SqlErrorJson(error);
+	details["findings"] = LintJson(findings);
+	std::size_t n = findings.size();
+	throw Failure(kExitValidation,
+	              "apply() refused to run: " + (n > 0 ? std::to_string(n) + " " : std::string()) +
+	                  (n == 1 ? "lint error" : "lint errors") + " not acknowledged (MG004)",
+	              details);
+}
+
+LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
+    : findings_(std::make_shared<std::vector<LintFinding>>())
+{
+	std::shared_ptr<std::vector<LintFinding>> findings = findings_;
+	const std::vector<MigrationFile> *known = &files;
+	Output *sink = &out;
+	if (!out.Doc()["warnings"].is_array())
+		out.Doc()["warnings"] = nlohmann::json::array();
+	conn.SetNoticeHandler([findings, known, sink](const Notice &notice) {
+		if (notice.severity == "NOTICE") {
+			std::vector<LintFinding> found = ParseLintNotice(notice.message, *known);
+			if (!found.empty()) {
+				ReportWarnings(found, *sink);
+				findings->insert(findings->end(), found.begin(), found.end());
+				return;
+			}
+		}
+		sink->Verbose(notice.text);
+	});
+}
+
+} // namespace pgmigrate::client

@@ -7,7 +7,7 @@ MODULE_big   = pg_migrate
 OBJS         = $(patsubst %.cpp,%.o,$(wildcard extension/*.cpp))
 DATA         = $(wildcard extension/pg_migrate--*.sql)
 
-REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade
+REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade lint_corpus
 REGRESS_OPTS = --inputdir=.
 ISOLATION    = $(basename $(notdir $(wildcard test/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test

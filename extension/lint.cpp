@@ -21,9 +21,12 @@ extern "C" {
 #include "catalog/pg_proc.h"
 #include "commands/defrem.h"
 #include "commands/tablecmds.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_node.h"
 #include "parser/parse_type.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
@@ -36,6 +39,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 }
 
 namespace pgmigrate {
@@ -100,9 +104,9 @@ TypeNameIs(const TypeName *type, const char *name)
 	return strcmp(last, name) == 0;
 }
 
-/* True when expr calls a function all of whose candidates by that name are volatile, or nextval. */
+/* True when expr calls, anywhere in it, a function all of whose candidates by that name are volatile (nextval too). */
 bool
-HasVolatileCall(Node *expr)
+HasVolatileCall(Node *expr, void *context = nullptr)
 {
 	if (expr == nullptr)
 		return false;
@@ -118,19 +122,11 @@ HasVolatileCall(Node *expr)
 		}
 		if (any && all_volatile)
 			return true;
-		ListCell *lc;
-		foreach (lc, call->args)
-			if (HasVolatileCall(static_cast<Node *>(lfirst(lc))))
-				return true;
-		return false;
 	}
-	if (IsA(expr, A_Expr)) {
-		auto *a = castNode(A_Expr, expr);
-		return HasVolatileCall(a->lexpr) || HasVolatileCall(a->rexpr);
-	}
-	if (IsA(expr, TypeCast))
-		return HasVolatileCall(castNode(TypeCast, expr)->arg);
-	return false;
+	/* the walker parameter is an old-style bool (*)(); void (*)() is the generic function pointer in between */
+	bool (*walker)(Node *, void *) = HasVolatileCall;
+	return raw_expression_tree_walker(expr, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(walker)),
+	                                  context);
 }
 
 bool
@@ -150,6 +146,7 @@ public:
 		number_ = number;
 		line_ = line;
 		text_ = &text;
+		lock_ = "";
 		switch (nodeTag(stmt)) {
 		case T_TransactionStmt:
 			Add("transaction-control", "",
@@ -160,6 +157,8 @@ public:
 			created_.insert(RelName(castNode(CreateStmt, stmt)->relation));
 			created_.insert(castNode(CreateStmt, stmt)->relation->relname);
 			ColumnTypes(castNode(CreateStmt, stmt)->tableElts);
+			NotIdempotent(!castNode(CreateStmt, stmt)->if_not_exists,
+			              "a retried CREATE TABLE fails if the table exists; write CREATE TABLE IF NOT EXISTS");
 			break;
 		case T_AlterTableStmt:
 			AlterTable(castNode(AlterTableStmt, stmt));
@@ -179,6 +178,7 @@ public:
 		case T_TruncateStmt: {
 			auto *t = castNode(TruncateStmt, stmt);
 			bool cascade = t->behavior == DROP_CASCADE;
+			lock_ = LockName(AccessExclusiveLock);
 			Add(cascade ? "truncate-cascade" : "truncate", LockName(AccessExclusiveLock),
 			    cascade ? "TRUNCATE ... CASCADE empties every table that references these too; delete the rows "
 			              "you mean with DELETE ... WHERE"
@@ -187,32 +187,30 @@ public:
 			break;
 		}
 		case T_DeleteStmt:
-			if (castNode(DeleteStmt, stmt)->whereClause == nullptr)
-				Add("delete-without-where", LockName(RowExclusiveLock),
-				    "DELETE without WHERE deletes every row; add a WHERE clause, or acknowledge with -- migrate:allow "
-				    "delete-without-where");
-			break;
 		case T_UpdateStmt:
-			if (castNode(UpdateStmt, stmt)->whereClause == nullptr)
-				Add("update-without-where", LockName(RowExclusiveLock),
-				    "UPDATE without WHERE rewrites every row; add a WHERE clause (and batch large backfills), or "
-				    "acknowledge with -- migrate:allow update-without-where");
+		case T_InsertStmt:
+		case T_SelectStmt:
+			Modify(stmt);
 			break;
 		case T_VacuumStmt: {
 			auto *v = castNode(VacuumStmt, stmt);
 			ListCell *lc;
 			foreach (lc, v->options) {
 				auto *opt = static_cast<DefElem *>(lfirst(lc));
-				if (strcmp(opt->defname, "full") == 0 && (opt->arg == nullptr || defGetBoolean(opt)))
+				if (strcmp(opt->defname, "full") == 0 && (opt->arg == nullptr || defGetBoolean(opt))) {
+					lock_ = LockName(AccessExclusiveLock);
 					Add("vacuum-full-or-cluster", LockName(AccessExclusiveLock),
 					    "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE; use pg_repack, or plain VACUUM");
+				}
 			}
 			NoTransaction(v->is_vacuumcmd, "VACUUM");
 			break;
 		}
 		case T_ClusterStmt:
-			Add("vacuum-full-or-cluster", LockName(AccessExclusiveLock),
+			lock_ = LockName(AccessExclusiveLock);
+			Add("vacuum-full-or-cluster", lock_,
 			    "CLUSTER rewrites the table under ACCESS EXCLUSIVE; use pg_repack to reorder without blocking");
+			NoTransaction(castNode(ClusterStmt, stmt)->relation == nullptr, "CLUSTER without a table");
 			break;
 		case T_ReindexStmt: {
 			auto *r = castNode(ReindexStmt, stmt);
@@ -223,11 +221,19 @@ public:
 				if (strcmp(opt->defname, "concurrently") == 0 && (opt->arg == nullptr || defGetBoolean(opt)))
 					concurrently = true;
 			}
-			if (!concurrently)
-				Add("reindex-not-concurrent", LockName(ShareLock),
+			/* an index on a table created in this script blocks nobody */
+			bool fresh = (r->kind == REINDEX_OBJECT_TABLE && Created(r->relation)) ||
+			             (r->kind == REINDEX_OBJECT_INDEX && r->relation != nullptr &&
+			              created_indexes_.count(r->relation->relname) > 0);
+			lock_ = LockName(concurrently ? ShareUpdateExclusiveLock : ShareLock);
+			if (!concurrently && !fresh)
+				Add("reindex-not-concurrent", lock_,
 				    "REINDEX blocks writes (and reads through the index) while it rebuilds; use REINDEX "
 				    "CONCURRENTLY in a -- migrate:no-transaction migration");
 			NoTransaction(concurrently, "REINDEX CONCURRENTLY");
+			NoTransaction(r->kind == REINDEX_OBJECT_SCHEMA || r->kind == REINDEX_OBJECT_SYSTEM ||
+			                  r->kind == REINDEX_OBJECT_DATABASE,
+			              "REINDEX SCHEMA, SYSTEM or DATABASE");
 			break;
 		}
 		case T_AlterEnumStmt: {
@@ -236,6 +242,8 @@ public:
 				Add("enum-value-unordered", "",
 				    "ADD VALUE ... BEFORE/AFTER changes the sort order of the enum for ORDER BY and comparisons; "
 				    "add new values at the end unless the order is meant to change");
+			NotIdempotent(e->newVal != nullptr && e->oldVal == nullptr && !e->skipIfNewValExists,
+			              "a retried ADD VALUE fails once the value exists; write ADD VALUE IF NOT EXISTS");
 			break;
 		}
 		case T_CreatedbStmt:
@@ -283,6 +291,13 @@ public:
 
 	std::vector<int> long_identifiers_;
 
+	/* The lock the last statement takes on its target ("" when none or not known). */
+	const char *
+	StatementLock() const
+	{
+		return lock_;
+	}
+
 private:
 	void
 	Add(const char *rule, const char *lock, const std::string &message)
@@ -306,6 +321,49 @@ private:
 			                        "migrate:no-transaction (MG003)");
 	}
 
+	/* In a no-transaction migration, a statement that fails when a partly applied migration is run again. */
+	void
+	NotIdempotent(bool applies, const std::string &message)
+	{
+		if (applies && !scope_.transactional)
+			Add("non-transactional-not-idempotent", lock_, message);
+	}
+
+	/* DELETE/UPDATE without WHERE, also as data-modifying WITH queries of any statement. */
+	void
+	Modify(Node *stmt)
+	{
+		WithClause *with = nullptr;
+		if (IsA(stmt, DeleteStmt)) {
+			auto *d = castNode(DeleteStmt, stmt);
+			with = d->withClause;
+			if (d->whereClause == nullptr) {
+				lock_ = LockName(RowExclusiveLock);
+				Add("delete-without-where", lock_,
+				    "DELETE without WHERE deletes every row; add a WHERE clause, or acknowledge with -- migrate:allow "
+				    "delete-without-where");
+			}
+		} else if (IsA(stmt, UpdateStmt)) {
+			auto *u = castNode(UpdateStmt, stmt);
+			with = u->withClause;
+			if (u->whereClause == nullptr) {
+				lock_ = LockName(RowExclusiveLock);
+				Add("update-without-where", lock_,
+				    "UPDATE without WHERE rewrites every row; add a WHERE clause (and batch large backfills), or "
+				    "acknowledge with -- migrate:allow update-without-where");
+			}
+		} else if (IsA(stmt, InsertStmt)) {
+			with = castNode(InsertStmt, stmt)->withClause;
+		} else if (IsA(stmt, SelectStmt)) {
+			with = castNode(SelectStmt, stmt)->withClause;
+		}
+		if (with == nullptr)
+			return;
+		ListCell *lc;
+		foreach (lc, with->ctes)
+			Modify(lfirst_node(CommonTableExpr, lc)->ctequery);
+	}
+
 	bool
 	Created(const RangeVar *rv)
 	{
@@ -315,37 +373,45 @@ private:
 	void
 	ColumnTypes(List *elements)
 	{
+		/* a table constraint PRIMARY KEY (col) makes col a key as much as col ... PRIMARY KEY does */
+		std::set<std::string> keys;
 		ListCell *lc;
 		foreach (lc, elements) {
 			Node *element = static_cast<Node *>(lfirst(lc));
+			if (IsA(element, Constraint) && castNode(Constraint, element)->contype == CONSTR_PRIMARY &&
+			    list_length(castNode(Constraint, element)->keys) == 1)
+				keys.insert(strVal(linitial(castNode(Constraint, element)->keys)));
+		}
+		foreach (lc, elements) {
+			Node *element = static_cast<Node *>(lfirst(lc));
 			if (IsA(element, ColumnDef))
-				ColumnType(castNode(ColumnDef, element));
+				ColumnType(castNode(ColumnDef, element), keys.count(castNode(ColumnDef, element)->colname) > 0);
 		}
 	}
 
 	void
-	ColumnType(const ColumnDef *col)
+	ColumnType(const ColumnDef *col, bool table_key = false)
 	{
 		const TypeName *type = col->typeName;
 		if (TypeNameIs(type, "timestamp"))
-			Add("prefer-timestamptz", "",
+			Add("prefer-timestamptz", lock_,
 			    std::string("column ") + col->colname +
 			        ": timestamp without time zone loses the offset; use timestamptz");
 		if (TypeNameIs(type, "varchar") && type->typmods != NIL)
-			Add("prefer-text", "",
+			Add("prefer-text", lock_,
 			    std::string("column ") + col->colname +
 			        ": varchar(n) needs a table rewrite-free ALTER only to grow; use text with a CHECK (length(...) <= "
 			        "n)");
 		if (TypeNameIs(type, "json"))
-			Add("prefer-jsonb", "",
+			Add("prefer-jsonb", lock_,
 			    std::string("column ") + col->colname + ": json is stored as text and cannot be indexed; use jsonb");
 		if (IsSerial(type))
-			Add("prefer-identity", "",
+			Add("prefer-identity", lock_,
 			    std::string("column ") + col->colname +
 			        ": serial types own a loose sequence; use bigint GENERATED ALWAYS AS IDENTITY");
 		bool small = TypeNameIs(type, "int4") || TypeNameIs(type, "int2") || TypeNameIs(type, "serial") ||
 		             TypeNameIs(type, "serial4") || TypeNameIs(type, "smallserial") || TypeNameIs(type, "serial2");
-		bool key = false;
+		bool key = table_key;
 		ListCell *lc;
 		foreach (lc, col->constraints) {
 			auto *c = castNode(Constraint, lfirst(lc));
@@ -353,7 +419,7 @@ private:
 				key = true;
 		}
 		if (small && (key || IsSerial(type)))
-			Add("prefer-bigint", "",
+			Add("prefer-bigint", lock_,
 			    std::string("column ") + col->colname +
 			        ": a 32-bit key runs out at 2^31; use bigint (changing it later rewrites the table)");
 	}
@@ -364,12 +430,15 @@ private:
 		if (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_MATVIEW)
 			return;
 		const char *lock = LockName(AlterTableGetLockLevel(stmt->cmds));
+		lock_ = lock;
 		bool fresh = Created(stmt->relation);
 		ListCell *lc;
 		foreach (lc, stmt->cmds) {
 			auto *cmd = castNode(AlterTableCmd, lfirst(lc));
 			switch (cmd->subtype) {
 			case AT_DropColumn:
+				NotIdempotent(!cmd->missing_ok, std::string("a retried DROP COLUMN fails once ") + cmd->name +
+				                                    " is gone; write DROP COLUMN IF EXISTS");
 				Add("drop-column", lock,
 				    std::string("dropping column ") + cmd->name +
 				        " breaks code still reading it and loses its data; stop using it in a release first, then drop "
@@ -396,6 +465,9 @@ private:
 					        "and switch readers over");
 				break;
 			case AT_AddColumn:
+				NotIdempotent(!cmd->missing_ok, std::string("a retried ADD COLUMN fails once ") +
+				                                    castNode(ColumnDef, cmd->def)->colname +
+				                                    " exists; write ADD COLUMN IF NOT EXISTS");
 				AddColumn(castNode(ColumnDef, cmd->def), lock, fresh);
 				break;
 			case AT_AddConstraint:
@@ -411,7 +483,7 @@ private:
 	AddColumn(const ColumnDef *col, const char *lock, bool fresh)
 	{
 		ColumnType(col);
-		bool not_null = false, has_default = false, generated = false;
+		bool not_null = false, has_default = false, generated = false, identity = false;
 		Node *default_expr = nullptr;
 		ListCell *lc;
 		foreach (lc, col->constraints) {
@@ -419,11 +491,15 @@ private:
 			if (c->contype == CONSTR_NOTNULL || c->contype == CONSTR_PRIMARY)
 				not_null = true;
 			if (c->contype == CONSTR_DEFAULT) {
-				has_default = true;
 				default_expr = c->raw_expr;
+				/* DEFAULT NULL fills no row */
+				has_default = !(IsA(default_expr, A_Const) && castNode(A_Const, default_expr)->isnull);
 			}
 			if (c->contype == CONSTR_IDENTITY || c->contype == CONSTR_GENERATED)
 				generated = true;
+			/* an identity column is filled from its sequence row by row, like serial */
+			if (c->contype == CONSTR_IDENTITY)
+				identity = true;
 		}
 		if (fresh)
 			return;
@@ -432,7 +508,7 @@ private:
 			    std::string("column ") + col->colname +
 			        " NOT NULL without a default fails on a table with rows; add it nullable (or with a constant "
 			        "DEFAULT), backfill, then set NOT NULL");
-		if (IsSerial(col->typeName) || (has_default && HasVolatileCall(default_expr)))
+		if (IsSerial(col->typeName) || identity || (has_default && HasVolatileCall(default_expr)))
 			Add("volatile-default", lock,
 			    std::string("column ") + col->colname +
 			        " with a volatile default rewrites the whole table under ACCESS EXCLUSIVE; add it without the "
@@ -463,15 +539,20 @@ private:
 	Index(const IndexStmt *stmt)
 	{
 		const char *lock = LockName(stmt->concurrent ? ShareUpdateExclusiveLock : ShareLock);
-		if (!stmt->concurrent && !Created(stmt->relation))
+		lock_ = lock;
+		bool fresh = Created(stmt->relation);
+		if (fresh && stmt->idxname != nullptr)
+			created_indexes_.insert(stmt->idxname);
+		if (!stmt->concurrent && !fresh)
 			Add("index-not-concurrent", lock,
 			    "CREATE INDEX blocks writes to " + RelName(stmt->relation) +
 			        " while it builds; use CREATE INDEX CONCURRENTLY in a -- migrate:no-transaction migration");
 		NoTransaction(stmt->concurrent, "CREATE INDEX CONCURRENTLY");
-		if (stmt->concurrent && !scope_.transactional && !stmt->if_not_exists)
-			Add("non-transactional-not-idempotent", lock,
-			    "a retried CREATE INDEX CONCURRENTLY fails if the index exists; write CREATE INDEX CONCURRENTLY IF NOT "
-			    "EXISTS");
+		NotIdempotent(!stmt->if_not_exists,
+		              stmt->concurrent ? "a retried CREATE INDEX CONCURRENTLY fails if the index exists; write CREATE "
+		                                 "INDEX CONCURRENTLY IF NOT EXISTS"
+		                               : "a retried CREATE INDEX fails if the index exists; write CREATE INDEX IF NOT "
+		                                 "EXISTS");
 	}
 
 	void
@@ -479,29 +560,41 @@ private:
 	{
 		switch (stmt->removeType) {
 		case OBJECT_TABLE:
-			Add("drop-table", LockName(AccessExclusiveLock),
+			lock_ = LockName(AccessExclusiveLock);
+			Add("drop-table", lock_,
 			    "DROP TABLE loses its data and breaks code still using it; stop using it in a release first, then drop "
 			    "it with -- migrate:allow drop-table");
 			break;
-		case OBJECT_INDEX:
-			if (!stmt->concurrent)
-				Add("drop-index-not-concurrent", LockName(AccessExclusiveLock),
+		case OBJECT_INDEX: {
+			lock_ = LockName(stmt->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock);
+			/* indexes on tables created in this script block nobody */
+			bool fresh = true;
+			ListCell *lc;
+			foreach (lc, stmt->objects)
+				if (created_indexes_.count(strVal(llast(lfirst_node(List, lc)))) == 0)
+					fresh = false;
+			if (!stmt->concurrent && !fresh)
+				Add("drop-index-not-concurrent", lock_,
 				    "DROP INDEX takes ACCESS EXCLUSIVE on its table; use DROP INDEX CONCURRENTLY in a -- "
 				    "migrate:no-transaction migration");
 			NoTransaction(stmt->concurrent, "DROP INDEX CONCURRENTLY");
-			if (stmt->concurrent && !scope_.transactional && !stmt->missing_ok)
-				Add("non-transactional-not-idempotent", LockName(ShareUpdateExclusiveLock),
-				    "a retried DROP INDEX CONCURRENTLY fails once the index is gone; write DROP INDEX CONCURRENTLY IF "
-				    "EXISTS");
+			NotIdempotent(stmt->concurrent && !stmt->missing_ok,
+			              "a retried DROP INDEX CONCURRENTLY fails once the index is gone; write DROP INDEX "
+			              "CONCURRENTLY IF EXISTS");
 			break;
+		}
 		default:
 			break;
 		}
+		if (stmt->removeType != OBJECT_INDEX || !stmt->concurrent)
+			NotIdempotent(!stmt->missing_ok, "a retried DROP fails once the object is gone; write DROP ... IF EXISTS");
 	}
 
 	void
 	Rename(const RenameStmt *stmt)
 	{
+		if (stmt->renameType == OBJECT_COLUMN || stmt->renameType == OBJECT_TABLE)
+			lock_ = LockName(AccessExclusiveLock);
 		if (stmt->renameType == OBJECT_COLUMN)
 			Add("rename-column", LockName(AccessExclusiveLock),
 			    std::string("renaming column ") + stmt->subname +
@@ -512,13 +605,23 @@ private:
 			        " breaks running application code; leave an updatable view under the old name during the switch");
 	}
 
-	/* A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan (PostgreSQL 12+). */
+	/*
+	 * A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan (PostgreSQL 12+); a column that is NOT
+	 * NULL already has nothing to scan.
+	 */
 	bool
 	HasNotNullCheck(const RangeVar *rv, const char *column)
 	{
 		Oid rel = ExistingRelation(rv);
 		if (!OidIsValid(rel))
 			return false;
+		HeapTuple attribute = SearchSysCacheAttName(rel, column);
+		if (HeapTupleIsValid(attribute)) {
+			bool not_null = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(attribute))->attnotnull;
+			ReleaseSysCache(attribute);
+			if (not_null)
+				return true;
+		}
 		std::string wanted = std::string("CHECK ((") + quote_identifier(column) + " IS NOT NULL))";
 		bool found = false;
 		Relation catalog = table_open(ConstraintRelationId, AccessShareLock);
@@ -540,7 +643,13 @@ private:
 		return false;
 	}
 
-	/* varchar(n) → varchar(m ≥ n) or text and the like keep the data as it is: no rewrite. */
+	/*
+	 * Whether the type change keeps the data as it is (no rewrite), decided as ALTER TABLE decides it: the old
+	 * column coerced to the new type and simplified by the planner (length coercions that only widen, such as
+	 * varchar(n) to varchar(m >= n) or numeric(p,s) to numeric(q >= p,s), drop out) is the column itself or a
+	 * relabeling of it. timestamp <-> timestamptz counts as a rewrite: whether it is one depends on the TimeZone
+	 * of the session that runs the migration.
+	 */
 	bool
 	BinaryCoercible(const RangeVar *rv, const AlterTableCmd *cmd)
 	{
@@ -563,16 +672,30 @@ private:
 			return false;
 		Oid new_type = typeTypeId(type);
 		ReleaseSysCache(type);
-		if (!IsBinaryCoercible(old_type, new_type))
+		ParseState *pstate = make_parsestate(nullptr);
+		Node *expr = coerce_to_target_type(
+		    pstate, reinterpret_cast<Node *>(makeVar(1, att, old_type, old_typmod, old_collation, 0)), old_type,
+		    new_type, new_typmod, COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+		free_parsestate(pstate);
+		if (expr == nullptr)
 			return false;
-		if (old_type == new_type)
-			return new_typmod < 0 || (old_typmod >= 0 && new_typmod >= old_typmod);
-		return new_typmod < 0;
+		expr = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(expr)));
+		for (;;) {
+			if (IsA(expr, Var))
+				return true;
+			if (IsA(expr, RelabelType))
+				expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
+			else if (IsA(expr, CoerceToDomain) && !DomainHasConstraints(castNode(CoerceToDomain, expr)->resulttype))
+				expr = reinterpret_cast<Node *>(castNode(CoerceToDomain, expr)->arg);
+			else
+				return false;
+		}
 	}
 
 	const LintScope &scope_;
 	std::vector<Finding> *out_;
-	std::set<std::string> created_;
+	std::set<std::string> created_, created_indexes_;
+	const char *lock_ = "";
 	int number_ = 0, line_ = 0;
 	const std::string *text_ = nullptr;
 };
@@ -598,7 +721,7 @@ LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope
 			linter.LongIdentifiers(st.sql);
 			for (int location : linter.long_identifiers_)
 				findings.push_back({st.number, LineAtPosition(st.sql, st.line, location + 1), "identifier-too-long",
-				                    "warning", "",
+				                    "warning", linter.StatementLock(),
 				                    "an identifier longer than 63 bytes is silently truncated; shorten it"});
 		}
 	});

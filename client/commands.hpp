@@ -19,5 +19,13 @@ int RunStatus(const GlobalOptions &global, Output &out);
 int RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out);
 int RunLint(const GlobalOptions &global, const LintOptions &options, Output &out);
 int RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &out);
+int RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output &out);
+int RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out);
+int RunValidate(const GlobalOptions &global, Output &out);
+int RunResolve(const GlobalOptions &global, const ResolveOptions &options, Output &out);
+int RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
+int RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
+int RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &out);
+int RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out);
 
 } // namespace pgmigrate::client

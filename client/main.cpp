@@ -88,6 +88,12 @@ main(int argc, char **argv)
 	HistoryOptions history_options;
 	LintOptions lint_options;
 	DriftOptions drift_options;
+	RollbackOptions rollback_options;
+	VerifyOptions verify_options;
+	ResolveOptions resolve_options;
+	VersionTargetOptions baseline_options, repair_options;
+	VersionOptions version_options;
+	ResetOptions reset_options;
 	std::string format = "text";
 
 	CLI::App app{"pg_migrate: PostgreSQL migrations that live inside the database", "pg_migrate"};
@@ -128,6 +134,40 @@ main(int argc, char **argv)
 	CLI::App *drift = app.add_subcommand("drift", "DDL run outside pg_migrate, or --ack ID to acknowledge one entry");
 	drift->add_flag("--all", drift_options.all, "also list acknowledged entries");
 	drift->add_option("--ack", drift_options.ack, "acknowledge the drift entry with this id");
+	CLI::App *rollback = app.add_subcommand("rollback", "run down sections, newest first, in one transaction");
+	rollback->add_option("--stream", rollback_options.stream, "stream to roll back (default schema)");
+	CLI::Option *to = rollback->add_option("--to", rollback_options.to_version, "keep version V, undo the newer ones");
+	CLI::Option *steps = rollback->add_option("--steps", rollback_options.steps, "undo N migrations (default 1)")
+	                         ->check(CLI::PositiveNumber);
+	CLI::Option *to_db = rollback->add_option("--to-db-version", rollback_options.to_db_version,
+	                                          "undo, in every stream, what was applied after database version X");
+	CLI::Option *all = rollback->add_flag("--all", rollback_options.all, "undo every applied migration of the stream");
+	to->excludes(steps)->excludes(to_db)->excludes(all);
+	steps->excludes(to_db)->excludes(all);
+	to_db->excludes(all);
+	CLI::App *verify =
+	    app.add_subcommand("verify", "run the verify sections of applied migrations (exit 1 on failure)");
+	verify->add_option("--stream", verify_options.stream, "only this stream");
+	CLI::App *validate = app.add_subcommand("validate", "list every problem migrate.validate() finds (exit 4 if any)");
+	CLI::App *resolve = app.add_subcommand("resolve", "mark a migration applied or rolled back without running it");
+	CLI::Option *resolve_applied =
+	    resolve->add_option("--applied", resolve_options.applied, "version (or file name) applied by hand");
+	resolve->add_option("--rolled-back", resolve_options.rolled_back, "version (or file name) of a cleaned-up attempt")
+	    ->excludes(resolve_applied);
+	resolve->add_option("--stream", resolve_options.stream, "stream (default: the file's, else schema)");
+	CLI::App *baseline = app.add_subcommand("baseline", "mark every migration up to V applied without running it");
+	baseline->add_option("V", baseline_options.version, "version")->required();
+	baseline->add_option("--stream", baseline_options.stream, "stream (default: the file's, else schema)");
+	CLI::App *repair = app.add_subcommand("repair", "record the edited file of an applied migration, running nothing");
+	repair->add_option("V", repair_options.version, "version")->required();
+	repair->add_option("--stream", repair_options.stream, "stream (default: the file's)");
+	CLI::App *version =
+	    app.add_subcommand("version", "database version, extension, client and server versions, applied count");
+	version->add_option("--check", version_options.checks, "COMPONENT=VERSION: exit 4 unless compatible (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	CLI::App *reset = app.add_subcommand("reset", "development only: roll every stream back, then deploy again");
+	reset->add_flag("--yes", reset_options.yes, "yes, roll back everything in this database");
 	app.require_subcommand(1);
 
 	try {
@@ -169,6 +209,22 @@ main(int argc, char **argv)
 			return RunLint(global, lint_options, out);
 		if (command == drift)
 			return RunDrift(global, drift_options, out);
+		if (command == rollback)
+			return RunRollback(global, rollback_options, out);
+		if (command == verify)
+			return RunVerify(global, verify_options, out);
+		if (command == validate)
+			return RunValidate(global, out);
+		if (command == resolve)
+			return RunResolve(global, resolve_options, out);
+		if (command == baseline)
+			return RunBaseline(global, baseline_options, out);
+		if (command == repair)
+			return RunRepair(global, repair_options, out);
+		if (command == version)
+			return RunVersion(global, version_options, out);
+		if (command == reset)
+			return RunReset(global, reset_options, out);
 		throw Failure(kExitUsage, "unknown command");
 	});
 }

@@ -47,4 +47,37 @@ struct DriftOptions {
 	std::optional<long long> ack; /* acknowledge this entry instead of listing */
 };
 
+/* rollback: at most one of to_version, steps, to_db_version, all (none: one step) */
+struct RollbackOptions {
+	std::string stream; /* empty: schema (ignored with --to-db-version) */
+	std::string to_version;
+	int steps = 0; /* 0: not given */
+	std::string to_db_version;
+	bool all = false;
+};
+
+struct VerifyOptions {
+	std::string stream; /* empty: every stream */
+};
+
+/* resolve: exactly one of applied, rolled_back */
+struct ResolveOptions {
+	std::string applied, rolled_back;
+	std::string stream; /* empty: the stream of the file with that version, else schema */
+};
+
+/* baseline V, repair V */
+struct VersionTargetOptions {
+	std::string version;
+	std::string stream; /* empty: the stream of the file with that version, else schema */
+};
+
+struct VersionOptions {
+	std::vector<std::string> checks; /* COMPONENT=VERSION */
+};
+
+struct ResetOptions {
+	bool yes = false;
+};
+
 } // namespace pgmigrate::client

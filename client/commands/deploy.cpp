@@ -236,7 +236,7 @@ WaitForQueued(Connection &conn, const std::vector<MigrationFile> &files, ApplyRo
 		if (row.value("outcome", "") == "queued")
 			queued.emplace_back(row.value("stream", ""), row.value("version", ""));
 	out.Note("waiting for the background runner (" + std::to_string(queued.size()) +
-	         " migrations); --no-wait returns at once");
+	         (queued.size() == 1 ? " migration" : " migrations") + "); --no-wait returns at once");
 	std::map<MigrationKey, FinalState> final_states = WaitForRunner(conn, queued, out);
 
 	std::optional<MigrationKey> failed;

@@ -1,8 +1,13 @@
-/* status.cpp — `pg_migrate status`: migrate.status() per stream. */
+/*
+ * status.cpp — `pg_migrate status`: migrate.status() per stream, with the
+ * database version and the problems migrate.validate() reports. Two round
+ * trips: the migrations, then the version and the problems.
+ */
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
 #include "rows.hpp"
+#include "script.hpp"
 #include "session.hpp"
 
 #include <map>
@@ -10,17 +15,82 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+/* The highest semantic version among the db_version of the given rows that are applied; "" when none. */
+std::string
+StreamDbVersion(const Result &result, const std::vector<int> &rows, int state_column, int db_version_column)
+{
+	std::string best, best_key;
+	for (int r : rows) {
+		if (result.IsNull(r, db_version_column) || result.Get(r, state_column) != "applied")
+			continue;
+		try {
+			std::string key = SemanticVersionKey(result.Get(r, db_version_column));
+			if (best.empty() || key > best_key) {
+				best = result.Get(r, db_version_column);
+				best_key = key;
+			}
+		} catch (const ScriptError &) {
+		}
+	}
+	return best;
+}
+
+/* "error out-of-order 0.5: message" */
+std::string
+ProblemLine(const Result &problems, int r)
+{
+	std::string line = "  " + problems.Get(r, 1) + " " + problems.Get(r, 2);
+	if (!problems.Get(r, 4).empty())
+		line += " " + problems.Get(r, 4);
+	return line + ": " + problems.Get(r, 5);
+}
+
+/* The given problem rows without the db_version column. */
+nlohmann::json
+ProblemsJson(const Result &problems, const std::vector<int> &rows)
+{
+	nlohmann::json list = nlohmann::json::array();
+	for (int r : rows) {
+		nlohmann::json item = nlohmann::json::object();
+		for (int c = 1; c < problems.Columns(); c++)
+			item[problems.ColumnName(c)] = FieldJson(problems, r, c);
+		list.push_back(std::move(item));
+	}
+	return list;
+}
+
+} // namespace
+
 int
 RunStatus(const GlobalOptions &global, Output &out)
 {
 	Connection conn = OpenSession(global, out);
-	std::optional<Result> result;
+	std::optional<Result> result, problems;
 	try {
 		result.emplace(conn.Exec("SELECT * FROM migrate.status()"));
+		/* always one row: the version, and the problems when there are any */
+		problems.emplace(conn.Exec("SELECT migrate.db_version() AS db_version, v.severity, v.check_name, v.stream, "
+		                           "v.version, v.message FROM (SELECT 1) AS one LEFT JOIN migrate.validate() AS v ON "
+		                           "true"));
 	} catch (const SqlError &e) {
 		RethrowCatalogError(e, conn);
 	}
 	int stream_column = result->Column("stream"), state_column = result->Column("state");
+	int db_version_column = result->Column("db_version");
+	std::optional<std::string> db_version = problems->GetOptional(0, 0);
+
+	/* Problems by stream; those of no listed stream (drift, a stream without migrations) come last. */
+	std::map<std::string, std::vector<int>> problems_of;
+	std::vector<int> problem_rows, other_problems;
+	for (int r = 0; r < problems->Rows(); r++) {
+		if (problems->IsNull(r, 2))
+			continue; /* the row of LEFT JOIN with no problem */
+		problem_rows.push_back(r);
+		if (!problems->IsNull(r, 3))
+			problems_of[problems->Get(r, 3)].push_back(r);
+	}
 
 	/* Group rows by stream, keeping status()'s order (stream position, then version). */
 	std::vector<std::string> streams;
@@ -32,6 +102,14 @@ RunStatus(const GlobalOptions &global, Output &out)
 			streams.push_back(stream);
 		it->second.push_back(r);
 	}
+	for (int r : problem_rows)
+		if (problems->IsNull(r, 3) || rows_of.count(problems->Get(r, 3)) == 0)
+			other_problems.push_back(r);
+
+	out.Doc()["db_version"] = db_version ? nlohmann::json(*db_version) : nlohmann::json();
+	out.Doc()["problems"] = ProblemsJson(*problems, problem_rows);
+	if (!out.Json())
+		out.Print("database version: " + (db_version ? *db_version : std::string("none declared")));
 
 	nlohmann::json json_streams = nlohmann::json::array();
 	for (const std::string &stream : streams) {
@@ -39,10 +117,14 @@ RunStatus(const GlobalOptions &global, Output &out)
 		std::map<std::string, int> counts = {{"applied", 0}, {"pending", 0}, {"failed", 0}};
 		for (int r : rows)
 			counts[result->Get(r, state_column)]++;
+		std::string stream_db_version = StreamDbVersion(*result, rows, state_column, db_version_column);
+		const std::vector<int> &stream_problems = problems_of[stream];
 		if (out.Json()) {
 			nlohmann::json entry = {{"stream", stream}};
 			for (const auto &[state, count] : counts)
 				entry[state] = count;
+			entry["db_version"] = stream_db_version.empty() ? nlohmann::json() : nlohmann::json(stream_db_version);
+			entry["problems"] = ProblemsJson(*problems, stream_problems);
 			entry["migrations"] = out.Raw(RowsJsonText(*result, rows));
 			json_streams.push_back(std::move(entry));
 			continue;
@@ -55,14 +137,33 @@ RunStatus(const GlobalOptions &global, Output &out)
 				first = false;
 			}
 		}
-		if (&stream != &streams.front())
-			out.Print("");
+		if (!stream_db_version.empty())
+			summary += ", db version " + stream_db_version;
+		if (!stream_problems.empty())
+			summary += ", " + std::to_string(stream_problems.size()) +
+			           (stream_problems.size() == 1 ? " problem" : " problems");
+		out.Print("");
 		out.Print(summary);
 		out.Print(ResultTable(*result, {"version", "name", "state", "applied_at", "duration_ms"}, rows).Render());
+		if (!stream_problems.empty()) {
+			std::string text = "problems:\n";
+			for (int r : stream_problems)
+				text += ProblemLine(*problems, r) + "\n";
+			out.Print(text);
+		}
 	}
 	out.Doc()["streams"] = std::move(json_streams);
 	if (streams.empty())
 		out.Print("no migrations registered in database " + conn.Database() + "; pg_migrate deploy registers them");
+	if (!other_problems.empty() && !out.Json()) {
+		std::string text = "\nproblems:\n";
+		for (int r : other_problems)
+			text += ProblemLine(*problems, r) + "\n";
+		out.Print(text);
+	}
+	if (!problem_rows.empty())
+		out.Note(std::to_string(problem_rows.size()) + (problem_rows.size() == 1 ? " problem" : " problems") +
+		         "; pg_migrate validate lists them (exit 4)");
 	return kExitOk;
 }
 

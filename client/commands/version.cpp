@@ -1,0 +1,144 @@
+/*
+ * version.cpp — `pg_migrate version [--check COMPONENT=VERSION]...`: the
+ * database's semantic version (migrate.db_version()), the extension's and
+ * the client's versions, the server's, and how many migrations are applied.
+ * With --check, asks migrate.check_compatibility() whether that software
+ * version may run against this database (the migrate.compatibility matrix):
+ * exit 4 when not.
+ */
+#include "commands.hpp"
+
+#include "exit_codes.hpp"
+#include "lifecycle.hpp"
+#include "script.hpp"
+#include "session.hpp"
+
+#include <optional>
+
+namespace pgmigrate::client {
+
+namespace {
+
+struct Check {
+	std::string component, version;
+};
+
+Check
+ParseCheck(const std::string &value)
+{
+	std::size_t eq = value.find('=');
+	Check check;
+	if (eq != std::string::npos) {
+		check.component = value.substr(0, eq);
+		check.version = value.substr(eq + 1);
+	}
+	bool ok = !check.component.empty();
+	try {
+		CheckVersion(check.version);
+	} catch (const ScriptError &) {
+		ok = false;
+	}
+	if (!ok)
+		throw Failure(kExitUsage, "--check " + value + ": expected COMPONENT=VERSION, like api=2.3.0");
+	return check;
+}
+
+/* Why component is incompatible, from the matrix (when the role may read it). */
+std::string
+Explain(Connection &conn, const std::string &component, const std::optional<std::string> &db_version, Output &out)
+{
+	if (!db_version)
+		return "the database declares no version yet (no applied migration has -- migrate:db-version)";
+	std::optional<Result> rows;
+	try {
+		rows.emplace(conn.Exec("SELECT db_version, min_version, max_version FROM migrate.compatibility "
+		                       "WHERE component = $1",
+		                       {component}));
+	} catch (const SqlError &e) {
+		out.Verbose("cannot read migrate.compatibility: " + std::string(e.what()));
+		return "see migrate.compatibility";
+	}
+	for (int r = 0; r < rows->Rows(); r++) {
+		try {
+			if (SemanticVersionKey(rows->Get(r, 0)) == SemanticVersionKey(*db_version))
+				return "migrate.compatibility allows " + component + " " + rows->Get(r, 1) + " to " + rows->Get(r, 2) +
+				       " at database version " + *db_version;
+		} catch (const ScriptError &) {
+		}
+	}
+	return "migrate.compatibility has no row for " + component + " at database version " + *db_version;
+}
+
+} // namespace
+
+int
+RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &out)
+{
+	std::vector<Check> checks;
+	for (const std::string &value : options.checks)
+		checks.push_back(ParseCheck(value));
+
+	Connection conn = OpenSession(global, out);
+	Result info = CallExtension(
+	    conn, "SELECT migrate.db_version() AS db_version, "
+	          "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_migrate') AS extension_version, "
+	          "migrate.version() AS library_version, "
+	          "pg_catalog.current_setting('server_version') AS server_version, "
+	          "(SELECT count(*) FROM migrate.status() WHERE state = 'applied') AS applied");
+	std::optional<std::string> db_version = info.GetOptional(0, 0);
+	std::string extension_version = info.Get(0, 1), library_version = info.Get(0, 2);
+	std::string server_version = info.Get(0, 3), applied = info.Get(0, 4);
+
+	nlohmann::json &doc = out.Doc();
+	doc["db_version"] = db_version ? nlohmann::json(*db_version) : nlohmann::json();
+	doc["extension_version"] = extension_version;
+	doc["library_version"] = library_version;
+	doc["client_version"] = PG_MIGRATE_VERSION;
+	doc["server_version"] = server_version;
+	doc["applied"] = std::stol(applied);
+
+	std::string text;
+	auto line = [&text](const std::string &label, const std::string &value) {
+		text += label + std::string(label.size() < 18 ? 18 - label.size() : 1, ' ') + value + "\n";
+	};
+	line("database version", db_version ? *db_version : "(none declared)");
+	line("extension", extension_version + (library_version != extension_version
+	                                           ? " (library " + library_version + ": run pg_migrate install)"
+	                                           : ""));
+	line("client", PG_MIGRATE_VERSION);
+	line("server", "PostgreSQL " + server_version);
+	line("applied", applied + (applied == "1" ? " migration" : " migrations"));
+	if (library_version != extension_version)
+		out.Note("the extension's SQL objects are at " + extension_version + " but the loaded library is " +
+		         library_version + "; pg_migrate install updates them");
+	if (PG_MIGRATE_VERSION != library_version)
+		out.Note(std::string("this client is ") + PG_MIGRATE_VERSION + ", the extension " + library_version);
+
+	nlohmann::json json_checks = nlohmann::json::array();
+	std::vector<std::string> incompatible;
+	for (const Check &check : checks) {
+		Result result =
+		    CallExtension(conn, "SELECT migrate.check_compatibility($1, $2)", {check.component, check.version});
+		bool compatible = result.Get(0, 0) == "t";
+		json_checks.push_back({{"component", check.component}, {"version", check.version}, {"compatible", compatible}});
+		std::string label = check.component + " " + check.version;
+		if (compatible) {
+			line(label, "compatible with database version " + db_version.value_or("(none)"));
+		} else {
+			std::string why = Explain(conn, check.component, db_version, out);
+			line(label, "NOT compatible: " + why);
+			incompatible.push_back(label + ": " + why);
+		}
+	}
+	doc["checks"] = json_checks;
+	out.Print(text);
+	if (!incompatible.empty()) {
+		std::string message = "incompatible with database version " + (db_version ? *db_version : "(none)") + ": ";
+		for (std::size_t i = 0; i < incompatible.size(); i++)
+			message += (i > 0 ? "; " : "") + incompatible[i];
+		throw Failure(kExitValidation, message, {{"incompatible", incompatible}});
+	}
+	return kExitOk;
+}
+
+} // namespace pgmigrate::client

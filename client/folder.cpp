@@ -3,6 +3,7 @@
 
 #include "checksum.hpp"
 #include "exit_codes.hpp"
+#include "layouts.hpp"
 #include "script.hpp"
 
 #include <algorithm>
@@ -31,9 +32,215 @@ LooksLikeStream(const std::string &s)
 	});
 }
 
-/* Reads the whole file; false with errno's text in *error when it cannot. */
+/* The entries of dir (names starting with '.' left out), sorted; adds a problem and returns false when dir cannot be
+ * listed. */
 bool
-ReadBytes(const std::string &path, std::string *content, std::string *error)
+ListEntries(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems)
+{
+	std::error_code ec;
+	fs::file_status st = fs::status(dir.path, ec);
+	if (!fs::exists(st)) {
+		if (dir.is_default)
+			problems->push_back({dir.path, 0,
+			                     "no migrations directory here; create it (pg_migrate new NAME does) or name "
+			                     "one with --dir PATH"});
+		else
+			problems->push_back({dir.path, 0, "migrations directory does not exist"});
+		return false;
+	}
+	if (!fs::is_directory(st)) {
+		problems->push_back({dir.path, 0, "not a directory; --dir names a folder of migration files"});
+		return false;
+	}
+	fs::directory_iterator it(dir.path, ec), end;
+	if (ec) {
+		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
+		return false;
+	}
+	for (; it != end; it.increment(ec)) {
+		std::string name = it->path().filename().string();
+		if (name.empty() || name[0] == '.')
+			continue;
+		std::error_code type_ec;
+		/* from the directory listing itself: no stat per file */
+		entries->push_back({name, it->is_directory(type_ec)});
+	}
+	if (ec)
+		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
+	std::sort(entries->begin(), entries->end());
+	return true;
+}
+
+bool
+IsSqlName(const std::string &name)
+{
+	return name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0;
+}
+
+/*
+ * Parses the script the way the server will, settles the stream (the file's
+ * own directive wins) and sets the checksum; false (with a problem added)
+ * when it is bad. A line past down_first_line is reported in down_path.
+ */
+bool
+CheckScript(MigrationFile *file, std::vector<FileProblem> *problems, const std::string &down_path = "",
+            int down_first_line = 0)
+{
+	try {
+		Script script = ParseScript(file->content, file->stream);
+		if (!script.stream.empty() && script.stream != file->stream) {
+			/* The file's own directive wins; parse again so bare `requires` complete to that stream, as on the server.
+			 */
+			file->stream = script.stream;
+			ParseScript(file->content, file->stream);
+		}
+	} catch (const ScriptError &e) {
+		if (!down_path.empty() && down_first_line > 0 && e.line >= down_first_line)
+			problems->push_back({down_path, e.line - down_first_line + 1, e.what()});
+		else
+			problems->push_back({file->path, e.line, e.what()});
+		return false;
+	}
+	file->checksum = Sha256Hex(file->content);
+	return true;
+}
+
+/* Reads and checks one native file; false (with a problem added) when it is bad. */
+bool
+ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vector<FileProblem> *problems)
+{
+	const std::string &file_name = entry.name;
+	out->path = JoinPath(dir.path, file_name);
+	out->tool_id = file_name;
+	try {
+		FileName parsed = ParseFileName(file_name);
+		out->version = parsed.version;
+		out->name = parsed.name;
+	} catch (const ScriptError &e) {
+		problems->push_back({out->path, e.line, e.what()});
+		return false;
+	}
+	if (entry.is_directory) {
+		problems->push_back({out->path, 0, "is a directory, not a migration file"});
+		return false;
+	}
+	std::string error;
+	if (!ReadFileBytes(out->path, &out->content, &error)) {
+		problems->push_back({out->path, 0, error});
+		return false;
+	}
+	out->stream = dir.stream;
+	return CheckScript(out, problems);
+}
+
+/* The checked migrations of one folder, in its layout. */
+void
+ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<FileProblem> *problems,
+           const std::function<void()> &between_files)
+{
+	std::vector<DirEntry> entries;
+	if (!ListEntries(dir, &entries, problems))
+		return;
+	Layout layout = ResolveLayout(dir, &entries, problems);
+	if (layout != Layout::kNative) {
+		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems, between_files))
+			if (CheckScript(&m.file, problems, m.down_path, m.down_first_line))
+				files->push_back(std::move(m.file));
+		return;
+	}
+	for (const DirEntry &entry : entries) {
+		if (!IsSqlName(entry.name))
+			continue;
+		MigrationFile file;
+		bool ok = ReadOne(dir, entry, &file, problems);
+		between_files();
+		if (ok)
+			files->push_back(std::move(file));
+	}
+}
+
+} // namespace
+
+std::string
+FileProblem::ToString() const
+{
+	if (line > 0)
+		return path + ":" + std::to_string(line) + ": " + message;
+	return path + ": " + message;
+}
+
+std::vector<DirSpec>
+ParseDirSpecs(const std::vector<std::string> &raw, const std::string &layout)
+{
+	Layout ignored;
+	if (!layout.empty() && !LayoutFromName(layout, &ignored))
+		throw Failure(kExitUsage, "--layout " + layout + ": not a layout; one of " + LayoutNames());
+	std::vector<DirSpec> out;
+	if (raw.empty()) {
+		DirSpec dir;
+		dir.path = kDefaultDir;
+		dir.is_default = true;
+		dir.layout = layout;
+		out.push_back(dir);
+		return out;
+	}
+	for (const std::string &value : raw) {
+		DirSpec dir;
+		std::size_t eq = value.find('=');
+		std::string prefix = eq == std::string::npos ? "" : value.substr(0, eq);
+		/* "STREAM=PATH" only when the prefix could be a stream name, so a path may contain '='. */
+		if (eq != std::string::npos && LooksLikeStream(prefix)) {
+			try {
+				CheckStreamName(prefix);
+			} catch (const ScriptError &e) {
+				throw Failure(kExitUsage, std::string("--dir ") + value + ": " + e.what());
+			}
+			dir.stream = prefix;
+			dir.stream_given = true;
+			dir.path = value.substr(eq + 1);
+		} else {
+			dir.path = value;
+		}
+		if (dir.path.empty())
+			throw Failure(kExitUsage, "--dir " + value + ": empty path");
+		dir.layout = layout;
+		out.push_back(dir);
+	}
+	return out;
+}
+
+FolderContents
+ReadFolders(const std::vector<DirSpec> &dirs)
+{
+	return ReadFolders(dirs, [] {});
+}
+
+FolderContents
+ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files)
+{
+	FolderContents out;
+	/* (stream, version key) -> path of the first file using it */
+	std::map<std::pair<std::string, std::string>, std::string> seen;
+	for (const DirSpec &dir : dirs) {
+		std::vector<MigrationFile> files;
+		ReadFolder(dir, &files, &out.problems, between_files);
+		for (MigrationFile &file : files) {
+			auto key = std::make_pair(file.stream, VersionKey(file.version));
+			auto [it, inserted] = seen.emplace(key, file.path);
+			if (!inserted) {
+				out.problems.push_back({file.path, 0,
+				                        "version " + file.version + " of stream " + file.stream + " is also used by " +
+				                            it->second + "; each version must be unique"});
+				continue;
+			}
+			out.files.push_back(std::move(file));
+		}
+	}
+	return out;
+}
+
+bool
+ReadFileBytes(const std::string &path, std::string *content, std::string *error)
 {
 	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -64,172 +271,6 @@ JoinPath(const std::string &dir, const std::string &file)
 	if (!dir.empty() && dir.back() == '/')
 		return dir + file;
 	return dir + "/" + file;
-}
-
-struct Entry {
-	std::string name;
-	bool is_directory; /* from the directory listing itself: no stat per file */
-	bool
-	operator<(const Entry &other) const
-	{
-		return name < other.name;
-	}
-};
-
-/* The *.sql entries of dir, sorted by name; adds a problem and returns nothing when dir cannot be listed. */
-std::vector<Entry>
-ListSqlFiles(const DirSpec &dir, std::vector<FileProblem> *problems)
-{
-	std::vector<Entry> names;
-	std::error_code ec;
-	fs::file_status st = fs::status(dir.path, ec);
-	if (!fs::exists(st)) {
-		if (dir.is_default)
-			problems->push_back({dir.path, 0,
-			                     "no migrations directory here; create it (pg_migrate new NAME does) or name "
-			                     "one with --dir PATH"});
-		else
-			problems->push_back({dir.path, 0, "migrations directory does not exist"});
-		return names;
-	}
-	if (!fs::is_directory(st)) {
-		problems->push_back({dir.path, 0, "not a directory; --dir names a folder of migration files"});
-		return names;
-	}
-	fs::directory_iterator it(dir.path, ec), end;
-	if (ec) {
-		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
-		return names;
-	}
-	for (; it != end; it.increment(ec)) {
-		std::string name = it->path().filename().string();
-		if (name.size() > 4 && name.compare(name.size() - 4, 4, ".sql") == 0 && name[0] != '.') {
-			std::error_code type_ec;
-			names.push_back({name, it->is_directory(type_ec)});
-		}
-	}
-	if (ec)
-		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
-	std::sort(names.begin(), names.end());
-	return names;
-}
-
-/* Reads and checks one file; false (with a problem added) when it is bad. */
-bool
-ReadOne(const DirSpec &dir, const Entry &entry, MigrationFile *out, std::vector<FileProblem> *problems)
-{
-	const std::string &file_name = entry.name;
-	out->path = JoinPath(dir.path, file_name);
-	try {
-		FileName parsed = ParseFileName(file_name);
-		out->version = parsed.version;
-		out->name = parsed.name;
-	} catch (const ScriptError &e) {
-		problems->push_back({out->path, e.line, e.what()});
-		return false;
-	}
-	if (entry.is_directory) {
-		problems->push_back({out->path, 0, "is a directory, not a migration file"});
-		return false;
-	}
-	std::string error;
-	if (!ReadBytes(out->path, &out->content, &error)) {
-		problems->push_back({out->path, 0, error});
-		return false;
-	}
-	try {
-		Script script = ParseScript(out->content, dir.stream);
-		out->stream = dir.stream;
-		if (!script.stream.empty() && script.stream != dir.stream) {
-			/* The file's own directive wins; parse again so bare `requires` complete to that stream, as on the server.
-			 */
-			out->stream = script.stream;
-			ParseScript(out->content, out->stream);
-		}
-	} catch (const ScriptError &e) {
-		problems->push_back({out->path, e.line, e.what()});
-		return false;
-	}
-	out->checksum = Sha256Hex(out->content);
-	return true;
-}
-
-} // namespace
-
-std::string
-FileProblem::ToString() const
-{
-	if (line > 0)
-		return path + ":" + std::to_string(line) + ": " + message;
-	return path + ": " + message;
-}
-
-std::vector<DirSpec>
-ParseDirSpecs(const std::vector<std::string> &raw)
-{
-	std::vector<DirSpec> out;
-	if (raw.empty()) {
-		DirSpec dir;
-		dir.path = kDefaultDir;
-		dir.is_default = true;
-		out.push_back(dir);
-		return out;
-	}
-	for (const std::string &value : raw) {
-		DirSpec dir;
-		std::size_t eq = value.find('=');
-		std::string prefix = eq == std::string::npos ? "" : value.substr(0, eq);
-		/* "STREAM=PATH" only when the prefix could be a stream name, so a path may contain '='. */
-		if (eq != std::string::npos && LooksLikeStream(prefix)) {
-			try {
-				CheckStreamName(prefix);
-			} catch (const ScriptError &e) {
-				throw Failure(kExitUsage, std::string("--dir ") + value + ": " + e.what());
-			}
-			dir.stream = prefix;
-			dir.stream_given = true;
-			dir.path = value.substr(eq + 1);
-		} else {
-			dir.path = value;
-		}
-		if (dir.path.empty())
-			throw Failure(kExitUsage, "--dir " + value + ": empty path");
-		out.push_back(dir);
-	}
-	return out;
-}
-
-FolderContents
-ReadFolders(const std::vector<DirSpec> &dirs)
-{
-	return ReadFolders(dirs, [] {});
-}
-
-FolderContents
-ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files)
-{
-	FolderContents out;
-	/* (stream, version key) -> path of the first file using it */
-	std::map<std::pair<std::string, std::string>, std::string> seen;
-	for (const DirSpec &dir : dirs) {
-		for (const Entry &entry : ListSqlFiles(dir, &out.problems)) {
-			MigrationFile file;
-			bool ok = ReadOne(dir, entry, &file, &out.problems);
-			between_files();
-			if (!ok)
-				continue;
-			auto key = std::make_pair(file.stream, VersionKey(file.version));
-			auto [it, inserted] = seen.emplace(key, file.path);
-			if (!inserted) {
-				out.problems.push_back({file.path, 0,
-				                        "version " + file.version + " of stream " + file.stream + " is also used by " +
-				                            it->second + "; each version must be unique"});
-				continue;
-			}
-			out.files.push_back(std::move(file));
-		}
-	}
-	return out;
 }
 
 } // namespace pgmigrate::client

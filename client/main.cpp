@@ -106,6 +106,9 @@ main(int argc, char **argv)
 	app.add_option("--dir", global.dirs, "[STREAM=]PATH of a migrations folder, repeatable (default: ./migrations)")
 	    ->take_all()
 	    ->allow_extra_args(false);
+	app.add_option("--layout", global.layout,
+	               "layout of every --dir: native, prisma, flyway, drizzle, golang-migrate (default: detected)")
+	    ->check(CLI::IsMember({"native", "prisma", "flyway", "drizzle", "golang-migrate"}));
 	app.add_option("--format", format, "output format: text or json")->check(CLI::IsMember({"text", "json"}));
 	app.add_flag("-q,--quiet", global.quiet, "print errors only");
 	app.add_flag("-v,--verbose", global.verbose, "print connection details and server notices");

@@ -16,6 +16,7 @@ enum class Format { kText, kJson };
 struct GlobalOptions {
 	std::string db;                /* URL or conninfo; empty: $DATABASE_URL, else libpq's PG* defaults */
 	std::vector<std::string> dirs; /* raw "[STREAM=]PATH" values; empty: ./migrations */
+	std::string layout; /* --layout: native, prisma, flyway, drizzle, golang-migrate; empty: detect per --dir */
 	Format format = Format::kText;
 	bool quiet = false;
 	bool verbose = false;

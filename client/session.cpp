@@ -65,7 +65,7 @@ ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<Migra
                     const std::string &early_sql)
 {
 	/* --dir mistakes are usage errors: report them before touching the network */
-	std::vector<DirSpec> dirs = ParseDirSpecs(options.dirs);
+	std::vector<DirSpec> dirs = ParseDirSpecs(options.dirs, options.layout);
 	Connection conn = Connection::Start(ConnectionTarget(options));
 	Prepare(conn, out);
 	conn.SendEarly(early_sql);

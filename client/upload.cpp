@@ -109,12 +109,43 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 	    "SELECT f.stream, f.version, migrate.register(f.stream, f.version, f.name, f.script, f.source) "
 	    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
 	    "WITH ORDINALITY AS f(stream, version, name, script, source, n) ORDER BY n";
+	/*
+	 * A changed repeatable migration (Flyway's R__ files) is applied again:
+	 * marked rolled back first, in the same transaction as the upload, so
+	 * register() takes its new content and the next apply() runs it.
+	 */
+	std::vector<std::string> again_streams, again_versions;
+	auto index = IndexRemote(remote);
+	for (const MigrationFile *file : changed) {
+		auto it = index.find({file->stream, VersionKey(file->version)});
+		if (file->repeatable && it != index.end() && it->second->state == "applied" &&
+		    it->second->checksum != file->checksum) {
+			again_streams.push_back(it->second->stream);
+			again_versions.push_back(it->second->version);
+			out.Note(file->path + ": repeatable migration changed; it is applied again");
+		}
+	}
+	bool transaction = !again_streams.empty();
 	try {
+		if (transaction) {
+			conn.Exec("BEGIN");
+			conn.Exec("SELECT migrate.resolve(r.stream, r.version, 'rolled_back') "
+			          "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(stream, version, n) ORDER BY n",
+			          {TextArrayLiteral(again_streams), TextArrayLiteral(again_versions)});
+		}
 		Result result = conn.Exec(kSql, {TextArrayLiteral(streams), TextArrayLiteral(versions), TextArrayLiteral(names),
 		                                 TextArrayLiteral(scripts), TextArrayLiteral(sources)});
+		if (transaction)
+			conn.Exec("COMMIT");
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {
+		if (transaction && !e.connection_lost) {
+			try {
+				conn.Exec("ROLLBACK");
+			} catch (const SqlError &) {
+			}
+		}
 		if (e.sqlstate == "MG001")
 			ThrowChangedApplied(e, changed, remote, out);
 		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601") {

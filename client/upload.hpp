@@ -43,7 +43,9 @@ struct Uploaded {
 };
 
 /*
- * Registers changed files in one statement (all or nothing). Server refusals
+ * Registers changed files in one statement (all or nothing); a changed
+ * repeatable migration that is applied is first marked rolled back, in the
+ * same transaction, so it is applied again. Server refusals
  * become Failures: MG001 exit 4 naming the changed applied files, MG002 /
  * MG003 / 42601 exit 2; anything else is rethrown as SqlError.
  */

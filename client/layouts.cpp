@@ -1,0 +1,764 @@
+/* layouts.cpp — other tools' migrations folders (see layouts.hpp). */
+#include "layouts.hpp"
+
+#include "script.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace pgmigrate::client {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/* What an entry of a folder looks like, judged by its name alone. */
+enum class Kind {
+	kNone,   /* not a migration of any layout (README.md, .git, meta, ...) */
+	kNative, /* <digits>..._<name>.sql */
+	kPrisma, /* <digits>_<name>/ folder or migration_lock.toml */
+	kFlyway, /* V<version>__<desc>.sql, U<version>__<desc>.sql, R__<desc>.sql */
+	kGolang, /* <digits>_<name>.up.sql / .down.sql */
+	kOther,  /* a .sql file that fits no layout */
+};
+
+const char *
+KindName(Kind kind)
+{
+	switch (kind) {
+	case Kind::kNative:
+		return "native (dbmate-style)";
+	case Kind::kPrisma:
+		return "prisma";
+	case Kind::kFlyway:
+		return "flyway";
+	case Kind::kGolang:
+		return "golang-migrate";
+	default:
+		return "unknown";
+	}
+}
+
+bool
+EndsWith(std::string_view s, std::string_view suffix)
+{
+	return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool
+StartsWithDigit(std::string_view s)
+{
+	return !s.empty() && s[0] >= '0' && s[0] <= '9';
+}
+
+/* "<digits>_<something>": the shape of a Prisma migration folder. */
+bool
+IsPrismaFolderName(std::string_view name)
+{
+	std::size_t i = 0;
+	while (i < name.size() && name[i] >= '0' && name[i] <= '9')
+		i++;
+	return i > 0 && i + 1 < name.size() && name[i] == '_';
+}
+
+bool
+IsGolangName(std::string_view name)
+{
+	return StartsWithDigit(name) && (EndsWith(name, ".up.sql") || EndsWith(name, ".down.sql"));
+}
+
+/* V1__x.sql, V1.2__x.sql, V1_2__x.sql, U1__x.sql, R__x.sql */
+bool
+IsFlywayName(std::string_view name)
+{
+	if (name.size() < 8 || !EndsWith(name, ".sql"))
+		return false;
+	if (name[0] == 'R')
+		return name.compare(1, 2, "__") == 0;
+	if (name[0] != 'V' && name[0] != 'U')
+		return false;
+	std::size_t sep = name.find("__", 1);
+	if (sep == std::string_view::npos || sep == 1)
+		return false;
+	for (std::size_t i = 1; i < sep; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || name[i] == '.' || name[i] == '_'))
+			return false;
+	return StartsWithDigit(name.substr(1));
+}
+
+Kind
+Classify(const DirEntry &entry)
+{
+	const std::string &name = entry.name;
+	if (name.empty() || name[0] == '.')
+		return Kind::kNone;
+	if (entry.is_directory) {
+		if (EndsWith(name, ".sql"))
+			return Kind::kNative; /* the native reader says it is a directory */
+		return IsPrismaFolderName(name) ? Kind::kPrisma : Kind::kNone;
+	}
+	if (name == "migration_lock.toml")
+		return Kind::kPrisma;
+	if (!EndsWith(name, ".sql"))
+		return Kind::kNone;
+	if (IsGolangName(name))
+		return Kind::kGolang;
+	if (IsFlywayName(name))
+		return Kind::kFlyway;
+	return StartsWithDigit(name) ? Kind::kNative : Kind::kOther;
+}
+
+const char *
+ExpectedNames(Layout layout)
+{
+	switch (layout) {
+	case Layout::kNative:
+		return "<version>_<name>.sql";
+	case Layout::kPrisma:
+		return "<version>_<name>/migration.sql folders";
+	case Layout::kFlyway:
+		return "V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql";
+	case Layout::kDrizzle:
+		return "<NNNN>_<name>.sql listed in meta/_journal.json";
+	case Layout::kGolangMigrate:
+		return "<version>_<name>.up.sql and <version>_<name>.down.sql";
+	}
+	return "";
+}
+
+/* Whether an entry of this kind is read (or quietly ignored) by the layout, rather than a problem. */
+bool
+Fits(Layout layout, Kind kind, bool forced)
+{
+	switch (layout) {
+	case Layout::kNative:
+		/* forced native reads every .sql file as native and reports its own problems */
+		return forced || kind == Kind::kNone || kind == Kind::kNative || kind == Kind::kOther;
+	case Layout::kPrisma:
+		return kind == Kind::kNone || kind == Kind::kPrisma;
+	case Layout::kFlyway:
+		return kind == Kind::kNone || kind == Kind::kFlyway;
+	case Layout::kDrizzle:
+		return kind == Kind::kNone || kind == Kind::kNative;
+	case Layout::kGolangMigrate:
+		return kind == Kind::kNone || kind == Kind::kGolang;
+	}
+	return false;
+}
+
+bool
+HasStatement(std::string_view sql)
+{
+	std::size_t pos = 0;
+	while (pos < sql.size()) {
+		std::size_t nl = sql.find('\n', pos);
+		if (nl == std::string_view::npos)
+			nl = sql.size();
+		std::string_view line = sql.substr(pos, nl - pos);
+		std::size_t a = line.find_first_not_of(" \t\r\f\v");
+		if (a != std::string_view::npos && line.compare(a, 2, "--") != 0)
+			return true;
+		pos = nl + 1;
+	}
+	return false;
+}
+
+void
+EndLine(std::string *s)
+{
+	if (!s->empty() && s->back() != '\n')
+		s->push_back('\n');
+}
+
+int
+CountLines(const std::string &s)
+{
+	return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+/* Reads path into *bytes; adds a problem and returns false when it cannot. */
+bool
+ReadInto(const std::string &path, std::string *bytes, std::vector<FileProblem> *problems)
+{
+	std::string error;
+	if (ReadFileBytes(path, bytes, &error))
+		return true;
+	problems->push_back({path, 0, error});
+	return false;
+}
+
+/* Version and name from "<version>_<name>" (Prisma folders, drizzle tags, golang-migrate bases). */
+bool
+SplitVersionName(const std::string &base, const std::string &path, FileName *out, std::vector<FileProblem> *problems)
+{
+	try {
+		*out = ParseFileName(base + ".sql");
+		return true;
+	} catch (const ScriptError &e) {
+		problems->push_back({path, 0, e.what()});
+		return false;
+	}
+}
+
+ToolMigration
+NewMigration(Layout layout, const DirSpec &dir, const std::string &path, const std::string &tool_id)
+{
+	ToolMigration m;
+	m.file.path = path;
+	m.file.stream = dir.stream;
+	m.file.layout = LayoutName(layout);
+	m.file.tool_id = tool_id;
+	return m;
+}
+
+void
+SetScript(ToolMigration *m, std::string up, const std::string *down, const std::string &down_path, bool repeatable,
+          const std::string &translated_up = "")
+{
+	Translation t = TranslateScript(translated_up.empty() ? up : translated_up, down, repeatable);
+	m->file.content = std::move(t.script);
+	m->file.original = std::move(up);
+	m->file.repeatable = repeatable;
+	m->down_first_line = t.down_first_line;
+	if (t.down_first_line > 0)
+		m->down_path = down_path;
+}
+
+/* ---- prisma ---- */
+
+std::vector<ToolMigration>
+ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
+           const std::function<void()> &between_files)
+{
+	std::vector<ToolMigration> out;
+	for (const DirEntry &entry : entries) {
+		if (!entry.is_directory)
+			continue; /* migration_lock.toml, README.md: not migrations */
+		std::string folder = JoinPath(dir.path, entry.name);
+		if (!IsPrismaFolderName(entry.name)) {
+			problems->push_back({folder, 0, "not a prisma migration folder: expected <version>_<name>/migration.sql"});
+			continue;
+		}
+		FileName fn;
+		if (!SplitVersionName(entry.name, folder, &fn, problems))
+			continue;
+		std::error_code ec;
+		bool has_up = false, has_down = false;
+		for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+			std::string name = it->path().filename().string();
+			if (name == "migration.sql")
+				has_up = true;
+			else if (name == "down.sql")
+				has_down = true;
+			else if (EndsWith(name, ".sql") && name[0] != '.')
+				problems->push_back({JoinPath(folder, name), 0,
+				                     "not read: a prisma migration folder holds migration.sql and, for its down "
+				                     "section, down.sql"});
+		}
+		if (ec) {
+			problems->push_back({folder, 0, "cannot list the folder: " + ec.message()});
+			continue;
+		}
+		if (!has_up) {
+			problems->push_back({folder, 0, "prisma migration folder without migration.sql"});
+			continue;
+		}
+		ToolMigration m = NewMigration(Layout::kPrisma, dir, JoinPath(folder, "migration.sql"), entry.name);
+		m.file.version = fn.version;
+		m.file.name = fn.name;
+		std::string up, down;
+		std::string down_path = JoinPath(folder, "down.sql");
+		bool ok = ReadInto(m.file.path, &up, problems) && (!has_down || ReadInto(down_path, &down, problems));
+		between_files();
+		if (!ok)
+			continue;
+		SetScript(&m, std::move(up), has_down ? &down : nullptr, down_path, false);
+		out.push_back(std::move(m));
+	}
+	return out;
+}
+
+/* ---- flyway ---- */
+
+struct FlywayName {
+	char prefix;         /* V, U or R */
+	std::string version; /* '_' written as '.', as Flyway shows it; empty for R */
+	std::string description;
+};
+
+bool
+ParseFlywayName(const std::string &file_name, const std::string &path, FlywayName *out,
+                std::vector<FileProblem> *problems)
+{
+	out->prefix = file_name[0];
+	std::string base = file_name.substr(0, file_name.size() - 4);
+	std::size_t sep = base.find("__", 1);
+	out->description = base.substr(sep + 2);
+	if (out->description.empty()) {
+		problems->push_back({path, 0, "flyway file name without a description after __"});
+		return false;
+	}
+	if (out->prefix == 'R')
+		return true;
+	out->version = base.substr(1, sep - 1);
+	std::replace(out->version.begin(), out->version.end(), '_', '.');
+	try {
+		CheckVersion(out->version);
+	} catch (const ScriptError &e) {
+		problems->push_back({path, 0, e.what()});
+		return false;
+	}
+	return true;
+}
+
+/* Every .sql file under dir (Flyway reads subfolders too), as paths relative to it, sorted. */
+std::vector<std::string>
+FlywayFiles(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
+{
+	std::vector<std::string> files;
+	for (const DirEntry &entry : entries) {
+		if (!entry.is_directory) {
+			if (Classify(entry) == Kind::kFlyway)
+				files.push_back(entry.name);
+			continue;
+		}
+		if (entry.name.empty() || entry.name[0] == '.')
+			continue;
+		std::string top = JoinPath(dir.path, entry.name);
+		std::error_code ec;
+		fs::recursive_directory_iterator it(top, ec), end;
+		for (; !ec && it != end; it.increment(ec)) {
+			std::string name = it->path().filename().string();
+			std::error_code type_ec;
+			bool is_dir = it->is_directory(type_ec);
+			if (name[0] == '.') {
+				if (is_dir)
+					it.disable_recursion_pending();
+				continue;
+			}
+			if (is_dir || !EndsWith(name, ".sql"))
+				continue;
+			std::string relative = entry.name + "/" + fs::path(it->path()).lexically_relative(top).string();
+			if (Classify({name, false}) != Kind::kFlyway)
+				problems->push_back(
+				    {JoinPath(dir.path, relative), 0,
+				     std::string("not a flyway migration: expected ") + ExpectedNames(Layout::kFlyway)});
+			else
+				files.push_back(relative);
+		}
+		if (ec)
+			problems->push_back({top, 0, "cannot list the folder: " + ec.message()});
+	}
+	std::sort(files.begin(), files.end());
+	return files;
+}
+
+std::vector<ToolMigration>
+ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
+           const std::function<void()> &between_files)
+{
+	struct Versioned {
+		ToolMigration m;
+		std::string up;
+		std::string down, down_path;
+		bool has_down = false;
+	};
+	std::vector<Versioned> versioned;
+	std::vector<std::pair<std::string, FlywayName>> undo; /* relative path, name */
+	std::vector<ToolMigration> out;
+	std::string repeatable_stream = RepeatableStream(dir.stream);
+	bool repeatable_stream_ok = true;
+	try {
+		CheckStreamName(repeatable_stream);
+	} catch (const ScriptError &) {
+		repeatable_stream_ok = false;
+	}
+	for (const std::string &relative : FlywayFiles(dir, entries, problems)) {
+		std::string path = JoinPath(dir.path, relative);
+		std::string file_name = fs::path(relative).filename().string();
+		FlywayName fw;
+		if (!ParseFlywayName(file_name, path, &fw, problems))
+			continue;
+		if (fw.prefix == 'U') {
+			undo.emplace_back(relative, fw);
+			continue;
+		}
+		ToolMigration m = NewMigration(Layout::kFlyway, dir, path, relative);
+		m.file.name = fw.description;
+		std::string up;
+		bool ok = ReadInto(path, &up, problems);
+		between_files();
+		if (!ok)
+			continue;
+		if (fw.prefix == 'R') {
+			if (!repeatable_stream_ok) {
+				problems->push_back({path, 0,
+				                     "stream name " + repeatable_stream +
+				                         " for the folder's repeatable migrations is too long; use a shorter "
+				                         "stream name in --dir STREAM=PATH"});
+				continue;
+			}
+			std::string description = fw.description;
+			std::replace(description.begin(), description.end(), '_', ' ');
+			m.file.stream = repeatable_stream;
+			m.file.version = RepeatableVersion(description);
+			SetScript(&m, std::move(up), nullptr, "", true);
+			out.push_back(std::move(m));
+			continue;
+		}
+		m.file.version = fw.version;
+		versioned.push_back({std::move(m), std::move(up), "", "", false});
+	}
+	for (const auto &[relative, fw] : undo) {
+		std::string path = JoinPath(dir.path, relative);
+		std::string key = VersionKey(fw.version);
+		auto it = std::find_if(versioned.begin(), versioned.end(),
+		                       [&](const Versioned &v) { return VersionKey(v.m.file.version) == key; });
+		if (it == versioned.end()) {
+			problems->push_back(
+			    {path, 0, "undo migration of version " + fw.version + " without its V" + fw.version + "__*.sql file"});
+			continue;
+		}
+		if (it->has_down) {
+			problems->push_back(
+			    {path, 0, "second undo migration of version " + fw.version + "; " + it->down_path + " is the first"});
+			continue;
+		}
+		bool ok = ReadInto(path, &it->down, problems);
+		between_files();
+		if (!ok)
+			continue;
+		it->has_down = true;
+		it->down_path = path;
+	}
+	for (Versioned &v : versioned) {
+		SetScript(&v.m, std::move(v.up), v.has_down ? &v.down : nullptr, v.down_path, false);
+		out.push_back(std::move(v.m));
+	}
+	return out;
+}
+
+/* ---- drizzle ---- */
+
+std::vector<ToolMigration>
+ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
+            const std::function<void()> &between_files)
+{
+	std::vector<ToolMigration> out;
+	std::string journal_path = JoinPath(JoinPath(dir.path, "meta"), "_journal.json");
+	std::string text;
+	if (!ReadInto(journal_path, &text, problems))
+		return out;
+	nlohmann::json journal = nlohmann::json::parse(text, nullptr, false);
+	if (journal.is_discarded() || !journal.is_object() || !journal.contains("entries") ||
+	    !journal["entries"].is_array()) {
+		problems->push_back(
+		    {journal_path, 0, "not a drizzle journal: expected a JSON object with an \"entries\" array"});
+		return out;
+	}
+	std::set<std::string> listed;
+	int index = 0;
+	for (const nlohmann::json &entry : journal["entries"]) {
+		index++;
+		if (!entry.is_object() || !entry.contains("tag") || !entry["tag"].is_string() || !entry.contains("when") ||
+		    !entry["when"].is_number_integer()) {
+			problems->push_back(
+			    {journal_path, 0,
+			     "entry " + std::to_string(index) + " of \"entries\" needs a string \"tag\" and an integer \"when\""});
+			continue;
+		}
+		std::string tag = entry["tag"].get<std::string>();
+		if (tag.empty() || tag.find('/') != std::string::npos || tag[0] == '.') {
+			problems->push_back(
+			    {journal_path, 0, "entry " + std::to_string(index) + ": \"" + tag + "\" is not a migration file name"});
+			continue;
+		}
+		std::string path = JoinPath(dir.path, tag + ".sql");
+		listed.insert(tag + ".sql");
+		ToolMigration m = NewMigration(Layout::kDrizzle, dir, path, tag);
+		FileName fn;
+		if (!SplitVersionName(tag, path, &fn, problems))
+			continue;
+		m.file.version = fn.version;
+		m.file.name = fn.name;
+		m.file.created_millis = entry["when"].get<long long>();
+		std::string up, error;
+		bool ok = ReadFileBytes(path, &up, &error);
+		between_files();
+		if (!ok) {
+			problems->push_back({path, 0, "listed in meta/_journal.json, but " + error});
+			continue;
+		}
+		std::string statements = DrizzleStatements(up);
+		SetScript(&m, std::move(up), nullptr, "", false, statements);
+		out.push_back(std::move(m));
+	}
+	for (const DirEntry &entry : entries)
+		if (!entry.is_directory && Classify(entry) == Kind::kNative && listed.count(entry.name) == 0)
+			problems->push_back({JoinPath(dir.path, entry.name), 0,
+			                     "not listed in meta/_journal.json, so drizzle would never run it; add it to the "
+			                     "journal (drizzle-kit generate does) or remove it"});
+	return out;
+}
+
+/* ---- golang-migrate ---- */
+
+std::vector<ToolMigration>
+ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
+           const std::function<void()> &between_files)
+{
+	struct Pair {
+		std::string up, down; /* file names */
+	};
+	std::map<std::string, Pair> pairs; /* base name -> files */
+	for (const DirEntry &entry : entries) {
+		if (entry.is_directory || Classify(entry) != Kind::kGolang)
+			continue;
+		if (EndsWith(entry.name, ".up.sql"))
+			pairs[entry.name.substr(0, entry.name.size() - 7)].up = entry.name;
+		else
+			pairs[entry.name.substr(0, entry.name.size() - 9)].down = entry.name;
+	}
+	std::vector<ToolMigration> out;
+	for (const auto &[base, pair] : pairs) {
+		if (pair.up.empty()) {
+			problems->push_back({JoinPath(dir.path, pair.down), 0, "down migration without its " + base + ".up.sql"});
+			continue;
+		}
+		std::string path = JoinPath(dir.path, pair.up);
+		FileName fn;
+		if (!SplitVersionName(base, path, &fn, problems))
+			continue;
+		ToolMigration m = NewMigration(Layout::kGolangMigrate, dir, path, pair.up);
+		m.file.version = fn.version;
+		m.file.name = fn.name;
+		std::string up, down;
+		std::string down_path = pair.down.empty() ? "" : JoinPath(dir.path, pair.down);
+		bool ok = ReadInto(path, &up, problems) && (down_path.empty() || ReadInto(down_path, &down, problems));
+		between_files();
+		if (!ok)
+			continue;
+		SetScript(&m, std::move(up), down_path.empty() ? nullptr : &down, down_path, false);
+		out.push_back(std::move(m));
+	}
+	return out;
+}
+
+} // namespace
+
+const char *
+LayoutName(Layout layout)
+{
+	switch (layout) {
+	case Layout::kNative:
+		return "native";
+	case Layout::kPrisma:
+		return "prisma";
+	case Layout::kFlyway:
+		return "flyway";
+	case Layout::kDrizzle:
+		return "drizzle";
+	case Layout::kGolangMigrate:
+		return "golang-migrate";
+	}
+	return "native";
+}
+
+bool
+LayoutFromName(const std::string &name, Layout *layout)
+{
+	for (Layout l : {Layout::kNative, Layout::kPrisma, Layout::kFlyway, Layout::kDrizzle, Layout::kGolangMigrate}) {
+		if (name == LayoutName(l)) {
+			*layout = l;
+			return true;
+		}
+	}
+	return false;
+}
+
+std::string
+LayoutNames()
+{
+	return "native, prisma, flyway, drizzle, golang-migrate";
+}
+
+Layout
+ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<FileProblem> *problems)
+{
+	const std::vector<DirEntry> &entries = *listing;
+	Layout layout = Layout::kNative;
+	bool forced = !dir.layout.empty() && LayoutFromName(dir.layout, &layout);
+	if (!forced) {
+		bool has_meta = std::any_of(entries.begin(), entries.end(),
+		                            [](const DirEntry &e) { return e.is_directory && e.name == "meta"; });
+		std::error_code ec;
+		if (has_meta && fs::exists(JoinPath(JoinPath(dir.path, "meta"), "_journal.json"), ec)) {
+			layout = Layout::kDrizzle;
+		} else {
+			/* the layout most entries show; on a tie the first of native, prisma, flyway, golang-migrate */
+			std::map<Kind, int> counts;
+			for (const DirEntry &e : entries)
+				counts[Classify(e)]++;
+			const std::pair<Kind, Layout> order[] = {{Kind::kNative, Layout::kNative},
+			                                         {Kind::kPrisma, Layout::kPrisma},
+			                                         {Kind::kFlyway, Layout::kFlyway},
+			                                         {Kind::kGolang, Layout::kGolangMigrate}};
+			int best = 0;
+			for (const auto &[kind, candidate] : order) {
+				if (counts[kind] > best) {
+					best = counts[kind];
+					layout = candidate;
+				}
+			}
+		}
+	}
+	std::vector<DirEntry> fitting;
+	for (const DirEntry &e : entries) {
+		Kind kind = Classify(e);
+		if (Fits(layout, kind, forced)) {
+			fitting.push_back(e);
+			continue;
+		}
+		std::string path = JoinPath(dir.path, e.name);
+		std::string expected = std::string(" (") + ExpectedNames(layout) + ")";
+		if (forced)
+			problems->push_back({path, 0,
+			                     std::string("not a ") + LayoutName(layout) + " migration (--layout " +
+			                         LayoutName(layout) + "): expected" + expected});
+		else if (kind == Kind::kOther)
+			problems->push_back(
+			    {path, 0, std::string("not a migration of this folder's layout, ") + LayoutName(layout) + expected});
+		else
+			problems->push_back({path, 0,
+			                     std::string("looks like a ") + KindName(kind) + " migration, but this folder holds " +
+			                         LayoutName(layout) + " migrations" + expected +
+			                         "; keep one layout per folder, or force one with --layout"});
+	}
+	*listing = std::move(fitting);
+	return layout;
+}
+
+std::vector<ToolMigration>
+ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &entries,
+               std::vector<FileProblem> *problems, const std::function<void()> &between_files)
+{
+	switch (layout) {
+	case Layout::kPrisma:
+		return ReadPrisma(dir, entries, problems, between_files);
+	case Layout::kFlyway:
+		return ReadFlyway(dir, entries, problems, between_files);
+	case Layout::kDrizzle:
+		return ReadDrizzle(dir, entries, problems, between_files);
+	case Layout::kGolangMigrate:
+		return ReadGolang(dir, entries, problems, between_files);
+	case Layout::kNative:
+		break;
+	}
+	return {};
+}
+
+Translation
+TranslateScript(const std::string &up, const std::string *down, bool repeatable)
+{
+	Translation t;
+	t.script = up;
+	if (!HasStatement(up)) {
+		EndLine(&t.script);
+		t.script += "SELECT; -- pg_migrate: the tool's file has no statement\n";
+	}
+	if (down != nullptr && HasStatement(*down)) {
+		EndLine(&t.script);
+		t.script += "-- migrate:down\n";
+		t.down_first_line = CountLines(t.script) + 1;
+		t.script += *down;
+	}
+	if (repeatable) {
+		EndLine(&t.script);
+		t.script += "-- migrate:out-of-order\n";
+	}
+	return t;
+}
+
+std::string
+DrizzleStatements(const std::string &sql)
+{
+	static const std::string kBreakpoint = "--> statement-breakpoint";
+	std::string out;
+	out.reserve(sql.size() + 8);
+	bool open_statement = false; /* SQL since the last ';' or breakpoint that does not end with ';' */
+	std::size_t pos = 0;
+	while (pos < sql.size()) {
+		std::size_t nl = sql.find('\n', pos);
+		std::size_t end = nl == std::string::npos ? sql.size() : nl + 1;
+		std::string_view line(sql.data() + pos, end - pos);
+		std::size_t a = line.find_first_not_of(" \t\r");
+		if (a != std::string_view::npos && line.compare(a, kBreakpoint.size(), kBreakpoint) == 0) {
+			if (open_statement)
+				out += ';';
+			open_statement = false;
+		} else if (a != std::string_view::npos && line.compare(a, 2, "--") != 0) {
+			std::size_t b = line.find_last_not_of(" \t\r\n");
+			open_statement = line[b] != ';';
+		}
+		out.append(line);
+		pos = end;
+	}
+	return out;
+}
+
+std::string
+RepeatableVersion(std::string_view description)
+{
+	constexpr std::size_t kBytesPerGroup = 7, kGroups = 8;
+	std::string version;
+	std::size_t length = std::min(description.size(), kBytesPerGroup * kGroups);
+	for (std::size_t start = 0; start == 0 || start < length; start += kBytesPerGroup) {
+		unsigned long long value = 0;
+		for (std::size_t i = 0; i < kBytesPerGroup; i++) {
+			unsigned char byte = start + i < length ? static_cast<unsigned char>(description[start + i]) : 0;
+			value = value * 256 + byte;
+		}
+		if (!version.empty())
+			version += '.';
+		version += std::to_string(value);
+	}
+	return version;
+}
+
+std::string
+RepeatableStream(const std::string &stream)
+{
+	return stream + "-repeatable";
+}
+
+std::int32_t
+FlywayChecksum(std::string_view bytes)
+{
+	static const std::array<std::uint32_t, 256> kTable = [] {
+		std::array<std::uint32_t, 256> table{};
+		for (std::uint32_t n = 0; n < 256; n++) {
+			std::uint32_t c = n;
+			for (int k = 0; k < 8; k++)
+				c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+			table[n] = c;
+		}
+		return table;
+	}();
+	if (bytes.size() >= 3 && bytes.compare(0, 3, "\xEF\xBB\xBF") == 0)
+		bytes.remove_prefix(3);
+	std::uint32_t crc = 0xFFFFFFFFu;
+	for (char ch : bytes) {
+		if (ch == '\n' || ch == '\r') /* lines are read without their endings */
+			continue;
+		crc = kTable[(crc ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (crc >> 8);
+	}
+	return static_cast<std::int32_t>(crc ^ 0xFFFFFFFFu);
+}
+
+} // namespace pgmigrate::client

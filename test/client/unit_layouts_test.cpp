@@ -1,0 +1,311 @@
+/* Unit tests of other tools' folder layouts: detection, reading, translation, checksums. */
+#include "checksum.hpp"
+#include "folder.hpp"
+#include "layouts.hpp"
+#include "script.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace pgmigrate::client;
+
+namespace {
+
+TEST(Translate, UpAloneIsTheFileItself)
+{
+	std::string up = "CREATE TABLE t (id int);\n";
+	Translation t = TranslateScript(up, nullptr, false);
+	EXPECT_EQ(t.script, up);
+	EXPECT_EQ(t.down_first_line, 0);
+}
+
+TEST(Translate, DownFollowsAfterMarkerAndParses)
+{
+	std::string up = "-- comment\nCREATE TABLE t (id int);", down = "DROP TABLE t;\n";
+	Translation t = TranslateScript(up, &down, false);
+	EXPECT_EQ(t.script, "-- comment\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n");
+	EXPECT_EQ(t.down_first_line, 4);
+	pgmigrate::Script s = pgmigrate::ParseScript(t.script, "schema");
+	EXPECT_EQ(s.up.first_line, 1);
+	EXPECT_NE(s.up.sql.find("CREATE TABLE t"), std::string::npos);
+	EXPECT_TRUE(s.down.present);
+	EXPECT_EQ(s.down.sql, "DROP TABLE t;\n");
+	EXPECT_EQ(s.down.first_line, 4);
+}
+
+TEST(Translate, EmptyDownIsNoDown)
+{
+	std::string down = "-- nothing to undo\n";
+	Translation t = TranslateScript("SELECT 1;\n", &down, false);
+	EXPECT_EQ(t.script, "SELECT 1;\n");
+	EXPECT_FALSE(pgmigrate::ParseScript(t.script, "schema").down.present);
+}
+
+TEST(Translate, EmptyPrismaMigrationStillRegisters)
+{
+	Translation t = TranslateScript("-- This is an empty migration.", nullptr, false);
+	pgmigrate::Script s = pgmigrate::ParseScript(t.script, "schema");
+	EXPECT_NE(s.up.sql.find("SELECT;"), std::string::npos);
+}
+
+TEST(Translate, RepeatableIsOutOfOrder)
+{
+	Translation t = TranslateScript("CREATE OR REPLACE VIEW v AS SELECT 1;\n", nullptr, true);
+	pgmigrate::Script s = pgmigrate::ParseScript(t.script, "schema-repeatable");
+	EXPECT_TRUE(s.out_of_order);
+	EXPECT_EQ(s.up.first_line, 1);
+}
+
+TEST(Drizzle, BreakpointsStayCommentsAndSeparateStatements)
+{
+	std::string generated = "CREATE TABLE a (id int);\n--> statement-breakpoint\nCREATE TABLE b (id int);\n";
+	EXPECT_EQ(DrizzleStatements(generated), generated);
+	std::string custom = "UPDATE a SET id = 1 WHERE id = 0\n--> statement-breakpoint\nSELECT 1";
+	EXPECT_EQ(DrizzleStatements(custom), "UPDATE a SET id = 1 WHERE id = 0\n;--> statement-breakpoint\nSELECT 1");
+	EXPECT_EQ(DrizzleStatements("SELECT 1;\n-- note\n--> statement-breakpoint\n"),
+	          "SELECT 1;\n-- note\n--> statement-breakpoint\n");
+}
+
+TEST(Repeatable, VersionsSortLikeDescriptionsAndAreValid)
+{
+	std::vector<std::string> descriptions = {"a",     "account summary view", "account summary view 2", "b",
+	                                         "touch", "touch trigger",        std::string(80, 'x')};
+	for (std::size_t i = 0; i < descriptions.size(); i++) {
+		std::string v = RepeatableVersion(descriptions[i]);
+		EXPECT_NO_THROW(pgmigrate::CheckVersion(v)) << v;
+		if (i > 0) {
+			EXPECT_LT(pgmigrate::CompareVersions(RepeatableVersion(descriptions[i - 1]), v), 0)
+			    << descriptions[i - 1] << " / " << descriptions[i];
+		}
+	}
+	EXPECT_EQ(RepeatableVersion("a"), std::to_string(97ULL << 48));
+	EXPECT_EQ(RepeatableStream("schema"), "schema-repeatable");
+}
+
+TEST(Flyway, ChecksumIsCrc32OfLinesWithoutEndings)
+{
+	/* CRC-32 of "123456789" is 0xCBF43926 */
+	EXPECT_EQ(FlywayChecksum("123456789"), static_cast<std::int32_t>(0xCBF43926u));
+	EXPECT_EQ(FlywayChecksum("12345\n6789\n"), static_cast<std::int32_t>(0xCBF43926u));
+	EXPECT_EQ(FlywayChecksum("12345\r\n6789\r\n"), static_cast<std::int32_t>(0xCBF43926u));
+	EXPECT_EQ(FlywayChecksum("\xEF\xBB\xBF"
+	                         "123456789"),
+	          static_cast<std::int32_t>(0xCBF43926u));
+	EXPECT_EQ(FlywayChecksum(""), 0);
+}
+
+class LayoutFolder : public ::testing::Test {
+protected:
+	void
+	SetUp() override
+	{
+		std::string pattern = (std::filesystem::temp_directory_path() / "pg_migrate_layout_XXXXXX").string();
+		ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+		dir_ = pattern;
+	}
+	void
+	TearDown() override
+	{
+		std::filesystem::remove_all(dir_);
+	}
+	void
+	Write(const std::string &relative, const std::string &content)
+	{
+		std::filesystem::path p = std::filesystem::path(dir_) / relative;
+		std::filesystem::create_directories(p.parent_path());
+		std::ofstream(p, std::ios::binary) << content;
+	}
+	FolderContents
+	Read(const std::string &layout = "", const std::string &stream = "")
+	{
+		std::string spec = stream.empty() ? dir_ : stream + "=" + dir_;
+		return ReadFolders(ParseDirSpecs({spec}, layout));
+	}
+	static std::string
+	Problems(const FolderContents &c)
+	{
+		std::string all;
+		for (const FileProblem &p : c.problems)
+			all += p.ToString() + "\n";
+		return all;
+	}
+	std::string dir_;
+};
+
+TEST_F(LayoutFolder, Prisma)
+{
+	Write("migration_lock.toml", "provider = \"postgresql\"\n");
+	Write("20240110090000_init/migration.sql", "CREATE TABLE \"User\" (id text);\n");
+	Write("20240112100000_posts/migration.sql", "CREATE TABLE \"Post\" (id text);\n");
+	Write("20240112100000_posts/down.sql", "DROP TABLE \"Post\";\n");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 2u);
+	EXPECT_EQ(c.files[0].layout, "prisma");
+	EXPECT_EQ(c.files[0].version, "20240110090000");
+	EXPECT_EQ(c.files[0].name, "init");
+	EXPECT_EQ(c.files[0].tool_id, "20240110090000_init");
+	EXPECT_EQ(c.files[0].path, dir_ + "/20240110090000_init/migration.sql");
+	EXPECT_EQ(c.files[0].content, c.files[0].original);
+	EXPECT_EQ(c.files[0].checksum, Sha256Hex(c.files[0].content));
+	EXPECT_EQ(c.files[1].content, "CREATE TABLE \"Post\" (id text);\n-- migrate:down\nDROP TABLE \"Post\";\n");
+	EXPECT_EQ(c.files[1].original, "CREATE TABLE \"Post\" (id text);\n");
+}
+
+TEST_F(LayoutFolder, PrismaFolderWithoutMigrationSql)
+{
+	Write("20240110090000_init/migration.sql", "SELECT 1;\n");
+	Write("20240111090000_broken/notes.txt", "x");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/20240111090000_broken");
+}
+
+TEST_F(LayoutFolder, PrismaDownErrorNamesDownFile)
+{
+	Write("20240110090000_init/migration.sql", "SELECT 1;\n");
+	Write("20240110090000_init/down.sql", "SELECT 1;\n-- migrate:bogus\n");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/20240110090000_init/down.sql");
+	EXPECT_EQ(c.problems[0].line, 2);
+}
+
+TEST_F(LayoutFolder, Flyway)
+{
+	Write("V1__create_accounts.sql", "CREATE TABLE accounts (id int);\n");
+	Write("V1_1__index.sql", "CREATE INDEX ON accounts (id);\n");
+	Write("V2__invoices.sql", "CREATE TABLE invoices (id int);\n");
+	Write("U2__invoices.sql", "DROP TABLE invoices;\n");
+	Write("R__summary_view.sql", "CREATE OR REPLACE VIEW s AS SELECT 1;\n");
+	Write("more/V3__nested.sql", "SELECT 3;\n");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 5u);
+	std::map<std::string, const MigrationFile *> by_tool;
+	for (const MigrationFile &f : c.files)
+		by_tool[f.tool_id] = &f;
+	ASSERT_EQ(by_tool.count("V1_1__index.sql"), 1u);
+	EXPECT_EQ(by_tool["V1_1__index.sql"]->version, "1.1");
+	EXPECT_EQ(by_tool["V2__invoices.sql"]->content, "CREATE TABLE invoices (id int);\n-- migrate:down\nDROP TABLE "
+	                                                "invoices;\n");
+	ASSERT_EQ(by_tool.count("more/V3__nested.sql"), 1u);
+	EXPECT_EQ(by_tool["more/V3__nested.sql"]->version, "3");
+	const MigrationFile *r = by_tool["R__summary_view.sql"];
+	ASSERT_NE(r, nullptr);
+	EXPECT_TRUE(r->repeatable);
+	EXPECT_EQ(r->stream, "schema-repeatable");
+	EXPECT_EQ(r->version, RepeatableVersion("summary view"));
+	EXPECT_EQ(r->original, "CREATE OR REPLACE VIEW s AS SELECT 1;\n");
+}
+
+TEST_F(LayoutFolder, FlywayUndoWithoutVersioned)
+{
+	Write("V1__a.sql", "SELECT 1;\n");
+	Write("U2__b.sql", "SELECT 2;\n");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/U2__b.sql");
+}
+
+TEST_F(LayoutFolder, Drizzle)
+{
+	Write("meta/_journal.json", R"({"version":"7","dialect":"postgresql","entries":[
+	  {"idx":0,"version":"7","when":1700000000000,"tag":"0000_init","breakpoints":true},
+	  {"idx":1,"version":"7","when":1700000100000,"tag":"0001_posts","breakpoints":true}]})");
+	Write("meta/0000_snapshot.json", "{}");
+	Write("0000_init.sql", "CREATE TABLE a (id int);\n--> statement-breakpoint\nCREATE TABLE b (id int);\n");
+	Write("0001_posts.sql", "CREATE TABLE p (id int);");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 2u);
+	EXPECT_EQ(c.files[0].layout, "drizzle");
+	EXPECT_EQ(c.files[0].version, "0000");
+	EXPECT_EQ(c.files[0].name, "init");
+	EXPECT_EQ(c.files[0].created_millis, 1700000000000LL);
+	EXPECT_EQ(c.files[1].tool_id, "0001_posts");
+}
+
+TEST_F(LayoutFolder, DrizzleUnlistedAndMissingFiles)
+{
+	Write("meta/_journal.json",
+	      R"({"entries":[{"idx":0,"when":1,"tag":"0000_init"},{"idx":1,"when":2,"tag":"0001_gone"}]})");
+	Write("0000_init.sql", "SELECT 1;\n");
+	Write("0002_stray.sql", "SELECT 2;\n");
+	FolderContents c = Read();
+	std::string all = Problems(c);
+	EXPECT_EQ(c.problems.size(), 2u) << all;
+	EXPECT_NE(all.find(dir_ + "/0001_gone.sql: listed in meta/_journal.json"), std::string::npos) << all;
+	EXPECT_NE(all.find(dir_ + "/0002_stray.sql: not listed in meta/_journal.json"), std::string::npos) << all;
+}
+
+TEST_F(LayoutFolder, DrizzleBadJournal)
+{
+	Write("meta/_journal.json", "{not json");
+	Write("0000_init.sql", "SELECT 1;\n");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/meta/_journal.json");
+}
+
+TEST_F(LayoutFolder, GolangMigrate)
+{
+	Write("1_init.up.sql", "CREATE TABLE a (id int);\n");
+	Write("1_init.down.sql", "DROP TABLE a;\n");
+	Write("2_more.up.sql", "CREATE TABLE b (id int);\n");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 2u);
+	EXPECT_EQ(c.files[0].version, "1");
+	EXPECT_EQ(c.files[0].name, "init");
+	EXPECT_EQ(c.files[0].content, "CREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+	EXPECT_EQ(c.files[1].layout, "golang-migrate");
+}
+
+TEST_F(LayoutFolder, MixedLayoutsNameTheOddFile)
+{
+	Write("V1__a.sql", "SELECT 1;\n");
+	Write("V2__b.sql", "SELECT 2;\n");
+	Write("0003_native.sql", "SELECT 3;\n");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/0003_native.sql");
+	EXPECT_NE(c.problems[0].message.find("flyway"), std::string::npos);
+}
+
+TEST_F(LayoutFolder, NativeWithPrismaFolderIsMixed)
+{
+	Write("0001_a.sql", "SELECT 1;\n");
+	Write("0002_b.sql", "SELECT 2;\n");
+	Write("20240101000000_x/migration.sql", "SELECT 3;\n");
+	FolderContents c = Read();
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/20240101000000_x");
+}
+
+TEST_F(LayoutFolder, ForcedLayoutNamesFilesThatDoNotFit)
+{
+	Write("0001_a.sql", "SELECT 1;\n");
+	FolderContents c = Read("flyway");
+	ASSERT_EQ(c.problems.size(), 1u) << Problems(c);
+	EXPECT_EQ(c.problems[0].path, dir_ + "/0001_a.sql");
+	EXPECT_NE(c.problems[0].message.find("--layout flyway"), std::string::npos);
+	EXPECT_TRUE(Read("native").problems.empty());
+	EXPECT_THROW(ParseDirSpecs({dir_}, "liquibase"), std::exception);
+}
+
+TEST_F(LayoutFolder, NativeIsUnchanged)
+{
+	Write("0001_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n");
+	Write("README.md", "x");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 1u);
+	EXPECT_EQ(c.files[0].layout, "native");
+	EXPECT_TRUE(c.files[0].original.empty());
+	EXPECT_EQ(c.files[0].ToolBytes(), c.files[0].content);
+}
+
+} // namespace

@@ -81,9 +81,9 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 		}
 		if (!waiting.empty()) {
 			if (out.Live()) {
-				auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-				                                                                wait_start)
-				                   .count();
+				auto seconds =
+				    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - wait_start)
+				        .count();
 				out.Status("runner [" + std::to_string(seconds) + "s, " + std::to_string(done.size()) + "/" +
 				           std::to_string(queued.size()) + " done] " + (live.empty() ? "queued" : live));
 			}

@@ -189,6 +189,27 @@ Db::Count(const std::string &sql, const std::vector<std::string> &params)
 	return value.empty() ? -1 : std::stol(value);
 }
 
+void
+Db::Script(const std::string &sql)
+{
+	PGresult *res = PQexec(conn_, sql.c_str());
+	ExecStatusType status = PQresultStatus(res);
+	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+		ADD_FAILURE() << "script failed:\n" << PQerrorMessage(conn_);
+	PQclear(res);
+}
+
+std::string
+Db::ErrorOf(const std::string &sql)
+{
+	PGresult *res = PQexec(conn_, sql.c_str());
+	ExecStatusType status = PQresultStatus(res);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	std::string out = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK ? "" : (state ? state : "?");
+	PQclear(res);
+	return out;
+}
+
 bool
 Db::TableExists(const std::string &name)
 {

@@ -72,6 +72,10 @@ public:
 	/* First column of the first row; "" for NULL or no row. */
 	std::string Scalar(const std::string &sql, const std::vector<std::string> &params = {});
 	long Count(const std::string &sql, const std::vector<std::string> &params = {});
+	/* Runs a script of several statements (as psql -f would, in one implicit transaction); fails the test on error. */
+	void Script(const std::string &sql);
+	/* Runs sql and returns the error's SQLSTATE ("" when it succeeded). */
+	std::string ErrorOf(const std::string &sql);
 	bool TableExists(const std::string &name);
 
 private:

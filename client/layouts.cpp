@@ -691,23 +691,28 @@ DrizzleStatements(const std::string &sql)
 	static const std::string kBreakpoint = "--> statement-breakpoint";
 	std::string out;
 	out.reserve(sql.size() + 8);
-	bool open_statement = false; /* SQL since the last ';' or breakpoint that does not end with ';' */
+	bool open_statement = false; /* SQL since the last breakpoint that does not end with ';' */
 	std::size_t pos = 0;
 	while (pos < sql.size()) {
 		std::size_t nl = sql.find('\n', pos);
 		std::size_t end = nl == std::string::npos ? sql.size() : nl + 1;
 		std::string_view line(sql.data() + pos, end - pos);
-		std::size_t a = line.find_first_not_of(" \t\r");
-		if (a != std::string_view::npos && line.compare(a, kBreakpoint.size(), kBreakpoint) == 0) {
-			if (open_statement)
-				out += ';';
-			open_statement = false;
-		} else if (a != std::string_view::npos && line.compare(a, 2, "--") != 0) {
-			std::size_t b = line.find_last_not_of(" \t\r\n");
-			open_statement = line[b] != ';';
-		}
-		out.append(line);
 		pos = end;
+		/* drizzle-kit writes the breakpoint on a line of its own, or right after the statement's ';' */
+		std::size_t mark = line.find(kBreakpoint);
+		std::string_view code = line.substr(0, mark);
+		std::size_t a = code.find_first_not_of(" \t\r\n");
+		if (a != std::string_view::npos && code.compare(a, 2, "--") != 0)
+			open_statement = code[code.find_last_not_of(" \t\r\n")] != ';';
+		if (mark == std::string_view::npos) {
+			out.append(line);
+			continue;
+		}
+		out.append(code);
+		if (open_statement)
+			out += ';';
+		out.append(line.substr(mark));
+		open_statement = false;
 	}
 	return out;
 }

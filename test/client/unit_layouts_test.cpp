@@ -66,6 +66,10 @@ TEST(Drizzle, BreakpointsStayCommentsAndSeparateStatements)
 	EXPECT_EQ(DrizzleStatements(custom), "UPDATE a SET id = 1 WHERE id = 0\n;--> statement-breakpoint\nSELECT 1");
 	EXPECT_EQ(DrizzleStatements("SELECT 1;\n-- note\n--> statement-breakpoint\n"),
 	          "SELECT 1;\n-- note\n--> statement-breakpoint\n");
+	std::string same_line = "ALTER TABLE a ADD b int;--> statement-breakpoint\nCREATE INDEX i ON a (b);";
+	EXPECT_EQ(DrizzleStatements(same_line), same_line);
+	EXPECT_EQ(DrizzleStatements("SELECT 1--> statement-breakpoint\nSELECT 2"),
+	          "SELECT 1;--> statement-breakpoint\nSELECT 2");
 }
 
 TEST(Repeatable, VersionsSortLikeDescriptionsAndAreValid)

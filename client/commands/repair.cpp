@@ -25,7 +25,7 @@ RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Outp
 	std::vector<MigrationFile> files;
 	/* early statement: the stored checksums, to tell "already this content" without a second round trip */
 	Connection conn =
-	    ConnectWhileLoading(global, out, &files, "SELECT stream, version, checksum FROM migrate.status()");
+	    ConnectWhileLoading(global, out, &files, "SELECT stream, version, checksum, state FROM migrate.status()");
 	std::optional<Result> remote;
 	try {
 		remote.emplace(conn.TakeEarly());
@@ -44,7 +44,7 @@ RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Outp
 	bool same = false;
 	for (int r = 0; r < remote->Rows(); r++)
 		if (remote->Get(r, 0) == stream && CompareVersions(remote->Get(r, 1), file->version) == 0)
-			same = remote->Get(r, 2) == file->checksum;
+			same = remote->Get(r, 3) == "applied" && remote->Get(r, 2) == file->checksum;
 	out.Doc()["changed"] = !same;
 	if (same) {
 		out.Print("migration " + stream + "/" + file->version + " already has the content of " + file->path +

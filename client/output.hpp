@@ -20,11 +20,18 @@
  *     }
  *   }
  * Command fields:
- *   push     "uploaded": [{"stream", "version", "name", "file", "outcome": "new"|"updated"|"unchanged"}]
+ *   push     "uploaded": [{"stream", "version", "name", "file", "outcome": "new"|"updated"|"unchanged"}];
+ *            "warnings": [lint finding] of the uploaded files not acknowledged with -- migrate:allow
  *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}]
  *            (outcome after waiting for the background runner; "queued" with --no-wait);
  *            "nothing_to_do": bool; "dry_run": bool;
- *            "failed": the failed migrate.history row plus "file" (only when a migration failed)
+ *            "failed": the failed migrate.history row plus "file" (only when a migration failed);
+ *            "warnings": [lint finding] apply() reported; on MG004 "error" has "findings": [lint finding]
+ *   lint     "findings": [lint finding, with "allowed"]; "errors", "warnings", "allowed": counts;
+ *            on exit 2 "error" has "problems": [{"file", "line", "message"}]
+ *   drift    "drift": [migrate.drift() rows]; with --ack ID: "acknowledged": ID
+ * A lint finding is {"file", "migration", "line", "statement", "rule", "severity", "lock_mode", "message",
+ * "allowed"} (lint_findings.hpp).
  *   status   "streams": [{"stream", "applied", "pending", "failed", "migrations": [migrate.status() rows]}]
  *   history  "history": [migrate.history rows, newest first]
  *   new      "path", "stream", "version", "name"

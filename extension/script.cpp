@@ -111,6 +111,23 @@ IsDuration(std::string_view s)
 	return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h";
 }
 
+/* True when the duration IsDuration() accepted fits lock_timeout: at most INT_MAX milliseconds. */
+bool
+DurationFits(std::string_view s)
+{
+	constexpr unsigned long long kMaxMs = 2147483647;
+	unsigned long long value = 0;
+	std::size_t i = 0;
+	for (; i < s.size() && IsDigit(s[i]); i++) {
+		value = value * 10 + static_cast<unsigned long long>(s[i] - '0');
+		if (value > kMaxMs)
+			return false;
+	}
+	std::string_view unit = Trim(s.substr(i));
+	unsigned long long ms = unit == "s" ? 1000 : unit == "min" ? 60000 : unit == "h" ? 3600000 : 1;
+	return value * ms <= kMaxMs;
+}
+
 bool
 IsSemanticVersion(std::string_view s)
 {
@@ -198,11 +215,20 @@ private:
 			if (!IsSemanticVersion(rest))
 				throw ScriptError(line_no, "db-version \"" + std::string(rest) +
 				                               "\" is not a version like 1.2.0 (digits separated by dots)");
+			/* the same limits as every version, so SemanticVersionKey() accepts what was registered */
+			try {
+				CheckVersion(rest);
+			} catch (const ScriptError &e) {
+				throw ScriptError(line_no, std::string("db-version: ") + e.what());
+			}
 		} else if (name == "lock-timeout") {
 			Once(script_.lock_timeout, name, rest, line_no);
 			if (!IsDuration(rest))
 				throw ScriptError(line_no, "lock-timeout \"" + std::string(rest) +
 				                               "\" is not a duration such as 500ms, 2s or 1min");
+			if (!DurationFits(rest))
+				throw ScriptError(line_no, "lock-timeout \"" + std::string(rest) +
+				                               "\" is longer than PostgreSQL allows (2147483647ms, about 24 days)");
 		} else if (name == "requires") {
 			AddRequires(rest, line_no);
 		} else if (name == "allow") {

@@ -1,0 +1,36 @@
+/* Unit checks of the shared script parser (extension/script.cpp) for inputs found by test/fuzz. */
+#include "script.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace pgmigrate;
+
+namespace {
+
+/* Found by script_fuzzer: a db-version with a group of 21 digits was registered, then
+ * db_version() failed on every call because SemanticVersionKey() refuses it. */
+TEST(ScriptParser, DbVersionKeepsVersionLimits)
+{
+	EXPECT_THROW(ParseScript("-- migrate:db-version 1.123456789012345678901\nSELECT 1;\n", "schema"), ScriptError);
+	EXPECT_THROW(ParseScript("-- migrate:db-version 1.2.3.4.5.6.7.8.9\nSELECT 1;\n", "schema"), ScriptError);
+	Script s = ParseScript("-- migrate:db-version 1.12345678901234567890\nSELECT 1;\n", "schema");
+	EXPECT_EQ(s.db_version, "1.12345678901234567890");
+	EXPECT_NO_THROW(SemanticVersionKey(s.db_version));
+}
+
+/* A lock-timeout beyond what PostgreSQL's lock_timeout takes was registered, then every apply failed. */
+TEST(ScriptParser, LockTimeoutFitsPostgres)
+{
+	auto timeout = [](const std::string &value) {
+		return ParseScript("-- migrate:lock-timeout " + value + "\nSELECT 1;\n", "schema").lock_timeout;
+	};
+	EXPECT_EQ(timeout("2147483647ms"), "2147483647ms");
+	EXPECT_EQ(timeout("2147483s"), "2147483s");
+	EXPECT_EQ(timeout("596h"), "596h");
+	EXPECT_THROW(timeout("2147483648"), ScriptError);
+	EXPECT_THROW(timeout("2147484s"), ScriptError);
+	EXPECT_THROW(timeout("597h"), ScriptError);
+	EXPECT_THROW(timeout("99999999999999999999999999s"), ScriptError);
+}
+
+} // namespace

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libssl-dev cmake g++ make pkg-config clang-format)
+          libgtest-dev libssl-dev cmake g++ make pkg-config clang-format clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -58,6 +58,34 @@ else
     cat "$log/restore"
 fi
 
+echo "== fuzzing (test/fuzz/)"
+# libFuzzer on the shared script parser (~60 s, on a copy of the seed corpus);
+# findings are left in $log. Then mutated scripts to lint() and register() on
+# this cluster: no backend may crash. Each counts as one suite.
+fuzz_corpus=$(mktemp -d)
+cp test/fuzz/corpus/* "$fuzz_corpus/"
+if bash test/fuzz/build.sh >"$log/fuzz_build" 2>&1 &&
+    build/fuzz/script_fuzzer -max_total_time="${PG_MIGRATE_FUZZ_SECONDS:-60}" -dict=test/fuzz/script.dict \
+        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$log/" "$fuzz_corpus" >"$log/fuzz" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: script_fuzzer, $(grep -Eo '^Done [0-9]+ runs in [0-9]+ second' "$log/fuzz" | sed 's/^Done //')s"
+else
+    failed=$((failed + 1))
+    echo "not ok: script_fuzzer (findings in $log)"
+    cat "$log/fuzz_build"
+    grep -v -E "^#[0-9]+" "$log/fuzz" | tail -40
+fi
+rm -rf "$fuzz_corpus"
+if build/server_fuzz --iterations "${PG_MIGRATE_FUZZ_ITERATIONS:-20000}" >"$log/server_fuzz" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: server_fuzz, $(grep -Eo '^server_fuzz: [0-9]+ scripts sent' "$log/server_fuzz" | sed 's/^server_fuzz: //')" \
+        "in $(grep -Eo '[0-9.]+ s$' "$log/server_fuzz" | head -1), no backend crashed"
+else
+    failed=$((failed + 1))
+    echo "not ok: server_fuzz"
+    cat "$log/server_fuzz"
+fi
+
 echo "== clang-format"
 mapfile -t sources < <(find extension client test -name '*.cpp' -o -name '*.hpp' | sort)
 if clang-format --dry-run --Werror "${sources[@]}" >"$log/format" 2>&1; then

@@ -1,0 +1,4 @@
+﻿-- migrate:up
+CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY, n text);
+-- migrate:down
+DROP TABLE t;

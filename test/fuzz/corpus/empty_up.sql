@@ -1,0 +1,3 @@
+-- migrate:up
+-- only a comment
+

@@ -1,0 +1,3 @@
+SELECT 1;
+-- migrate:down
+SELECT 2;

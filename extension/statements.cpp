@@ -221,7 +221,8 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 
 		error_context_stack = callback.previous;
 		ListCell *cell;
-		int number = 0;
+		int number = 0, lines_before = 0;
+		std::size_t counted_to = 0;
 		foreach (cell, parsed) {
 			auto *raw = lfirst_node(RawStmt, cell);
 			std::size_t begin = static_cast<std::size_t>(raw->stmt_location);
@@ -232,7 +233,10 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			out.emplace_back();
 			Statement &st = out.back();
 			st.number = ++number;
-			st.line = origin.first_line + static_cast<int>(std::count(sql.begin(), sql.begin() + begin, '\n'));
+			/* Lines counted on from the previous statement: linear in the section's size. */
+			lines_before += static_cast<int>(std::count(sql.begin() + counted_to, sql.begin() + begin, '\n'));
+			counted_to = begin;
+			st.line = origin.first_line + lines_before;
 			st.sql.assign(sql, begin, end - begin);
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);

@@ -32,7 +32,18 @@
  *   drift    "drift": [migrate.drift() rows]; with --ack ID: "acknowledged": ID
  * A lint finding is {"file", "migration", "line", "statement", "rule", "severity", "lock_mode", "message",
  * "allowed"} (lint_findings.hpp).
- *   status   "streams": [{"stream", "applied", "pending", "failed", "migrations": [migrate.status() rows]}]
+ *   status   "db_version"; "problems": [migrate.validate() rows];
+ *            "streams": [{"stream", "applied", "pending", "failed", "db_version", "problems",
+ *                         "migrations": [migrate.status() rows]}]
+ *   rollback "rolled_back": [migrate.rollback() rows]; "db_version" after it
+ *   verify   "verify": [migrate.verify() rows]; "failed": count
+ *   validate "problems": [migrate.validate() rows]
+ *   resolve  "uploaded"; "stream", "version", "state", "previous_state", "changed"
+ *   baseline "uploaded"; "stream", "version", "marked_applied"
+ *   repair   "stream", "version", "file", "changed"
+ *   version  "db_version", "extension_version", "library_version", "client_version", "server_version",
+ *            "applied"; "checks": [{"component", "version", "compatible"}]
+ *   reset    "rolled_back" as rollback, then deploy's fields
  *   history  "history": [migrate.history rows, newest first]
  *   new      "path", "stream", "version", "name"
  *   install  "extension_version"

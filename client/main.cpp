@@ -94,6 +94,7 @@ main(int argc, char **argv)
 	VersionTargetOptions baseline_options, repair_options;
 	VersionOptions version_options;
 	ResetOptions reset_options;
+	AdoptOptions adopt_options;
 	std::string format = "text";
 
 	CLI::App app{"pg_migrate: PostgreSQL migrations that live inside the database", "pg_migrate"};
@@ -171,6 +172,14 @@ main(int argc, char **argv)
 	    ->allow_extra_args(false);
 	CLI::App *reset = app.add_subcommand("reset", "development only: roll every stream back, then deploy again");
 	reset->add_flag("--yes", reset_options.yes, "yes, roll back everything in this database");
+	CLI::App *adopt =
+	    app.add_subcommand("adopt", "switch from another tool: mark what its history table applied, running nothing");
+	adopt->add_option("--from", adopt_options.from, "the tool: prisma, flyway, dbmate, drizzle, golang-migrate")
+	    ->required()
+	    ->check(CLI::IsMember({"prisma", "flyway", "dbmate", "drizzle", "golang-migrate"}));
+	adopt->add_option("--table", adopt_options.table,
+	                  "its history table, if not the default (_prisma_migrations, flyway_schema_history, "
+	                  "schema_migrations, drizzle.__drizzle_migrations)");
 	app.require_subcommand(1);
 
 	try {
@@ -228,6 +237,8 @@ main(int argc, char **argv)
 			return RunVersion(global, version_options, out);
 		if (command == reset)
 			return RunReset(global, reset_options, out);
+		if (command == adopt)
+			return RunAdopt(global, adopt_options, out);
 		throw Failure(kExitUsage, "unknown command");
 	});
 }

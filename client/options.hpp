@@ -81,4 +81,10 @@ struct ResetOptions {
 	bool yes = false;
 };
 
+/* adopt --from TOOL [--table NAME] */
+struct AdoptOptions {
+	std::string from;  /* prisma, flyway, dbmate, drizzle, golang-migrate */
+	std::string table; /* empty: the tool's default history table */
+};
+
 } // namespace pgmigrate::client

@@ -180,6 +180,32 @@ LoadAll()
 	                              {}));
 }
 
+std::vector<Migration>
+LoadSummaries()
+{
+	pg::CatalogScope scope;
+	/* The same columns as MIGRATION_COLUMNS without the SQL texts: validate() needs no script. */
+	return ToMigrations(pg::Query(
+	    "SELECT m.stream, m.version, m.name, m.version_key, NULL::text, NULL::text, m.up_line, m.verify_line, "
+	    "m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "
+	    "NULL::text, m.down_line, m.applied_seq, m.allow "
+	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	    "ORDER BY s.position, s.name, m.version_key",
+	    {}));
+}
+
+std::vector<std::string>
+AppliedDbVersions()
+{
+	pg::CatalogScope scope;
+	std::vector<std::string> out;
+	for (auto &r : pg::Query("SELECT DISTINCT db_version FROM migrate.migrations "
+	                         "WHERE state = 'applied' AND db_version IS NOT NULL",
+	                         {}))
+		out.push_back(Str(r[0]));
+	return out;
+}
+
 std::optional<Migration>
 LoadMigration(const std::string &stream, const std::string &version_key)
 {
@@ -278,21 +304,6 @@ ReplaceContent(const NewMigration &m)
 	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
 	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source),
 	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
-}
-
-std::vector<std::pair<std::string, std::string>>
-ChecksumMismatches()
-{
-	pg::CatalogScope scope;
-	auto rows =
-	    pg::Query("SELECT stream, version FROM migrate.migrations "
-	              "WHERE checksum <> pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(script, 'UTF8')), "
-	              "'hex') ORDER BY stream, version_key",
-	              {});
-	std::vector<std::pair<std::string, std::string>> out;
-	for (auto &r : rows)
-		out.emplace_back(Str(r[0]), Str(r[1]));
-	return out;
 }
 
 std::vector<CompatibilityRow>

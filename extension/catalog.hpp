@@ -78,6 +78,10 @@ std::vector<Migration> LoadPending(const Value &stream);
 std::vector<Migration> LoadApplied(const Value &stream);
 /* Every registered migration, in apply order. */
 std::vector<Migration> LoadAll();
+/* Every registered migration without its SQL texts (up_sql etc. empty), in apply order. */
+std::vector<Migration> LoadSummaries();
+/* The distinct db-version values of applied migrations. */
+std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);
 /* Highest applied version key per stream, for out-of-order checks. */
 std::vector<std::pair<std::string, std::string>> AppliedMaxKeys();
@@ -92,9 +96,6 @@ void RecordFailed(const Migration &m, const HistoryEntry &h);
 void RecordHistory(const Migration &m, const HistoryEntry &h);
 /* Replaces the stored content and checksum of a registered migration (repair). */
 void ReplaceContent(const NewMigration &m);
-
-/* (stream, version) of migrations whose stored script does not hash to their checksum. */
-std::vector<std::pair<std::string, std::string>> ChecksumMismatches();
 
 struct CompatibilityRow {
 	std::string db_version, min_version, max_version;

@@ -46,7 +46,7 @@ std::vector<Problem>
 Validate()
 {
 	std::vector<Problem> problems;
-	std::vector<Migration> all = catalog::LoadAll();
+	std::vector<Migration> all = catalog::LoadSummaries();
 	QueueState queue = jobs::State();
 
 	std::map<std::string, std::string> applied_max;  /* stream → highest applied version key */
@@ -100,7 +100,7 @@ Validate()
 			                    "terminate) and blocks its stream (MG008); SELECT migrate.retry('" +
 			                        m.stream + "', '" + m.version + "') resumes it"});
 		if ((m.state == "failed" && !m.transactional) || interrupted)
-			for (const auto &index : InvalidIndexesLeftBy(m))
+			for (const auto &index : InvalidIndexesLeftBy(*catalog::LoadMigration(m.stream, m.version_key)))
 				problems.push_back({"error", "invalid-index", m.stream, m.version,
 				                    "INVALID index " + index +
 				                        " left by the failed build; clean up with: DROP INDEX "
@@ -118,10 +118,7 @@ Validate()
 		                    "DDL outside pg_migrate (drift " + drift.first + "): " + drift.second +
 		                        "; put it in a migration, then SELECT migrate.acknowledge_drift(" + drift.first + ")"});
 
-	/* Stored content that no longer matches its checksum was edited by hand. */
-	for (const auto &row : catalog::ChecksumMismatches())
-		problems.push_back({"error", "checksum", row.first, row.second,
-		                    "stored script does not match its checksum: the catalog was edited by hand"});
+	/* Stored scripts cannot drift from their checksums: a CHECK constraint refuses such edits. */
 	return problems;
 }
 
@@ -129,13 +126,11 @@ std::string
 DatabaseVersion()
 {
 	std::string best, best_key;
-	for (const Migration &m : catalog::LoadApplied(Value())) {
-		if (m.db_version.empty())
-			continue;
-		std::string key = SemanticVersionKey(m.db_version);
+	for (const std::string &version : catalog::AppliedDbVersions()) {
+		std::string key = SemanticVersionKey(version);
 		if (key > best_key) {
 			best_key = key;
-			best = m.db_version;
+			best = version;
 		}
 	}
 	return best;

@@ -17,3 +17,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$ SELECT '0.1.1'::text $$;
 COMMENT ON FUNCTION migrate.version_sql() IS 'pg_migrate: version of the installed catalog';
 REVOKE ALL ON FUNCTION migrate.version_sql() FROM PUBLIC;
+
+-- The stored script always hashes to its checksum: a hand edit of the catalog
+-- is refused when it is made, instead of being found by a scan of every
+-- script on each validate().
+ALTER TABLE migrate.migrations ADD CONSTRAINT migrations_checksum_matches_script
+    CHECK (checksum OPERATOR(pg_catalog.=)
+           pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(script, 'UTF8')), 'hex'));

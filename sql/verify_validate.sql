@@ -23,13 +23,14 @@ SELECT stream, version, ok, message FROM migrate.verify();
 ALTER TABLE customers RENAME TO users;
 DELETE FROM users WHERE id = 2;
 
--- validate: out-of-order, missing and unmet requirements, last attempt failed, catalog edited by hand.
+-- validate: out-of-order, missing and unmet requirements, last attempt failed.
 SELECT migrate.register('schema', '4', 'broken', 'INSERT INTO nowhere VALUES (1);');
 SELECT outcome FROM migrate.apply(stream => 'schema', on_error => 'record');
 SELECT migrate.register('schema', '0.5', 'late', 'CREATE TABLE late (id int);');
 SELECT migrate.register('data', '2', 'needs_ghost', E'-- migrate:requires schema:99\nSELECT 1;');
 SELECT migrate.register('data', '3', 'needs_index', E'-- migrate:requires index:1\nSELECT 1;');
 SELECT migrate.register('index', '1', 'users_email', 'CREATE INDEX users_email ON users (email);');
+-- A hand edit that would make a script disagree with its checksum is refused.
 UPDATE migrate.migrations SET script = script || ' ' WHERE version = '2' AND stream = 'schema';
 SELECT * FROM migrate.validate() WHERE check_name <> 'drift';
 

@@ -15,6 +15,8 @@ int RunInstall(const GlobalOptions &global, Output &out);
 int RunNew(const GlobalOptions &global, const NewOptions &options, Output &out);
 int RunPush(const GlobalOptions &global, Output &out);
 int RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out);
+/* deploy to every --db and --targets database, --jobs at a time: a result table, the worst exit code */
+int RunDeployMany(const GlobalOptions &global, const DeployOptions &options, Output &out);
 int RunStatus(const GlobalOptions &global, Output &out);
 int RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out);
 int RunLint(const GlobalOptions &global, const LintOptions &options, Output &out);

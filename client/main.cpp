@@ -103,7 +103,13 @@ main(int argc, char **argv)
 	/* a repeated single-valued option: the last one wins, as in most tools */
 	app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 	app.set_version_flag("--version", std::string("pg_migrate ") + PG_MIGRATE_VERSION);
-	app.add_option("--db", global.db, "database URL or conninfo (default: $DATABASE_URL, else PG* variables)");
+	app.add_option("--db", global.dbs,
+	               "database URL or conninfo (default: $DATABASE_URL, else PG* variables); deploy takes several")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	app.add_option("--targets", global.targets, "deploy: file of connection strings, one per line (# comments)");
+	app.add_option("--jobs", global.jobs, "deploy to several databases: how many at the same time (default 1)")
+	    ->check(CLI::Range(1, 64));
 	app.add_option("--dir", global.dirs, "[STREAM=]PATH of a migrations folder, repeatable (default: ./migrations)")
 	    ->take_all()
 	    ->allow_extra_args(false);
@@ -198,6 +204,10 @@ main(int argc, char **argv)
 		return kExitUsage;
 	}
 	global.format = format == "json" ? Format::kJson : Format::kText;
+	if (!global.dbs.empty())
+		global.db = global.dbs.back();
+	/* several --db, or --targets: deploy only (deploy_many.cpp) */
+	bool many = global.dbs.size() > 1 || !global.targets.empty();
 	if (EnvFlag("SKIP_INDEX_MIGRATIONS"))
 		deploy_options.skip_streams.push_back("index");
 
@@ -212,7 +222,9 @@ main(int argc, char **argv)
 		if (command == push)
 			return RunPush(global, out);
 		if (command == deploy)
-			return RunDeploy(global, deploy_options, out);
+			return many ? RunDeployMany(global, deploy_options, out) : RunDeploy(global, deploy_options, out);
+		if (many)
+			throw Failure(kExitUsage, "several databases (--db given twice, --targets) work with deploy only");
 		if (command == status)
 			return RunStatus(global, out);
 		if (command == history)

@@ -103,6 +103,18 @@ Output::Output(const GlobalOptions &options)
 {}
 
 void
+Output::Write(std::ostream &stream, const std::string &text) const
+{
+	if (capture_ == nullptr) {
+		WriteLine(stream, text);
+		return;
+	}
+	capture_->append(text);
+	if (text.empty() || text.back() != '\n')
+		capture_->push_back('\n');
+}
+
+void
 Output::Status(const std::string &text) const
 {
 	if (!live_)
@@ -140,7 +152,7 @@ Output::Print(const std::string &text) const
 	if (quiet_ || json_)
 		return;
 	ClearStatus(); /* stdout and stderr are often the same terminal */
-	WriteLine(std::cout, text);
+	Write(std::cout, text);
 }
 
 void
@@ -149,7 +161,7 @@ Output::Note(const std::string &text) const
 	if (quiet_)
 		return;
 	ClearStatus();
-	WriteLine(std::cerr, text);
+	Write(std::cerr, text);
 }
 
 void
@@ -158,14 +170,14 @@ Output::Verbose(const std::string &text) const
 	if (!verbose_)
 		return;
 	ClearStatus();
-	WriteLine(std::cerr, text);
+	Write(std::cerr, text);
 }
 
 void
 Output::Error(const std::string &text) const
 {
 	ClearStatus();
-	WriteLine(std::cerr, text);
+	Write(std::cerr, text);
 }
 
 nlohmann::json

@@ -55,6 +55,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -120,7 +121,23 @@ public:
 	/* Writes the JSON document to stdout (JSON mode only). */
 	void Emit() const;
 
+	/*
+	 * From now on the lines Print, Note, Verbose and Error would write (after
+	 * the same -q / -v / JSON filtering) are appended to *sink instead, and no
+	 * live status line is drawn: one database's deploy among several running
+	 * in parallel (deploy_many.cpp).
+	 */
+	void
+	CaptureTo(std::string *sink)
+	{
+		capture_ = sink;
+		live_ = false;
+	}
+
 private:
+	/* WriteLine to stream, or to the capture sink */
+	void Write(std::ostream &stream, const std::string &text) const;
+	std::string *capture_ = nullptr;
 	std::vector<std::string> raw_;
 	std::string raw_nonce_;
 	bool json_;

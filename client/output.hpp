@@ -27,6 +27,12 @@
  *            "nothing_to_do": bool; "dry_run": bool;
  *            "failed": the failed migrate.history row plus "file" (only when a migration failed);
  *            "warnings": [lint finding] apply() reported; on MG004 "error" has "findings": [lint finding]
+ *            several databases (--db twice, --targets): "targets": [{"database" (password masked), "ok",
+ *            "exit_code", "outcome", "applied_count", "error", "result": that database's deploy fields}],
+ *            "failed": number of databases not deployed
+ *   adopt    "from", "table", "uploaded" as push; "adopted": [{"stream", "version", "name", "file",
+ *            "recorded_as", "outcome"}]; "marked_applied"; "pending": [{"stream", "version", "name", "file"}];
+ *            when refused "error" has "problems": [text]
  *   lint     "findings": [lint finding, with "allowed"]; "errors", "warnings", "allowed": counts;
  *            on exit 2 "error" has "problems": [{"file", "line", "message"}]
  *   drift    "drift": [migrate.drift() rows]; with --ack ID: "acknowledged": ID

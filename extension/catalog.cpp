@@ -181,7 +181,7 @@ LoadAll()
 }
 
 std::vector<Migration>
-LoadSummaries()
+LoadSummaries(bool open_only)
 {
 	pg::CatalogScope scope;
 	/* The same columns as MIGRATION_COLUMNS without the SQL texts: validate() needs no script. */
@@ -190,8 +190,9 @@ LoadSummaries()
 	    "m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "
 	    "NULL::text, m.down_line, m.applied_seq, m.allow "
 	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	    "WHERE NOT $1::boolean OR m.state <> 'applied' OR m.requires <> '{}' "
 	    "ORDER BY s.position, s.name, m.version_key",
-	    {}));
+	    {Bool(open_only)}));
 }
 
 std::vector<std::string>

@@ -78,8 +78,11 @@ std::vector<Migration> LoadPending(const Value &stream);
 std::vector<Migration> LoadApplied(const Value &stream);
 /* Every registered migration, in apply order. */
 std::vector<Migration> LoadAll();
-/* Every registered migration without its SQL texts (up_sql etc. empty), in apply order. */
-std::vector<Migration> LoadSummaries();
+/*
+ * Registered migrations without their SQL texts (up_sql etc. empty), in apply
+ * order; open_only: just those not applied or with requirements.
+ */
+std::vector<Migration> LoadSummaries(bool open_only);
 /* The distinct db-version values of applied migrations. */
 std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);

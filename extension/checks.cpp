@@ -46,22 +46,25 @@ std::vector<Problem>
 Validate()
 {
 	std::vector<Problem> problems;
-	std::vector<Migration> all = catalog::LoadSummaries();
+	/* Only what can have a problem: not applied, or with requirements. All applied is the common, cheap case. */
+	std::vector<Migration> all = catalog::LoadSummaries(true);
 	QueueState queue = jobs::State();
+	std::map<std::string, std::string> applied_max; /* stream → highest applied version key */
+	for (auto &kv : catalog::AppliedMaxKeys())
+		applied_max[kv.first] = kv.second;
 
-	std::map<std::string, std::string> applied_max;  /* stream → highest applied version key */
-	std::map<std::string, const Migration *> by_key; /* "stream:key" → migration */
-	for (const auto &m : all) {
-		by_key[m.stream + ":" + m.version_key] = &m;
-		if (m.state == "applied" && m.version_key > applied_max[m.stream])
-			applied_max[m.stream] = m.version_key;
-	}
-
-	std::set<std::string> planned; /* applied, or earlier in a full apply() */
+	std::map<std::string, std::string> state_of; /* "stream:key" → state, loaded as needed */
 	for (const auto &m : all)
-		if (m.state == "applied")
-			planned.insert(m.stream + ":" + m.version_key);
+		state_of[m.stream + ":" + m.version_key] = m.state;
+	auto state_for = [&](const std::string &stream, const std::string &key) -> std::string {
+		auto found = state_of.find(stream + ":" + key);
+		if (found != state_of.end())
+			return found->second;
+		auto m = catalog::LoadMigration(stream, key);
+		return state_of[stream + ":" + key] = m ? m->state : "";
+	};
 
+	std::set<std::string> planned; /* pending ones a full apply() would run earlier */
 	for (const auto &m : all) {
 		bool pending = m.state == "pending" || m.state == "failed";
 		if (pending && !m.out_of_order && m.version_key < applied_max[m.stream])
@@ -70,15 +73,16 @@ Validate()
 			                    "unless it is marked -- migrate:out-of-order"});
 		for (const auto &req_id : m.requires_) {
 			std::size_t colon = req_id.find(':');
-			std::string key = req_id.substr(0, colon) + ":" + VersionKey(req_id.substr(colon + 1));
-			if (by_key.count(key) == 0)
+			std::string stream = req_id.substr(0, colon), key = VersionKey(req_id.substr(colon + 1));
+			std::string state = state_for(stream, key);
+			if (state.empty())
 				problems.push_back({"error", "missing-requirement", m.stream, m.version,
 				                    "requires " + req_id + ", which is not registered"});
-			else if (pending && planned.count(key) == 0)
+			else if (pending && state != "applied" && planned.count(stream + ":" + key) == 0)
 				problems.push_back(
 				    {"error", "unmet-requirement", m.stream, m.version,
 				     "requires " + req_id + ", which a full apply() would not have applied first (MG007)"});
-			else if (m.state == "applied" && by_key[key]->state != "applied")
+			else if (m.state == "applied" && state != "applied")
 				problems.push_back({"warning", "unmet-requirement", m.stream, m.version,
 				                    "applied, but its requirement " + req_id + " is not"});
 		}

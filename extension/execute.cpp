@@ -241,7 +241,16 @@ RunSection(const Migration &m, SectionKind section)
 	if (m.has_verify) {
 		origin.section = "verify";
 		origin.first_line = m.verify_line;
-		RunStatements(SplitStatements(m.verify_sql, origin), origin, true);
+		std::vector<Statement> verify = SplitStatements(m.verify_sql, origin);
+		/* A post-condition asks; whatever its statements change is undone. */
+		pg::SubtransactionFrame frame = pg::BeginSubtransaction();
+		try {
+			RunStatements(verify, origin, true);
+		} catch (...) {
+			pg::RollbackSubtransaction(frame);
+			throw;
+		}
+		pg::RollbackSubtransaction(frame);
 	}
 }
 

@@ -181,6 +181,15 @@ ResolveMigration(const std::string &stream, const std::string &version, const st
 		pg::Notice("migration " + m.Label() + " is not applied; nothing to resolve");
 		return;
 	}
+	if (!m.transactional) {
+		/* An INVALID index would otherwise stay behind unreported, and IF NOT EXISTS would keep it. */
+		std::string leftovers;
+		for (const auto &index : InvalidIndexesLeftBy(m))
+			leftovers += "DROP INDEX CONCURRENTLY IF EXISTS " + index + "; ";
+		if (!leftovers.empty())
+			throw MigrateError(MG_BLOCKED, "migration " + m.Label() + " left INVALID indexes behind", leftovers,
+			                   "Drop them first (or let migrate.retry() clean up and build again), then resolve.");
+	}
 	TimestampTz now = pg::Now();
 	HistoryEntry h = catalog::Entry("resolve", "succeeded", now, now);
 	h.message = applied ? "marked applied without running it" : "marked rolled back without running its down section";

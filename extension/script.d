@@ -1,2 +1,0 @@
-extension/script.o: extension/script.cpp extension/script.hpp
-extension/script.hpp:

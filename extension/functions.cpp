@@ -31,13 +31,24 @@ RequiredText(FunctionCallInfo fcinfo, int n, const char *name)
 	return *v;
 }
 
-char
-DoubleText(double d, std::string *out)
+/* Runs an action that returns apply()-shaped rows inside one SPI session, and returns them as the result. */
+template <typename Action>
+Datum
+ReturnApplyRows(FunctionCallInfo fcinfo, Action action)
 {
-	char buf[64];
-	std::snprintf(buf, sizeof(buf), "%.3f", d);
-	*out = buf;
-	return 0;
+	pg::ResultSet result(fcinfo);
+	std::vector<ApplyRow> rows;
+	{
+		pg::SpiSession spi;
+		rows = action();
+		spi.Finish();
+	}
+	for (const ApplyRow &r : rows) {
+		char ms[64];
+		std::snprintf(ms, sizeof(ms), "%.3f", r.duration_ms);
+		result.Add({r.stream, r.version, r.name, r.outcome, std::string(ms)});
+	}
+	return (Datum)0;
 }
 
 } // namespace
@@ -66,19 +77,7 @@ MIGRATE_FUNCTION(migrate_apply)
 	req.target = pg::TextArg(fcinfo, 1);
 	req.dry_run = pg::BoolArg(fcinfo, 2).value_or(false);
 	req.on_error = pg::TextArg(fcinfo, 3).value_or("raise");
-	pg::ResultSet result(fcinfo);
-	std::vector<ApplyRow> rows;
-	{
-		pg::SpiSession spi;
-		rows = ApplyMigrations(req);
-		spi.Finish();
-	}
-	for (const ApplyRow &r : rows) {
-		std::string ms;
-		DoubleText(r.duration_ms, &ms);
-		result.Add({r.stream, r.version, r.name, r.outcome, ms});
-	}
-	return (Datum)0;
+	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
 }
 
 MIGRATE_FUNCTION(migrate_rollback)
@@ -89,19 +88,7 @@ MIGRATE_FUNCTION(migrate_rollback)
 	req.steps = pg::IntArg(fcinfo, 2);
 	req.to_db_version = pg::TextArg(fcinfo, 3);
 	req.all_applied = pg::BoolArg(fcinfo, 4).value_or(false);
-	pg::ResultSet result(fcinfo);
-	std::vector<ApplyRow> rows;
-	{
-		pg::SpiSession spi;
-		rows = RollbackMigrations(req);
-		spi.Finish();
-	}
-	for (const ApplyRow &r : rows) {
-		std::string ms;
-		DoubleText(r.duration_ms, &ms);
-		result.Add({r.stream, r.version, r.name, r.outcome, ms});
-	}
-	return (Datum)0;
+	return ReturnApplyRows(fcinfo, [&] { return RollbackMigrations(req); });
 }
 
 MIGRATE_FUNCTION(migrate_verify)

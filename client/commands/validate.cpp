@@ -1,7 +1,9 @@
 /*
  * validate.cpp — `pg_migrate validate`: every problem migrate.validate()
- * finds (out-of-order or unmet requirements, checksum mismatches, failed
- * steps, invalid indexes, drift); exit 4 when there is any.
+ * finds (out-of-order or unmet requirements, failed or interrupted steps,
+ * invalid indexes, drift), plus applied migrations whose file on disk no
+ * longer matches what was applied (a checksum mismatch deploy would refuse
+ * with MG001); exit 4 when there is any.
  */
 #include "commands.hpp"
 
@@ -9,23 +11,73 @@
 #include "lifecycle.hpp"
 #include "rows.hpp"
 #include "session.hpp"
+#include "upload.hpp"
+
+#include <sys/stat.h>
 
 namespace pgmigrate::client {
+
+namespace {
+
+/* Files are compared when folders were named, or the default ./migrations exists. */
+bool
+HasFolders(const GlobalOptions &global)
+{
+	struct stat st;
+	return !global.dirs.empty() || (stat("./migrations", &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+} // namespace
 
 int
 RunValidate(const GlobalOptions &global, Output &out)
 {
-	Connection conn = OpenSession(global, out);
+	std::vector<MigrationFile> files;
+	bool with_files = HasFolders(global);
+	Connection conn = with_files ? ConnectWhileLoading(global, out, &files, kRemoteStateSql) : OpenSession(global, out);
+
+	Table changed;
+	changed.headers = {"severity", "check_name", "stream", "version", "message"};
+	changed.right_aligned.assign(changed.headers.size(), false);
+	nlohmann::json changed_json = nlohmann::json::array();
+	if (with_files) {
+		for (const RemoteMigration &r : ReadRemote(conn)) {
+			if (r.state != "applied")
+				continue;
+			for (const MigrationFile &f : files) {
+				if (f.stream != r.stream || f.version != r.version || f.checksum == r.checksum)
+					continue;
+				std::string message =
+				    "file " + f.path +
+				    " changed after it was applied (deploy refuses it, MG001); restore it and put "
+				    "the change in a new migration, or record a cosmetic edit with pg_migrate repair " +
+				    r.version;
+				changed.rows.push_back({"error", "checksum", r.stream, r.version, message});
+				changed_json.push_back({{"severity", "error"},
+				                        {"check_name", "checksum"},
+				                        {"stream", r.stream},
+				                        {"version", r.version},
+				                        {"message", message}});
+			}
+		}
+	}
+
 	Result result =
 	    CallExtension(conn, "SELECT severity, check_name, stream, version, message FROM migrate.validate()");
-	out.Doc()["problems"] = out.Raw(RowsJsonText(result));
-	if (result.Rows() == 0) {
+	nlohmann::json problems = nlohmann::json::parse(RowsJsonText(result));
+	for (auto &row : changed_json)
+		problems.push_back(row);
+	out.Doc()["problems"] = problems;
+	std::size_t count = static_cast<std::size_t>(result.Rows()) + changed_json.size();
+	if (count == 0) {
 		out.Note("no problems found");
 		return kExitOk;
 	}
-	out.Print(ResultTable(result, {"severity", "check_name", "stream", "version", "message"}).Render());
-	throw Failure(kExitValidation,
-	              std::to_string(result.Rows()) + (result.Rows() == 1 ? " problem found" : " problems found"));
+	if (!changed_json.empty())
+		out.Print(changed.Render());
+	if (result.Rows() > 0)
+		out.Print(ResultTable(result, {"severity", "check_name", "stream", "version", "message"}).Render());
+	throw Failure(kExitValidation, std::to_string(count) + (count == 1 ? " problem found" : " problems found"));
 }
 
 } // namespace pgmigrate::client

@@ -457,3 +457,24 @@ TEST_F(LifecycleWithoutExtension, MissingExtensionExits3)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(Lifecycle, ValidateNamesAppliedFilesChangedOnDisk)
+{
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id bigint);\n");
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	EXPECT_EQ(Run({"validate"}).exit_code, 0);
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id bigint, note text);\n");
+	RunResult r = Run({"validate"});
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	EXPECT_NE(r.All().find("checksum"), std::string::npos) << r.All();
+	EXPECT_NE(r.All().find("0001_a.sql changed after it was applied"), std::string::npos) << r.All();
+	/* validate changes nothing: the stored content is still what was applied */
+	EXPECT_EQ(db_->Scalar("SELECT script FROM migrate.migrations WHERE version = '0001'"),
+	          "CREATE TABLE a (id bigint);\n");
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id bigint);\n");
+	EXPECT_EQ(Run({"validate"}).exit_code, 0);
+}
+
+} // namespace

@@ -429,16 +429,19 @@ MayWaitForLock(const std::string &schema, const std::string &name)
 std::string
 LockHolders(const std::string &schema, const std::string &name)
 {
+	/* Resolved with the caller's search_path, as the statement itself resolved it. */
+	Oid rel = Call([&] {
+		RangeVar *rv = makeRangeVar(schema.empty() ? nullptr : pstrdup(schema.c_str()), pstrdup(name.c_str()), -1);
+		return RangeVarGetRelid(rv, NoLock, true);
+	});
+	if (!OidIsValid(rel))
+		return std::string();
 	CatalogScope scope;
-	auto rows =
-	    Query("SELECT pg_catalog.string_agg('pid ' || a.pid || ' (' || coalesce(a.state, '?') || '): ' || "
-	          "pg_catalog.left(a.query, 200), '; ' ORDER BY a.pid) "
-	          "FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_catalog.pg_locks l "
-	          "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation = "
-	          "(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	          "WHERE c.relname = $2 AND ($1::text IS NULL OR n.nspname = $1) "
-	          "AND (n.nspname = $1 OR pg_catalog.pg_table_is_visible(c.oid)) LIMIT 1))",
-	          {schema.empty() ? Value() : Value(schema), name});
+	auto rows = Query("SELECT pg_catalog.string_agg('pid ' || a.pid || ' (' || coalesce(a.state, '?') || '): ' || "
+	                  "pg_catalog.left(a.query, 200), '; ' ORDER BY a.pid) "
+	                  "FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_catalog.pg_locks l "
+	                  "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation = $1::oid)",
+	                  {std::to_string(rel)});
 	return !rows.empty() && rows[0][0] ? *rows[0][0] : std::string();
 }
 

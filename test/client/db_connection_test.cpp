@@ -51,6 +51,23 @@ TEST_F(NoExtension, InstallCreatesExtensionAndIsRepeatable)
 	EXPECT_TRUE(db_->TableExists("a"));
 }
 
+TEST_F(NoExtension, InstallUpdatesAnOlderCatalogAndKeepsHistory)
+{
+	db_->Script("CREATE EXTENSION pg_migrate VERSION '0.1.0'");
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id bigint);\n");
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	std::string history =
+	    db_->Scalar("SELECT string_agg(id || ':' || version || ':' || status, ',') FROM migrate.history");
+	RunResult r = Run({"install"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Scalar("SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate'"), PG_MIGRATE_VERSION);
+	EXPECT_EQ(db_->Scalar("SELECT string_agg(id || ':' || version || ':' || status, ',') FROM migrate.history"),
+	          history);
+	WriteMigration("0002_b.sql", "CREATE TABLE b (id bigint);\n");
+	EXPECT_EQ(Run({"deploy"}).exit_code, 0);
+	EXPECT_TRUE(db_->TableExists("b"));
+}
+
 TEST(Connection, UnreachableServerExits3)
 {
 	pgmtest::TempDir tmp;

@@ -58,25 +58,7 @@ cleanup() {
 trap cleanup EXIT
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
 
-# Connection string for database $1 (as in run.sh): DATABASE_URL with its
-# database replaced, else a conninfo naming only the database.
-conn() {
-	if [ -z "${DATABASE_URL:-}" ]; then
-		printf 'dbname=%s' "$1"
-	elif [[ $DATABASE_URL == postgres://* || $DATABASE_URL == postgresql://* ]]; then
-		python3 - "$DATABASE_URL" "$1" <<'EOF'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + u.quote(sys.argv[2]))), end="")
-EOF
-	else
-		printf '%s dbname=%s' "$DATABASE_URL" "$1"
-	fi
-}
-admin() {
-	if [ -n "${DATABASE_URL:-}" ]; then psql -X -v ON_ERROR_STOP=1 -d "$DATABASE_URL" "$@"
-	else psql -X -v ON_ERROR_STOP=1 "$@"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 on() { psql -X -v ON_ERROR_STOP=1 -d "$(conn $DB)" "$@"; }
 now_s() { python3 -c 'import time; print("%.6f" % time.time())'; }
 

@@ -36,23 +36,7 @@ cleanup() {
 trap cleanup EXIT
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
 
-conn() {
-	if [ -z "${DATABASE_URL:-}" ]; then
-		printf 'dbname=%s' "$1"
-	elif [[ $DATABASE_URL == postgres://* || $DATABASE_URL == postgresql://* ]]; then
-		python3 - "$DATABASE_URL" "$1" <<'EOF'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + u.quote(sys.argv[2]))), end="")
-EOF
-	else
-		printf '%s dbname=%s' "$DATABASE_URL" "$1"
-	fi
-}
-admin() {
-	if [ -n "${DATABASE_URL:-}" ]; then psql -X -v ON_ERROR_STOP=1 -d "$DATABASE_URL" "$@"
-	else psql -X -v ON_ERROR_STOP=1 "$@"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 on() { psql -X -v ON_ERROR_STOP=1 -d "$(conn $DB)" "$@"; }
 
 echo "== pg_migrate lint throughput"

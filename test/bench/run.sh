@@ -48,27 +48,7 @@ export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
 
 # --- connections -----------------------------------------------------------
 
-# Connection string for database $1: DATABASE_URL with its database replaced,
-# else a conninfo naming only the database (libpq takes the rest from PG*).
-conn() {
-	if [ -z "${DATABASE_URL:-}" ]; then
-		printf 'dbname=%s' "$1"
-	elif [[ $DATABASE_URL == postgres://* || $DATABASE_URL == postgresql://* ]]; then
-		python3 - "$DATABASE_URL" "$1" <<'EOF'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.urlunsplit(p._replace(path="/" + u.quote(sys.argv[2]))), end="")
-EOF
-	else
-		printf '%s dbname=%s' "$DATABASE_URL" "$1"  # conninfo: the last dbname wins
-	fi
-}
-
-# psql on the maintenance database (DATABASE_URL's, else libpq's default).
-admin() {
-	if [ -n "${DATABASE_URL:-}" ]; then psql -X -v ON_ERROR_STOP=1 -d "$DATABASE_URL" "$@"
-	else psql -X -v ON_ERROR_STOP=1 "$@"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # psql on database $1.
 on() { local db=$1; shift; psql -X -v ON_ERROR_STOP=1 -d "$(conn "$db")" "$@"; }
 

@@ -14,6 +14,8 @@
 #include "pg_api.hpp"
 #include "register.hpp"
 
+#include <type_traits>
+
 extern "C" {
 PG_MODULE_MAGIC;
 }
@@ -31,18 +33,30 @@ RequiredText(FunctionCallInfo fcinfo, int n, const char *name)
 	return *v;
 }
 
+/* Runs action inside one SPI session and returns what it returns (the session is closed before any result Datum is
+ * built). */
+template <typename Action>
+auto
+WithSpi(Action action)
+{
+	pg::SpiSession spi;
+	if constexpr (std::is_void_v<decltype(action())>) {
+		action();
+		spi.Finish();
+	} else {
+		auto result = action();
+		spi.Finish();
+		return result;
+	}
+}
+
 /* Runs an action that returns apply()-shaped rows inside one SPI session, and returns them as the result. */
 template <typename Action>
 Datum
 ReturnApplyRows(FunctionCallInfo fcinfo, Action action)
 {
 	pg::ResultSet result(fcinfo);
-	std::vector<ApplyRow> rows;
-	{
-		pg::SpiSession spi;
-		rows = action();
-		spi.Finish();
-	}
+	std::vector<ApplyRow> rows = WithSpi(action);
 	for (const ApplyRow &r : rows) {
 		char ms[64];
 		std::snprintf(ms, sizeof(ms), "%.3f", r.duration_ms);
@@ -61,12 +75,7 @@ MIGRATE_FUNCTION(migrate_register)
 	req.name = RequiredText(fcinfo, 2, "name");
 	req.script = RequiredText(fcinfo, 3, "script");
 	req.source = pg::TextArg(fcinfo, 4).value_or("");
-	std::string outcome;
-	{
-		pg::SpiSession spi;
-		outcome = RegisterMigration(req);
-		spi.Finish();
-	}
+	std::string outcome = WithSpi([&] { return RegisterMigration(req); });
 	return pg::TextResult(outcome);
 }
 
@@ -95,12 +104,7 @@ MIGRATE_FUNCTION(migrate_verify)
 {
 	Value stream = pg::TextArg(fcinfo, 0);
 	pg::ResultSet result(fcinfo);
-	std::vector<VerifyRow> rows;
-	{
-		pg::SpiSession spi;
-		rows = VerifyApplied(stream);
-		spi.Finish();
-	}
+	std::vector<VerifyRow> rows = WithSpi([&] { return VerifyApplied(stream); });
 	for (const VerifyRow &r : rows)
 		result.Add({r.stream, r.version, r.name, std::string(r.ok ? "true" : "false"),
 		            r.message.empty() ? Value() : Value(r.message)});
@@ -110,12 +114,7 @@ MIGRATE_FUNCTION(migrate_verify)
 MIGRATE_FUNCTION(migrate_validate)
 {
 	pg::ResultSet result(fcinfo);
-	std::vector<Problem> problems;
-	{
-		pg::SpiSession spi;
-		problems = Validate();
-		spi.Finish();
-	}
+	std::vector<Problem> problems = WithSpi([&] { return Validate(); });
 	for (const Problem &p : problems)
 		result.Add({p.severity, p.check, p.stream, p.version, p.message});
 	return (Datum)0;
@@ -126,9 +125,7 @@ MIGRATE_FUNCTION(migrate_resolve)
 	std::string stream = RequiredText(fcinfo, 0, "stream");
 	std::string version = RequiredText(fcinfo, 1, "version");
 	std::string state = RequiredText(fcinfo, 2, "state");
-	pg::SpiSession spi;
-	ResolveMigration(stream, version, state);
-	spi.Finish();
+	WithSpi([&] { ResolveMigration(stream, version, state); });
 	PG_RETURN_VOID();
 }
 
@@ -136,9 +133,7 @@ MIGRATE_FUNCTION(migrate_baseline)
 {
 	std::string stream = RequiredText(fcinfo, 0, "stream");
 	std::string version = RequiredText(fcinfo, 1, "version");
-	pg::SpiSession spi;
-	int count = BaselineStream(stream, version);
-	spi.Finish();
+	int count = WithSpi([&] { return BaselineStream(stream, version); });
 	PG_RETURN_INT32(count);
 }
 
@@ -147,9 +142,7 @@ MIGRATE_FUNCTION(migrate_repair)
 	std::string stream = RequiredText(fcinfo, 0, "stream");
 	std::string version = RequiredText(fcinfo, 1, "version");
 	std::string script = RequiredText(fcinfo, 2, "script");
-	pg::SpiSession spi;
-	RepairMigration(stream, version, script);
-	spi.Finish();
+	WithSpi([&] { RepairMigration(stream, version, script); });
 	PG_RETURN_VOID();
 }
 
@@ -157,9 +150,7 @@ MIGRATE_FUNCTION(migrate_retry)
 {
 	std::string stream = RequiredText(fcinfo, 0, "stream");
 	std::string version = RequiredText(fcinfo, 1, "version");
-	pg::SpiSession spi;
-	RetryMigration(stream, version);
-	spi.Finish();
+	WithSpi([&] { RetryMigration(stream, version); });
 	PG_RETURN_VOID();
 }
 
@@ -184,9 +175,7 @@ MIGRATE_FUNCTION(migrate_drift)
 {
 	bool include_acknowledged = pg::BoolArg(fcinfo, 0).value_or(false);
 	pg::ResultSet result(fcinfo);
-	pg::SpiSession spi;
-	catalog::DriftInto(fcinfo, include_acknowledged);
-	spi.Finish();
+	WithSpi([&] { catalog::DriftInto(fcinfo, include_acknowledged); });
 	return (Datum)0;
 }
 
@@ -197,9 +186,7 @@ MIGRATE_FUNCTION(migrate_acknowledge_drift)
 		id = PG_GETARG_INT64(0);
 	if (!id)
 		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "id must not be NULL");
-	pg::SpiSession spi;
-	bool found = catalog::AcknowledgeDrift(*id);
-	spi.Finish();
+	bool found = WithSpi([&] { return catalog::AcknowledgeDrift(*id); });
 	if (!found)
 		throw MigrateError(MG_UNKNOWN, "no drift entry " + std::to_string(*id));
 	PG_RETURN_VOID();
@@ -207,12 +194,7 @@ MIGRATE_FUNCTION(migrate_acknowledge_drift)
 
 MIGRATE_FUNCTION(migrate_db_version)
 {
-	std::string version;
-	{
-		pg::SpiSession spi;
-		version = DatabaseVersion();
-		spi.Finish();
-	}
+	std::string version = WithSpi([&] { return DatabaseVersion(); });
 	if (version.empty())
 		PG_RETURN_NULL();
 	return pg::TextResult(version);
@@ -222,9 +204,7 @@ MIGRATE_FUNCTION(migrate_check_compatibility)
 {
 	std::string component = RequiredText(fcinfo, 0, "component");
 	std::string version = RequiredText(fcinfo, 1, "version");
-	pg::SpiSession spi;
-	bool ok = CheckCompatibility(component, version);
-	spi.Finish();
+	bool ok = WithSpi([&] { return CheckCompatibility(component, version); });
 	PG_RETURN_BOOL(ok);
 }
 
@@ -232,11 +212,11 @@ MIGRATE_FUNCTION(migrate_status)
 {
 	Value stream = pg::TextArg(fcinfo, 0);
 	pg::ResultSet result(fcinfo);
-	pg::SpiSession spi;
-	QueueState queue = jobs::State();
-	KickRunner(queue);
-	catalog::StatusInto(fcinfo, stream, queue.interrupted, queue.idle);
-	spi.Finish();
+	WithSpi([&] {
+		QueueState queue = jobs::State();
+		KickRunner(queue);
+		catalog::StatusInto(fcinfo, stream, queue.interrupted, queue.idle);
+	});
 	return (Datum)0;
 }
 

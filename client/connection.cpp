@@ -214,6 +214,28 @@ Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 	                                   values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)));
 }
 
+std::vector<Result>
+Connection::ExecAll(const std::string &sql)
+{
+	if (early_state_ != EarlyState::kNone)
+		throw std::logic_error("ExecAll while an early statement is outstanding: call TakeEarly first");
+	if (tracer_)
+		tracer_(sql);
+	std::vector<Result> results;
+	if (PQsendQuery(conn_.get(), sql.c_str()) == 0) {
+		results.push_back(Checked(Result(nullptr)));
+		return results;
+	}
+	/* Read every result before checking any: the connection must be idle again for the caller. */
+	while (PGresult *next = PQgetResult(conn_.get()))
+		results.emplace_back(next);
+	if (results.empty())
+		results.emplace_back(nullptr);
+	for (Result &result : results)
+		result = Checked(std::move(result));
+	return results;
+}
+
 Result
 Connection::Checked(Result result) const
 {

@@ -128,6 +128,12 @@ public:
 	/* Runs one statement; throws SqlError for anything but a successful result. */
 	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
 
+	/*
+	 * Runs parameterless statements separated by ';' in one round trip (one
+	 * implicit transaction); one Result per statement. Throws SqlError if one fails.
+	 */
+	std::vector<Result> ExecAll(const std::string &sql);
+
 	/* Where notices (RAISE NOTICE, "already exists, skipping", lint warnings) go; default: dropped. */
 	void SetNoticeHandler(std::function<void(const Notice &)> handler);
 

@@ -135,15 +135,14 @@ ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vect
 
 /* The checked migrations of one folder, in its layout. */
 void
-ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<FileProblem> *problems,
-           const std::function<void()> &between_files)
+ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<FileProblem> *problems)
 {
 	std::vector<DirEntry> entries;
 	if (!ListEntries(dir, &entries, problems))
 		return;
 	Layout layout = ResolveLayout(dir, &entries, problems);
 	if (layout != Layout::kNative) {
-		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems, between_files))
+		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems))
 			if (CheckScript(&m.file, problems, m.down_path, m.down_first_line))
 				files->push_back(std::move(m.file));
 		return;
@@ -152,9 +151,7 @@ ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<Fi
 		if (!IsSqlName(entry.name))
 			continue;
 		MigrationFile file;
-		bool ok = ReadOne(dir, entry, &file, problems);
-		between_files();
-		if (ok)
+		if (ReadOne(dir, entry, &file, problems))
 			files->push_back(std::move(file));
 	}
 }
@@ -212,18 +209,12 @@ ParseDirSpecs(const std::vector<std::string> &raw, const std::string &layout)
 FolderContents
 ReadFolders(const std::vector<DirSpec> &dirs)
 {
-	return ReadFolders(dirs, [] {});
-}
-
-FolderContents
-ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files)
-{
 	FolderContents out;
 	/* (stream, version key) -> path of the first file using it */
 	std::map<std::pair<std::string, std::string>, std::string> seen;
 	for (const DirSpec &dir : dirs) {
 		std::vector<MigrationFile> files;
-		ReadFolder(dir, &files, &out.problems, between_files);
+		ReadFolder(dir, &files, &out.problems);
 		for (MigrationFile &file : files) {
 			auto key = std::make_pair(file.stream, VersionKey(file.version));
 			auto [it, inserted] = seen.emplace(key, file.path);

@@ -73,9 +73,6 @@ struct FolderContents {
  */
 FolderContents ReadFolders(const std::vector<DirSpec> &dirs);
 
-/* The same, calling between_files after each file (deploy advances its connection there). */
-FolderContents ReadFolders(const std::vector<DirSpec> &dirs, const std::function<void()> &between_files);
-
 /* Reads the whole file; false with errno's text in *error when it cannot. */
 bool ReadFileBytes(const std::string &path, std::string *content, std::string *error);
 

@@ -233,8 +233,7 @@ SetScript(ToolMigration *m, std::string up, const std::string *down, const std::
 /* ---- prisma ---- */
 
 std::vector<ToolMigration>
-ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
-           const std::function<void()> &between_files)
+ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
 {
 	std::vector<ToolMigration> out;
 	for (const DirEntry &entry : entries) {
@@ -275,7 +274,6 @@ ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		std::string up, down;
 		std::string down_path = JoinPath(folder, "down.sql");
 		bool ok = ReadInto(m.file.path, &up, problems) && (!has_down || ReadInto(down_path, &down, problems));
-		between_files();
 		if (!ok)
 			continue;
 		SetScript(&m, std::move(up), has_down ? &down : nullptr, down_path, false);
@@ -360,8 +358,7 @@ FlywayFiles(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vecto
 }
 
 std::vector<ToolMigration>
-ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
-           const std::function<void()> &between_files)
+ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
 {
 	struct Versioned {
 		ToolMigration m;
@@ -393,7 +390,6 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		m.file.name = fw.description;
 		std::string up;
 		bool ok = ReadInto(path, &up, problems);
-		between_files();
 		if (!ok)
 			continue;
 		if (fw.prefix == 'R') {
@@ -431,7 +427,6 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 			continue;
 		}
 		bool ok = ReadInto(path, &it->down, problems);
-		between_files();
 		if (!ok)
 			continue;
 		it->has_down = true;
@@ -447,8 +442,7 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 /* ---- drizzle ---- */
 
 std::vector<ToolMigration>
-ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
-            const std::function<void()> &between_files)
+ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
 {
 	std::vector<ToolMigration> out;
 	std::string journal_path = JoinPath(JoinPath(dir.path, "meta"), "_journal.json");
@@ -490,7 +484,6 @@ ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vecto
 		m.file.created_millis = entry["when"].get<long long>();
 		std::string up, error;
 		bool ok = ReadFileBytes(path, &up, &error);
-		between_files();
 		if (!ok) {
 			problems->push_back({path, 0, "listed in meta/_journal.json, but " + error});
 			continue;
@@ -510,8 +503,7 @@ ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vecto
 /* ---- golang-migrate ---- */
 
 std::vector<ToolMigration>
-ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
-           const std::function<void()> &between_files)
+ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
 {
 	struct Pair {
 		std::string up, down; /* file names */
@@ -541,7 +533,6 @@ ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		std::string up, down;
 		std::string down_path = pair.down.empty() ? "" : JoinPath(dir.path, pair.down);
 		bool ok = ReadInto(path, &up, problems) && (down_path.empty() || ReadInto(down_path, &down, problems));
-		between_files();
 		if (!ok)
 			continue;
 		SetScript(&m, std::move(up), down_path.empty() ? nullptr : &down, down_path, false);
@@ -646,17 +637,17 @@ ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<Fi
 
 std::vector<ToolMigration>
 ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &entries,
-               std::vector<FileProblem> *problems, const std::function<void()> &between_files)
+               std::vector<FileProblem> *problems)
 {
 	switch (layout) {
 	case Layout::kPrisma:
-		return ReadPrisma(dir, entries, problems, between_files);
+		return ReadPrisma(dir, entries, problems);
 	case Layout::kFlyway:
-		return ReadFlyway(dir, entries, problems, between_files);
+		return ReadFlyway(dir, entries, problems);
 	case Layout::kDrizzle:
-		return ReadDrizzle(dir, entries, problems, between_files);
+		return ReadDrizzle(dir, entries, problems);
 	case Layout::kGolangMigrate:
-		return ReadGolang(dir, entries, problems, between_files);
+		return ReadGolang(dir, entries, problems);
 	case Layout::kNative:
 		break;
 	}

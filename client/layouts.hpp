@@ -76,11 +76,10 @@ struct ToolMigration {
  * other than native: every migration with
  * its translated script (not yet parsed). Files it cannot take (a U without
  * its V, a journal entry without its file, a name without a version, ...)
- * are added to problems. between_files is called after each file read.
+ * are added to problems.
  */
 std::vector<ToolMigration> ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &entries,
-                                          std::vector<FileProblem> *problems,
-                                          const std::function<void()> &between_files);
+                                          std::vector<FileProblem> *problems);
 
 /* A translated script and where the down file's text starts in it (0: no down). */
 struct Translation {

@@ -4,6 +4,9 @@
 #include "exit_codes.hpp"
 
 #include <cstdlib>
+#include <exception>
+#include <future>
+#include <optional>
 
 namespace pgmigrate::client {
 
@@ -66,14 +69,26 @@ ConnectWhileLoading(const GlobalOptions &options, Output &out, std::vector<Migra
 {
 	/* --dir mistakes are usage errors: report them before touching the network */
 	std::vector<DirSpec> dirs = ParseDirSpecs(options.dirs, options.layout);
-	Connection conn = Connection::Start(ConnectionTarget(options));
-	Prepare(conn, out);
-	conn.SendEarly(early_sql);
-	*files = CheckedFiles(ReadFolders(dirs, [&conn] { conn.Progress(); }), out);
-	conn.Finish();
-	out.Verbose("connected to database \"" + conn.Database() + "\" as user \"" + conn.User() + "\" on host \"" +
-	            conn.Host() + "\" port " + conn.Port());
-	return conn;
+	/* The files are read on a second core while this thread spends its time in the
+	 * connection handshake (SCRAM's key derivation alone is several ms of CPU). */
+	std::future<FolderContents> reading = std::async(std::launch::async, [&dirs] { return ReadFolders(dirs); });
+	std::exception_ptr connect_error;
+	std::optional<Connection> conn;
+	try {
+		conn.emplace(Connection::Start(ConnectionTarget(options)));
+		Prepare(*conn, out);
+		conn->SendEarly(early_sql);
+		conn->Finish();
+	} catch (...) {
+		connect_error = std::current_exception();
+	}
+	/* A bad folder is reported (exit 2) even when the server is unreachable too. */
+	*files = CheckedFiles(reading.get(), out);
+	if (connect_error)
+		std::rethrow_exception(connect_error);
+	out.Verbose("connected to database \"" + conn->Database() + "\" as user \"" + conn->User() + "\" on host \"" +
+	            conn->Host() + "\" port " + conn->Port());
+	return std::move(*conn);
 }
 
 void

@@ -181,7 +181,7 @@ LoadAll()
 }
 
 std::vector<Migration>
-LoadSummaries(bool open_only)
+LoadOpenSummaries()
 {
 	pg::CatalogScope scope;
 	/* The same columns as MIGRATION_COLUMNS without the SQL texts: validate() needs no script. */
@@ -190,9 +190,9 @@ LoadSummaries(bool open_only)
 	    "m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "
 	    "NULL::text, m.down_line, m.applied_seq, m.allow "
 	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
-	    "WHERE NOT $1::boolean OR m.state <> 'applied' OR m.requires <> '{}' "
+	    "WHERE m.state <> 'applied' OR m.requires <> '{}' " /* the predicate of migrations_open_idx */
 	    "ORDER BY s.position, s.name, m.version_key",
-	    {Bool(open_only)}));
+	    {}));
 }
 
 std::vector<std::string>
@@ -223,8 +223,10 @@ std::vector<std::pair<std::string, std::string>>
 AppliedMaxKeys()
 {
 	pg::CatalogScope scope;
-	auto rows = pg::Query("SELECT stream, max(version_key) FROM migrate.migrations WHERE state = 'applied' "
-	                      "GROUP BY stream",
+	/* Per stream, the index on (stream, version_key) read backwards to the first applied one. */
+	auto rows = pg::Query("SELECT name, top FROM (SELECT s.name, (SELECT m.version_key FROM migrate.migrations m "
+	                      "WHERE m.stream = s.name AND m.state = 'applied' ORDER BY m.version_key DESC LIMIT 1) AS top "
+	                      "FROM migrate.streams s) AS t WHERE top IS NOT NULL",
 	                      {});
 	std::vector<std::pair<std::string, std::string>> out;
 	for (auto &r : rows)

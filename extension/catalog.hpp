@@ -79,10 +79,10 @@ std::vector<Migration> LoadApplied(const Value &stream);
 /* Every registered migration, in apply order. */
 std::vector<Migration> LoadAll();
 /*
- * Registered migrations without their SQL texts (up_sql etc. empty), in apply
- * order; open_only: just those not applied or with requirements.
+ * The registered migrations that can have a problem — not applied, or with
+ * requirements — without their SQL texts (up_sql etc. empty), in apply order.
  */
-std::vector<Migration> LoadSummaries(bool open_only);
+std::vector<Migration> LoadOpenSummaries();
 /* The distinct db-version values of applied migrations. */
 std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);

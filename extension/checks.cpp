@@ -47,7 +47,7 @@ Validate()
 {
 	std::vector<Problem> problems;
 	/* Only what can have a problem: not applied, or with requirements. All applied is the common, cheap case. */
-	std::vector<Migration> all = catalog::LoadSummaries(true);
+	std::vector<Migration> all = catalog::LoadOpenSummaries();
 	QueueState queue = jobs::State();
 	std::map<std::string, std::string> applied_max; /* stream → highest applied version key */
 	for (auto &kv : catalog::AppliedMaxKeys())

@@ -18,6 +18,8 @@ extern "C" {
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
+#include "executor/tstoreReceiver.h"
+#include "nodes/params.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -69,36 +71,48 @@ CatalogOwner()
 	return owner;
 }
 
-/* Prepares (once) and runs a saved plan; SPI_tuptable holds the result. */
+/* The saved plan for sql, prepared on first use with every argument typed text. */
+SPIPlanPtr
+SavedPlan(const char *sql, int nargs)
+{
+	auto found = saved_plans.find(sql);
+	if (found != saved_plans.end())
+		return found->second;
+	Oid types[kMaxArgs];
+	for (int i = 0; i < nargs; i++)
+		types[i] = TEXTOID;
+	SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+	if (plan == nullptr)
+		elog(ERROR, "pg_migrate: could not prepare internal query: %s", SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	saved_plans[sql] = plan;
+	return plan;
+}
+
+/*
+ * Runs the saved plan of sql. Rows go to dest when given (no SPI_tuptable
+ * copy), else into SPI_tuptable.
+ */
 void
-ExecutePlan(const char *sql, std::initializer_list<Value> args)
+ExecutePlan(const char *sql, std::initializer_list<Value> args, DestReceiver *dest = nullptr)
 {
 	int nargs = static_cast<int>(args.size());
 	if (nargs > kMaxArgs)
 		elog(ERROR, "pg_migrate: too many query arguments");
-	SPIPlanPtr plan = nullptr;
-	auto found = saved_plans.find(sql);
-	if (found != saved_plans.end())
-		plan = found->second;
-	if (plan == nullptr) {
-		Oid types[kMaxArgs];
-		for (int i = 0; i < nargs; i++)
-			types[i] = TEXTOID;
-		plan = SPI_prepare(sql, nargs, types);
-		if (plan == nullptr)
-			elog(ERROR, "pg_migrate: could not prepare internal query: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		saved_plans[sql] = plan;
-	}
-	Datum values[kMaxArgs];
-	char nulls[kMaxArgs];
+	SPIPlanPtr plan = SavedPlan(sql, nargs);
+	ParamListInfo params = makeParamList(nargs);
 	int i = 0;
 	for (const Value &v : args) {
-		values[i] = v ? CStringGetTextDatum(v->c_str()) : (Datum)0;
-		nulls[i] = v ? ' ' : 'n';
-		i++;
+		ParamExternData &param = params->params[i++];
+		param.value = v ? CStringGetTextDatum(v->c_str()) : (Datum)0;
+		param.isnull = !v;
+		param.pflags = PARAM_FLAG_CONST;
+		param.ptype = TEXTOID;
 	}
-	int rc = SPI_execute_plan(plan, values, nulls, false, 0);
+	SPIExecuteOptions options = {};
+	options.params = params;
+	options.dest = dest;
+	int rc = SPI_execute_plan_extended(plan, &options);
 	if (rc < 0)
 		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
 }
@@ -190,14 +204,13 @@ void
 QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<Value> args)
 {
 	Call([&] {
-		ExecutePlan(sql, args);
-		SPITupleTable *table = SPI_tuptable;
+		/* Rows go straight into the function's result, not through SPI_tuptable first. */
 		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-		if (table == nullptr)
-			return;
-		for (uint64 r = 0; r < SPI_processed; r++)
-			tuplestore_puttuple(rsinfo->setResult, table->vals[r]);
-		SPI_freetuptable(table);
+		DestReceiver *dest = CreateDestReceiver(DestTuplestore);
+		SetTuplestoreDestReceiverParams(dest, rsinfo->setResult, rsinfo->econtext->ecxt_per_query_memory, false,
+		                                nullptr, nullptr);
+		ExecutePlan(sql, args, dest);
+		dest->rDestroy(dest);
 	});
 }
 

@@ -20,6 +20,8 @@ SELECT stream, version, outcome FROM migrate.apply();
 SELECT stream, version, outcome FROM migrate.rollback();
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;
 SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'migrate.history'::regclass ORDER BY 1;
+-- 0.1.2: validate() reads the open migrations through their own partial index.
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'migrate.migrations'::regclass ORDER BY 1;
 
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;

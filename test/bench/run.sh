@@ -221,6 +221,34 @@ else
 	noop_median_ms=NA noop_min_ms=NA
 	echo "   client not built"
 fi
+# The same over the server's Unix socket with peer authentication, as a deploy
+# run on the database host connects: no TCP, no SCRAM key derivation (several
+# ms of client CPU). Needs root (to run as the postgres OS user) and no
+# DATABASE_URL; otherwise skipped.
+noop_socket_ms=NA
+psql_socket_ms=NA
+socket_dir=$(admin -At -c "SHOW unix_socket_directories" 2>/dev/null | cut -d, -f1 | sed 's/^ *//')
+as_postgres() { runuser -u postgres -- env -u PGPASSWORD -u PGUSER PGHOST="$socket_dir" PGPORT="${PGPORT:-5432}" "$@"; }
+# Runs "$@" $REPEAT times as postgres, timed inside one runuser (its own start is not
+# counted); prints the elapsed ms of each run, fails when one run fails.
+runs_as_postgres() {
+	as_postgres bash -c 'for ((i = 0; i < $0; i++)); do
+		t0=${EPOCHREALTIME//[.,]/}; "$@" >/dev/null 2>&1 || exit 1; t1=${EPOCHREALTIME//[.,]/}
+		printf "%s " "$(( (t1 - t0) / 1000 )).$(( (t1 - t0) % 1000 / 100 ))"
+	done' "$REPEAT" "$@"
+}
+if [ "$client_ok" = 1 ] && [ -z "${DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ] && [ -n "$socket_dir" ] \
+	&& command -v runuser >/dev/null && as_postgres "$PSQL" -X -q -At -d bench_deploy -c "SELECT 1" >/dev/null 2>&1; then
+	sock_runs=$(runs_as_postgres "$PG_MIGRATE" --db "dbname=bench_deploy" --dir "$dir" deploy) \
+		|| die "no-op deploy over the socket failed"
+	sock_psql_runs=$(runs_as_postgres "$PSQL" -X -q -At -d bench_deploy -c "SELECT 1") || die "psql over the socket failed"
+	read -r noop_socket_ms noop_socket_min _ <<<"$(stats "$sock_runs")"
+	read -r psql_socket_ms _ _ <<<"$(stats "$sock_psql_runs")"
+	echo "   over the Unix socket ($socket_dir, peer auth, as OS user postgres): noop_socket_ms=$noop_socket_ms" \
+		"(min $noop_socket_min; target < 20); psql -c 'SELECT 1' there: $psql_socket_ms ms"
+else
+	echo "   over the Unix socket: skipped (needs root, runuser, no DATABASE_URL and a socket the postgres OS user can use)"
+fi
 # Every new backend loads the extension library on its first pg_migrate call
 # (the client opens a connection per command): a cheap function twice, then the
 # no-op deploy's checksum query (over the N migrations of bench_server) twice.
@@ -268,6 +296,11 @@ if [ "$client_ok" = 1 ]; then
 	read -r status_text_ms _ _ <<<"$(stats "${text_runs[*]}")"
 	echo "   status10k_median_ms=$status10k_median_ms  (min $status_min, max $status_max; $n_status applied; JSON ${json_kb} kB; target < 50)"
 	echo "   for reference: pg_migrate status (text format) median of 5: $status_text_ms ms"
+	if [ "$noop_socket_ms" != NA ]; then
+		sock_status_runs=$(runs_as_postgres "$PG_MIGRATE" --db "dbname=bench_status" --format json status) \
+			&& read -r status_socket_ms _ _ <<<"$(stats "$sock_status_runs")"
+		echo "   over the Unix socket (peer auth): status10k_socket_ms=${status_socket_ms:-NA}"
+	fi
 else
 	status10k_median_ms=NA
 	echo "   client not built"
@@ -292,4 +325,5 @@ echo "   SELECT * FROM migrate.status() through psql with rows transferred (\\ti
 echo
 echo "== summary (N=$N, $(nproc) cores, PostgreSQL $server)"
 echo "deploy_ms=$deploy_ms floor_ms=$floor_ms ratio=$ratio noop_median_ms=$noop_median_ms noop_min_ms=$noop_min_ms status10k_median_ms=$status10k_median_ms status10k_server_ms=$status10k_server_ms"
+echo "psql_select1_ms=${psql_ms:-NA} noop_socket_ms=$noop_socket_ms psql_select1_socket_ms=$psql_socket_ms status10k_socket_ms=${status_socket_ms:-NA}"
 echo "server_register_ms=$register_ms server_apply_ms=$apply_ms server_ratio=$server_ratio"

@@ -92,13 +92,13 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		return pending;
 
 	/* Out of order: a pending version below the stream's newest applied one. */
-	std::map<std::string, std::string> applied_max;
-	for (auto &kv : catalog::AppliedMaxKeys())
-		applied_max[kv.first] = kv.second;
+	std::map<std::string, std::string> applied_max; /* only for the streams with pending migrations */
 	std::string late;
 	for (const auto &m : pending) {
 		auto it = applied_max.find(m.stream);
-		if (!m.out_of_order && it != applied_max.end() && m.version_key < it->second)
+		if (it == applied_max.end())
+			it = applied_max.emplace(m.stream, catalog::AppliedMaxKey(m.stream)).first;
+		if (!m.out_of_order && m.version_key < it->second)
 			late += (late.empty() ? "" : ", ") + m.Label();
 	}
 	if (!late.empty())

@@ -219,19 +219,15 @@ LoadMigration(const std::string &stream, const std::string &version_key)
 	return std::move(found.front());
 }
 
-std::vector<std::pair<std::string, std::string>>
-AppliedMaxKeys()
+std::string
+AppliedMaxKey(const std::string &stream)
 {
 	pg::CatalogScope scope;
-	/* Per stream, the index on (stream, version_key) read backwards to the first applied one. */
-	auto rows = pg::Query("SELECT name, top FROM (SELECT s.name, (SELECT m.version_key FROM migrate.migrations m "
-	                      "WHERE m.stream = s.name AND m.state = 'applied' ORDER BY m.version_key DESC LIMIT 1) AS top "
-	                      "FROM migrate.streams s) AS t WHERE top IS NOT NULL",
-	                      {});
-	std::vector<std::pair<std::string, std::string>> out;
-	for (auto &r : rows)
-		out.emplace_back(Str(r[0]), Str(r[1]));
-	return out;
+	/* The (stream, version_key) index read backwards to the first applied one. */
+	auto rows = pg::Query("SELECT version_key FROM migrate.migrations WHERE stream = $1 AND state = 'applied' "
+	                      "ORDER BY version_key DESC LIMIT 1",
+	                      {stream});
+	return rows.empty() ? std::string() : Str(rows[0][0]);
 }
 
 bool

@@ -86,8 +86,8 @@ std::vector<Migration> LoadOpenSummaries();
 /* The distinct db-version values of applied migrations. */
 std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);
-/* Highest applied version key per stream, for out-of-order checks. */
-std::vector<std::pair<std::string, std::string>> AppliedMaxKeys();
+/* Highest applied version key of stream ("" when none), for out-of-order checks. */
+std::string AppliedMaxKey(const std::string &stream);
 /* Applied, or queued for the runner ahead of anything planned now. */
 bool IsAppliedOrQueued(const std::string &stream, const std::string &version);
 

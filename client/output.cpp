@@ -183,7 +183,15 @@ Output::Error(const std::string &text) const
 nlohmann::json
 Output::Raw(std::string fragment)
 {
-	raw_.push_back(std::move(fragment));
+	return Raw([fragment = std::move(fragment)](std::ostream &stream) {
+		stream.write(fragment.data(), static_cast<std::streamsize>(fragment.size()));
+	});
+}
+
+nlohmann::json
+Output::Raw(std::function<void(std::ostream &)> writer)
+{
+	raw_.push_back(std::move(writer));
 	/* a \x01, a random nonce and the index: no value from a file or the database matches by accident */
 	return std::string(kRawMarker) + raw_nonce_ + " " + std::to_string(raw_.size() - 1);
 }
@@ -212,7 +220,7 @@ Output::Emit() const
 		if (index >= raw_.size())
 			continue;
 		std::cout.write(skeleton.data() + pos, static_cast<std::streamsize>(start - pos));
-		std::cout.write(raw_[index].data(), static_cast<std::streamsize>(raw_[index].size()));
+		raw_[index](std::cout);
 		pos = search = end + 1;
 	}
 	std::cout.write(skeleton.data() + pos, static_cast<std::streamsize>(skeleton.size() - pos));

@@ -61,6 +61,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -123,6 +124,8 @@ public:
 	 * costs several times the query itself.
 	 */
 	nlohmann::json Raw(std::string fragment);
+	/* The same, the fragment written by writer when Emit reaches it (RowsJsonWriter). */
+	nlohmann::json Raw(std::function<void(std::ostream &)> writer);
 
 	/* Writes the JSON document to stdout (JSON mode only). */
 	void Emit() const;
@@ -144,7 +147,7 @@ private:
 	/* WriteLine to stream, or to the capture sink */
 	void Write(std::ostream &stream, const std::string &text) const;
 	std::string *capture_ = nullptr;
-	std::vector<std::string> raw_;
+	std::vector<std::function<void(std::ostream &)>> raw_;
 	std::string raw_nonce_;
 	bool json_;
 	bool quiet_;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ostream>
+#include <sstream>
 
 namespace pgmigrate::client {
 
@@ -141,8 +143,8 @@ FieldText(const Result &result, int row, int column)
 	return text;
 }
 
-std::string
-RowsJsonText(const Result &result, const std::vector<int> &rows)
+void
+WriteRowsJson(std::ostream &stream, const Result &result, const std::vector<int> &rows)
 {
 	const PGresult *raw = result.Raw();
 	int columns = result.Columns();
@@ -155,7 +157,11 @@ RowsJsonText(const Result &result, const std::vector<int> &rows)
 		keys[static_cast<std::size_t>(c)] += ':';
 		types[static_cast<std::size_t>(c)] = result.ColumnType(c);
 	}
-	std::string out = "[";
+	/* written in chunks through one buffer: megabytes of rows never sit in memory twice */
+	constexpr std::size_t kChunk = 64 * 1024;
+	std::string out;
+	out.reserve(kChunk + 4096);
+	out += '[';
 	for (std::size_t i = 0; i < rows.size(); i++) {
 		int r = rows[i];
 		out += i == 0 ? "\n{" : ",\n{";
@@ -177,18 +183,44 @@ RowsJsonText(const Result &result, const std::vector<int> &rows)
 				AppendJsonString(&out, value, static_cast<std::size_t>(PQgetlength(raw, r, c)));
 		}
 		out += '}';
+		if (out.size() >= kChunk) {
+			stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+			out.clear();
+		}
 	}
 	out += rows.empty() ? "]" : "\n]";
-	return out;
+	stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+}
+
+std::string
+RowsJsonText(const Result &result, const std::vector<int> &rows)
+{
+	std::ostringstream text;
+	WriteRowsJson(text, result, rows);
+	return text.str();
 }
 
 std::string
 RowsJsonText(const Result &result)
 {
-	std::vector<int> rows;
+	return RowsJsonText(result, AllRows(result));
+}
+
+std::function<void(std::ostream &)>
+RowsJsonWriter(std::shared_ptr<const Result> result, std::vector<int> rows)
+{
+	return [result = std::move(result), rows = std::move(rows)](std::ostream &stream) {
+		WriteRowsJson(stream, *result, rows);
+	};
+}
+
+std::vector<int>
+AllRows(const Result &result)
+{
+	std::vector<int> rows(static_cast<std::size_t>(result.Rows()));
 	for (int r = 0; r < result.Rows(); r++)
-		rows.push_back(r);
-	return RowsJsonText(result, rows);
+		rows[static_cast<std::size_t>(r)] = r;
+	return rows;
 }
 
 Table
@@ -215,10 +247,7 @@ ResultTable(const Result &result, const std::vector<std::string> &columns, const
 Table
 ResultTable(const Result &result, const std::vector<std::string> &columns)
 {
-	std::vector<int> rows;
-	for (int r = 0; r < result.Rows(); r++)
-		rows.push_back(r);
-	return ResultTable(result, columns, rows);
+	return ResultTable(result, columns, AllRows(result));
 }
 
 } // namespace pgmigrate::client

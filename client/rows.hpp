@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,14 +23,22 @@ nlohmann::json FieldJson(const Result &result, int row, int column);
 nlohmann::json RowJson(const Result &result, int row);
 
 /*
- * The given rows as the text of a JSON array, typed as FieldJson does, one
- * row per line; for Output::Raw. Written by hand because it must stay fast
- * for tens of thousands of rows.
+ * Writes the given rows as a JSON array, typed as FieldJson does, one row per
+ * line. Written by hand because it must stay fast for tens of thousands of rows.
  */
+void WriteRowsJson(std::ostream &stream, const Result &result, const std::vector<int> &rows);
+
+/* The same as text. */
 std::string RowsJsonText(const Result &result, const std::vector<int> &rows);
 
 /* Every row as RowsJsonText. */
 std::string RowsJsonText(const Result &result);
+
+/* For Output::Raw: writes the rows when the document is emitted, straight to stdout. */
+std::function<void(std::ostream &)> RowsJsonWriter(std::shared_ptr<const Result> result, std::vector<int> rows);
+
+/* 0 .. Rows() - 1. */
+std::vector<int> AllRows(const Result &result);
 
 /* The named columns of the given rows as a table. */
 Table ResultTable(const Result &result, const std::vector<std::string> &columns, const std::vector<int> &rows);

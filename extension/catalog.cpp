@@ -7,6 +7,7 @@
 #include "catalog.hpp"
 
 #include "sql_values.hpp"
+#include "status_scan.hpp"
 
 #include <cstdio>
 
@@ -354,6 +355,13 @@ StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::
 	pg::CatalogScope scope;
 	if (runner_idle) {
 		/* No background work anywhere: the plain catalog read (a deploy's first round trip). */
+		std::vector<std::string> streams;
+		for (auto &r : pg::Query("SELECT name FROM migrate.streams WHERE $1::text IS NULL OR name = $1 "
+		                         "ORDER BY position, name",
+		                         {stream}))
+			streams.push_back(Str(r[0]));
+		if (ScanStatusInto(fcinfo, streams))
+			return;
 		pg::QueryIntoResult(
 		    fcinfo,
 		    "SELECT m.stream, m.version, m.name, m.state, m.applied_at, m.duration_ms, m.transactional, "

@@ -14,6 +14,7 @@
 #include "session.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace pgmigrate::client {
@@ -66,22 +67,21 @@ int
 RunStatus(const GlobalOptions &global, Output &out)
 {
 	Connection conn = OpenSession(global, out);
-	std::optional<Result> result, problems;
+	/* shared: the JSON rows are written from it when the document is emitted */
+	std::shared_ptr<const Result> result;
+	std::optional<Result> problems;
 	try {
 		std::vector<Result> both =
 		    conn.ExecAll("SELECT * FROM migrate.status(); "
 		                 "SELECT severity, check_name, stream, version, message FROM migrate.validate()");
-		result.emplace(std::move(both.at(0)));
+		result = std::make_shared<const Result>(std::move(both.at(0)));
 		problems.emplace(std::move(both.at(1)));
 	} catch (const SqlError &e) {
 		RethrowCatalogError(e, conn);
 	}
 	int stream_column = result->Column("stream"), state_column = result->Column("state");
 	int db_version_column = result->Column("db_version");
-	std::vector<int> all_rows(static_cast<std::size_t>(result->Rows()));
-	for (int r = 0; r < result->Rows(); r++)
-		all_rows[static_cast<std::size_t>(r)] = r;
-	std::string highest = StreamDbVersion(*result, all_rows, state_column, db_version_column);
+	std::string highest = StreamDbVersion(*result, AllRows(*result), state_column, db_version_column);
 	std::optional<std::string> db_version = highest.empty() ? std::nullopt : std::optional<std::string>(highest);
 
 	/* Problems by stream; those of no listed stream (drift, a stream without migrations) come last. */
@@ -126,7 +126,7 @@ RunStatus(const GlobalOptions &global, Output &out)
 				entry[state] = count;
 			entry["db_version"] = stream_db_version.empty() ? nlohmann::json() : nlohmann::json(stream_db_version);
 			entry["problems"] = ProblemsJson(*problems, stream_problems);
-			entry["migrations"] = out.Raw(RowsJsonText(*result, rows));
+			entry["migrations"] = out.Raw(RowsJsonWriter(result, rows));
 			json_streams.push_back(std::move(entry));
 			continue;
 		}

@@ -193,7 +193,7 @@ echo "   server side via psql (no client): register all $N = $register_ms ms, SE
 
 echo "4. no-op deploy ($N files, nothing to do; $REPEAT runs)"
 if [ "$client_ok" = 1 ]; then
-	noop_runs=() start_runs=() empty_runs=() psql_runs=()
+	noop_runs=() start_runs=() empty_runs=() psql_runs=() psql_sums_runs=()
 	mkdir -p "$work/empty"
 	for ((i = 0; i < REPEAT; i++)); do
 		timed "$PG_MIGRATE" --db "$(conn bench_deploy)" --dir "$dir" deploy
@@ -205,7 +205,10 @@ if [ "$client_ok" = 1 ]; then
 		[ "$rc" = 0 ] && empty_runs+=("$elapsed")
 		timed "$PSQL" -X -q -At -d "$(conn bench_deploy)" -c "SELECT 1"
 		psql_runs+=("$elapsed")
+		timed "$PSQL" -X -q -At -d "$(conn bench_deploy)" -c "SELECT stream, version, checksum, state FROM migrate.status()"
+		psql_sums_runs+=("$elapsed")
 	done
+	read -r psql_sums_ms _ _ <<<"$(stats "${psql_sums_runs[*]}")"
 	read -r noop_median_ms noop_min_ms noop_max <<<"$(stats "${noop_runs[*]}")"
 	read -r start_ms _ _ <<<"$(stats "${start_runs[*]}")"
 	empty_ms=NA
@@ -216,7 +219,8 @@ if [ "$client_ok" = 1 ]; then
 	echo "   where it goes (medians): process start (pg_migrate --version) $start_ms ms;" \
 		"deploy --dir <empty folder> (start + connect + checksum query) $empty_ms ms;" \
 		"the rest is reading, parsing and hashing $N files and comparing checksums. History rows after: $after (nothing recorded)"
-	echo "   for comparison: psql -c 'SELECT 1' (start + connect + one query) median $psql_ms ms"
+	echo "   for comparison: psql -c 'SELECT 1' (start + connect + one query) median $psql_ms ms;" \
+		"psql running the deploy's one query (the checksums of $N migrations) median $psql_sums_ms ms"
 else
 	noop_median_ms=NA noop_min_ms=NA
 	echo "   client not built"
@@ -299,6 +303,14 @@ if [ "$client_ok" = 1 ]; then
 	"$PG_MIGRATE" --db "$(conn bench_status)" --format json status >"$work/status.json" 2>/dev/null
 	json_kb=$(( $(wc -c <"$work/status.json") / 1024 ))
 	read -r status10k_median_ms status_min status_max <<<"$(stats "${status_runs[*]}")"
+	# The floor for the same round trip: psql sending both statements and reading every row.
+	floor_runs=()
+	for ((i = 0; i < REPEAT; i++)); do
+		timed "$PSQL" -X -q -At -d "$(conn bench_status)" \
+			-c "SELECT * FROM migrate.status(); SELECT severity, check_name, stream, version, message FROM migrate.validate()"
+		floor_runs+=("$elapsed")
+	done
+	read -r status_psql_floor_ms _ _ <<<"$(stats "${floor_runs[*]}")"
 	text_runs=()
 	for ((i = 0; i < 5; i++)); do
 		timed "$PG_MIGRATE" --db "$(conn bench_status)" status
@@ -306,6 +318,7 @@ if [ "$client_ok" = 1 ]; then
 	done
 	read -r status_text_ms _ _ <<<"$(stats "${text_runs[*]}")"
 	echo "   status10k_median_ms=$status10k_median_ms  (min $status_min, max $status_max; $n_status applied; JSON ${json_kb} kB; target < 50)"
+	echo "   the same round trip through psql -At (start + connect + status() and validate() + every row): $status_psql_floor_ms ms"
 	echo "   for reference: pg_migrate status (text format) median of 5: $status_text_ms ms;" \
 		"straight after the bulk apply (before autovacuum's VACUUM ANALYZE of the catalog) median of 5: $status_fresh_ms ms"
 	if [ "$noop_socket_ms" != NA ]; then
@@ -337,5 +350,5 @@ echo "   SELECT * FROM migrate.status() through psql with rows transferred (\\ti
 echo
 echo "== summary (N=$N, $(nproc) cores, PostgreSQL $server)"
 echo "deploy_ms=$deploy_ms floor_ms=$floor_ms ratio=$ratio noop_median_ms=$noop_median_ms noop_min_ms=$noop_min_ms status10k_median_ms=$status10k_median_ms status10k_server_ms=$status10k_server_ms"
-echo "psql_select1_ms=${psql_ms:-NA} noop_socket_ms=$noop_socket_ms psql_select1_socket_ms=$psql_socket_ms status10k_socket_ms=${status_socket_ms:-NA}"
+echo "psql_select1_ms=${psql_ms:-NA} psql_checksums_ms=${psql_sums_ms:-NA} psql_status_floor_ms=${status_psql_floor_ms:-NA} noop_socket_ms=$noop_socket_ms psql_select1_socket_ms=$psql_socket_ms status10k_socket_ms=${status_socket_ms:-NA}"
 echo "server_register_ms=$register_ms server_apply_ms=$apply_ms server_ratio=$server_ratio"

@@ -31,6 +31,19 @@ FROM migrate.history h ORDER BY id;
 -- Statuses are a function, not a view: a stream filter that matches nothing returns nothing.
 SELECT count(*) FROM migrate.status('nothing');
 
+-- status() reads the (stream, version_key) index directly; a catalog whose index
+-- is not the expected one is read with a query instead, with the same rows.
+CREATE TEMP TABLE status_from_index AS SELECT * FROM migrate.status();
+BEGIN;
+ALTER INDEX migrate.migrations_stream_version_key_key RENAME TO renamed_version_key_idx;
+SELECT count(*) AS differences FROM (
+    (SELECT * FROM migrate.status() EXCEPT ALL SELECT * FROM status_from_index)
+    UNION ALL
+    (SELECT * FROM status_from_index EXCEPT ALL SELECT * FROM migrate.status())) AS d;
+SELECT array_agg(stream || '/' || version) AS in_order FROM migrate.status();
+ROLLBACK;
+SELECT array_agg(stream || '/' || version) AS in_order FROM migrate.status();
+
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
 DROP TABLE users;

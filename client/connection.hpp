@@ -101,9 +101,8 @@ public:
 	static Connection Open(const std::string &target);
 
 	/*
-	 * The same connection, made without blocking (PQconnectStartParams), so the
-	 * caller can read files while the server starts its backend: call
-	 * Progress() now and then, and Finish() before the first query.
+	 * The same connection, made without blocking (PQconnectStartParams): call
+	 * Progress() to advance it without waiting, and Finish() before the first query.
 	 */
 	static Connection Start(const std::string &target);
 	/* Advances a started connection as far as it can go without waiting. */

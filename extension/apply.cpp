@@ -92,15 +92,11 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		return pending;
 
 	/* Out of order: a pending version below the stream's newest applied one. */
-	std::map<std::string, std::string> applied_max; /* only for the streams with pending migrations */
+	catalog::AppliedMaxKeys applied_max;
 	std::string late;
-	for (const auto &m : pending) {
-		auto it = applied_max.find(m.stream);
-		if (it == applied_max.end())
-			it = applied_max.emplace(m.stream, catalog::AppliedMaxKey(m.stream)).first;
-		if (!m.out_of_order && m.version_key < it->second)
+	for (const auto &m : pending)
+		if (!m.out_of_order && m.version_key < applied_max.Of(m.stream))
 			late += (late.empty() ? "" : ", ") + m.Label();
-	}
 	if (!late.empty())
 		throw MigrateError(MG_OUT_OF_ORDER, "pending migrations are older than the newest applied one of their stream",
 		                   "out of order: " + late,

@@ -9,6 +9,7 @@
 #include "pg_api.hpp"
 
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,22 @@ std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);
 /* Highest applied version key of stream ("" when none), for out-of-order checks. */
 std::string AppliedMaxKey(const std::string &stream);
+
+/* AppliedMaxKey, read once per stream and only for the streams asked about. */
+class AppliedMaxKeys {
+public:
+	const std::string &
+	Of(const std::string &stream)
+	{
+		auto it = keys_.find(stream);
+		if (it == keys_.end())
+			it = keys_.emplace(stream, AppliedMaxKey(stream)).first;
+		return it->second;
+	}
+
+private:
+	std::map<std::string, std::string> keys_;
+};
 /* Applied, or queued for the runner ahead of anything planned now. */
 bool IsAppliedOrQueued(const std::string &stream, const std::string &version);
 

@@ -49,14 +49,7 @@ Validate()
 	/* Only what can have a problem: not applied, or with requirements. All applied is the common, cheap case. */
 	std::vector<Migration> all = catalog::LoadOpenSummaries();
 	QueueState queue = jobs::State();
-	/* stream → highest applied version key; read only for streams with an open migration */
-	std::map<std::string, std::string> applied_max;
-	auto applied_max_of = [&](const std::string &stream) -> const std::string & {
-		auto it = applied_max.find(stream);
-		if (it == applied_max.end())
-			it = applied_max.emplace(stream, catalog::AppliedMaxKey(stream)).first;
-		return it->second;
-	};
+	catalog::AppliedMaxKeys applied_max; /* read only for streams with an open migration */
 
 	std::map<std::string, std::string> state_of; /* "stream:key" → state, loaded as needed */
 	for (const auto &m : all)
@@ -72,7 +65,7 @@ Validate()
 	std::set<std::string> planned; /* pending ones a full apply() would run earlier */
 	for (const auto &m : all) {
 		bool pending = m.state == "pending" || m.state == "failed";
-		if (pending && !m.out_of_order && m.version_key < applied_max_of(m.stream))
+		if (pending && !m.out_of_order && m.version_key < applied_max.Of(m.stream))
 			problems.push_back({"error", "out-of-order", m.stream, m.version,
 			                    "pending below the newest applied version of its stream; apply() refuses it (MG006) "
 			                    "unless it is marked -- migrate:out-of-order"});

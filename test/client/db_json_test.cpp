@@ -5,20 +5,10 @@
 
 using nlohmann::json;
 using pgmtest::ClientTest;
+using pgmtest::ParseStdout;
 using pgmtest::RunResult;
 
 namespace {
-
-json
-ParseStdout(const RunResult &r)
-{
-	try {
-		return json::parse(r.out);
-	} catch (const json::exception &e) {
-		ADD_FAILURE() << "stdout is not one JSON document: " << e.what() << "\n" << r.out;
-		return json::object();
-	}
-}
 
 class Json : public ClientTest {};
 

@@ -17,6 +17,17 @@ extern char **environ;
 
 namespace pgmtest {
 
+nlohmann::json
+ParseStdout(const RunResult &r)
+{
+	try {
+		return nlohmann::json::parse(r.out);
+	} catch (const nlohmann::json::exception &e) {
+		ADD_FAILURE() << "stdout is not one JSON document: " << e.what() << "\n" << r.out;
+		return nlohmann::json::object();
+	}
+}
+
 namespace fs = std::filesystem;
 
 RunResult

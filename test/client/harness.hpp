@@ -12,6 +12,8 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,9 @@ struct RunResult {
 		return out + err;
 	}
 };
+
+/* stdout parsed as the one JSON document --format json promises; a test failure (and {}) when it is not. */
+nlohmann::json ParseStdout(const RunResult &r);
 
 /* Environment changes for the child: a value sets, nullopt unsets. */
 using EnvChanges = std::map<std::string, std::optional<std::string>>;

@@ -1,16 +1,31 @@
 # PGXS build of the pg_migrate extension (make, make install, make installcheck).
 # The client and its tests are built by CMakeLists.txt.
+#
+# One build directory per PostgreSQL major (scripts/build_extension.sh):
+#   make -C build/ext-18 -f ../../Makefile VPATH=../.. PG_CONFIG=.../pg_config install
+# Tests run from the source tree, writing their results elsewhere:
+#   make installcheck PG_CONFIG=... PG_MIGRATE_OUT=build/ext-18
 
+root        := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 EXTENSION    = pg_migrate
-EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" pg_migrate.control)
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(root)/pg_migrate.control)
 MODULE_big   = pg_migrate
-OBJS         = $(patsubst %.cpp,%.o,$(wildcard extension/*.cpp))
-DATA         = $(wildcard extension/pg_migrate--*.sql)
+OBJS         = $(patsubst $(root)/%.cpp,%.o,$(wildcard $(root)/extension/*.cpp))
+DATA         = $(patsubst $(root)/%,%,$(wildcard $(root)/extension/pg_migrate--*.sql))
 
-REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade lint_corpus
-REGRESS_OPTS = --inputdir=.
-ISOLATION    = $(basename $(notdir $(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test
+ifdef VPATH
+# Make would take the source tree's objects (another major's) through VPATH.
+ifneq ($(wildcard $(root)/extension/*.o),)
+$(error the source tree holds objects of an in-tree build; run "make clean" there before building into $(CURDIR))
+endif
+$(shell mkdir -p extension)
+endif
+
+REGRESS      = register script_errors apply_atomic error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade lint_corpus pg_versions
+PG_MIGRATE_OUT ?= .
+REGRESS_OPTS = --inputdir=. --outputdir=$(PG_MIGRATE_OUT)
+ISOLATION    = $(basename $(notdir $(wildcard $(root)/test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=$(PG_MIGRATE_OUT)/output_iso
 
 PG_CPPFLAGS  = -DPG_MIGRATE_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
@@ -35,4 +50,4 @@ override CXXFLAGS += -MMD -MP
 EXTRA_CLEAN = extension/*.d
 
 # The version is compiled in: rebuild when it changes.
-$(OBJS): pg_migrate.control
+$(OBJS): $(root)/pg_migrate.control

@@ -30,7 +30,6 @@ extern "C" {
 #include "parser/parse_type.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
-#include "parser/gram.h"
 #include "access/genam.h"
 #include "utils/fmgroids.h"
 #include "storage/lock.h"
@@ -41,6 +40,8 @@ extern "C" {
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 }
+
+#include "pg_compat.hpp"
 
 namespace pgmigrate {
 
@@ -62,6 +63,7 @@ const std::set<std::string> kErrorRules = {"drop-table",
 const std::set<std::string> kLockingRules = {"column-type-change",
                                              "set-not-null",
                                              "volatile-default",
+                                             "stored-generated-column",
                                              "index-not-concurrent",
                                              "drop-index-not-concurrent",
                                              "reindex-not-concurrent",
@@ -123,10 +125,7 @@ HasVolatileCall(Node *expr, void *context = nullptr)
 		if (any && all_volatile)
 			return true;
 	}
-	/* the walker parameter is an old-style bool (*)(); void (*)() is the generic function pointer in between */
-	bool (*walker)(Node *, void *) = HasVolatileCall;
-	return raw_expression_tree_walker(expr, reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(walker)),
-	                                  context);
+	return compat::WalkRawExpression(expr, HasVolatileCall, context);
 }
 
 bool
@@ -259,17 +258,38 @@ public:
 		}
 	}
 
+	/*
+	 * The core scanner's token number for identifiers. It is defined in the
+	 * grammar's gram.h, which servers from 18 on no longer install, so it is
+	 * read off the scanner itself: the one token of "x" is an identifier.
+	 */
+	static int
+	IdentifierToken()
+	{
+		static int token = -1;
+		if (token < 0) {
+			core_yy_extra_type extra;
+			core_yyscan_t scanner = scanner_init("x", &extra, &ScanKeywords, ScanKeywordTokens);
+			core_YYSTYPE value;
+			YYLTYPE location;
+			token = core_yylex(&value, &location, scanner);
+			scanner_finish(scanner);
+		}
+		return token;
+	}
+
 	/* Identifiers longer than PostgreSQL keeps are truncated silently (with a NOTICE). */
 	void
 	LongIdentifiers(const std::string &sql)
 	{
+		const int ident = IdentifierToken();
 		core_yy_extra_type extra;
 		core_yyscan_t scanner = scanner_init(sql.c_str(), &extra, &ScanKeywords, ScanKeywordTokens);
 		core_YYSTYPE value;
 		YYLTYPE location;
 		int token;
 		while ((token = core_yylex(&value, &location, scanner)) != 0) {
-			if (token != IDENT)
+			if (token != ident)
 				continue;
 			std::size_t pos = static_cast<std::size_t>(location), len = 0;
 			if (pos < sql.size() && sql[pos] == '"') {
@@ -471,7 +491,7 @@ private:
 				AddColumn(castNode(ColumnDef, cmd->def), lock, fresh);
 				break;
 			case AT_AddConstraint:
-				AddConstraint(castNode(Constraint, cmd->def), lock, fresh);
+				AddConstraint(stmt->relation, castNode(Constraint, cmd->def), lock, fresh);
 				break;
 			default:
 				break;
@@ -483,7 +503,7 @@ private:
 	AddColumn(const ColumnDef *col, const char *lock, bool fresh)
 	{
 		ColumnType(col);
-		bool not_null = false, has_default = false, generated = false, identity = false;
+		bool not_null = false, has_default = false, generated = false, identity = false, stored_generated = false;
 		Node *default_expr = nullptr;
 		ListCell *lc;
 		foreach (lc, col->constraints) {
@@ -497,6 +517,8 @@ private:
 			}
 			if (c->contype == CONSTR_IDENTITY || c->contype == CONSTR_GENERATED)
 				generated = true;
+			if (c->contype == CONSTR_GENERATED && compat::GeneratedStored(c))
+				stored_generated = true;
 			/* an identity column is filled from its sequence row by row, like serial */
 			if (c->contype == CONSTR_IDENTITY)
 				identity = true;
@@ -508,6 +530,12 @@ private:
 			    std::string("column ") + col->colname +
 			        " NOT NULL without a default fails on a table with rows; add it nullable (or with a constant "
 			        "DEFAULT), backfill, then set NOT NULL");
+		if (stored_generated)
+			Add("stored-generated-column", lock,
+			    std::string("adding the stored generated column ") + col->colname +
+			        " computes it for every row and rewrites the table under ACCESS EXCLUSIVE; add a plain column, "
+			        "backfill it in batches, and keep it current with a trigger" +
+			        (PG_VERSION_NUM >= 180000 ? " (or make it VIRTUAL, which stores nothing)" : ""));
 		if (IsSerial(col->typeName) || identity || (has_default && HasVolatileCall(default_expr)))
 			Add("volatile-default", lock,
 			    std::string("column ") + col->colname +
@@ -516,7 +544,7 @@ private:
 	}
 
 	void
-	AddConstraint(const Constraint *c, const char *lock, bool fresh)
+	AddConstraint(const RangeVar *relation, const Constraint *c, const char *lock, bool fresh)
 	{
 		if (fresh)
 			return;
@@ -525,6 +553,11 @@ private:
 			    std::string(c->contype == CONSTR_FOREIGN ? "FOREIGN KEY" : "CHECK") +
 			        " constraint validates every row while holding " + lock +
 			        "; add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE)");
+		/* ADD CONSTRAINT ... NOT NULL col (18+) scans like SET NOT NULL, unless NOT VALID */
+		if (c->contype == CONSTR_NOTNULL && !c->skip_validation && !NotNullProven(relation, c))
+			Add("set-not-null", lock,
+			    "NOT NULL constraint scans the whole table under ACCESS EXCLUSIVE; add it NOT VALID, then VALIDATE "
+			    "CONSTRAINT in a later migration (SHARE UPDATE EXCLUSIVE)");
 		if (c->contype == CONSTR_UNIQUE && c->indexname == nullptr)
 			Add("unique-constraint-without-index", lock,
 			    "UNIQUE builds its index under ACCESS EXCLUSIVE; CREATE UNIQUE INDEX CONCURRENTLY first (in a -- "
@@ -605,9 +638,17 @@ private:
 			        " breaks running application code; leave an updatable view under the old name during the switch");
 	}
 
+	/* Whether the one column of a table-level NOT NULL constraint is proven not null already. */
+	bool
+	NotNullProven(const RangeVar *relation, const Constraint *c)
+	{
+		return list_length(c->keys) == 1 && HasNotNullCheck(relation, strVal(linitial(c->keys)));
+	}
+
 	/*
 	 * A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan (PostgreSQL 12+); a column that is NOT
-	 * NULL already has nothing to scan.
+	 * NULL already has nothing to scan — unless, from 18 on, its NOT NULL constraint is NOT VALID, which SET NOT
+	 * NULL validates by scanning.
 	 */
 	bool
 	HasNotNullCheck(const RangeVar *rv, const char *column)
@@ -617,7 +658,8 @@ private:
 			return false;
 		HeapTuple attribute = SearchSysCacheAttName(rel, column);
 		if (HeapTupleIsValid(attribute)) {
-			bool not_null = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(attribute))->attnotnull;
+			auto *form = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(attribute));
+			bool not_null = form->attnotnull && compat::NotNullValidated(rel, form->attnum);
 			ReleaseSysCache(attribute);
 			if (not_null)
 				return true;

@@ -45,6 +45,8 @@ extern "C" {
 #include "utils/wait_event.h"
 }
 
+#include "pg_compat.hpp"
+
 namespace pgmigrate {
 namespace pg {
 
@@ -510,7 +512,7 @@ RunTopLevel(const std::string &sql)
 		DestReceiver *dest = CreateDestReceiver(DestNone);
 		QueryCompletion qc;
 		InitializeQueryCompletion(&qc);
-		(void)PortalRun(portal, FETCH_ALL, true, true, dest, dest, &qc);
+		(void)compat::RunPortal(portal, dest, &qc);
 		PortalDrop(portal, false);
 		MemoryContextSwitchTo(old);
 	});

@@ -21,6 +21,8 @@ extern "C" {
 #include "tcop/utility.h"
 }
 
+#include "pg_compat.hpp"
+
 namespace pgmigrate {
 
 namespace {
@@ -123,11 +125,15 @@ ReturnsRows(Node *stmt)
 	case T_SelectStmt:
 		return true;
 	case T_InsertStmt:
-		return castNode(InsertStmt, stmt)->returningList != NIL;
+		return compat::ReturningList(castNode(InsertStmt, stmt)) != NIL;
 	case T_UpdateStmt:
-		return castNode(UpdateStmt, stmt)->returningList != NIL;
+		return compat::ReturningList(castNode(UpdateStmt, stmt)) != NIL;
 	case T_DeleteStmt:
-		return castNode(DeleteStmt, stmt)->returningList != NIL;
+		return compat::ReturningList(castNode(DeleteStmt, stmt)) != NIL;
+#if PG_VERSION_NUM >= 170000
+	case T_MergeStmt:
+		return compat::ReturningList(castNode(MergeStmt, stmt)) != NIL;
+#endif
 	default:
 		return false;
 	}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what pg_migrate needs on Debian 12 (as root), then builds and
-# installs the extension and builds the client. Safe to run again.
+# installs the extension into Debian's PostgreSQL 15 and builds the client.
+# Safe to run again. Other majors: scripts/pg.sh builds the server,
+# scripts/build_extension.sh the extension for it (scripts/test.sh does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +20,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 export PATH="/usr/lib/postgresql/15/bin:$PATH"
-make -s -j2 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
-make -s install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+# An in-tree build of an earlier checkout would shadow the per-major builds.
+[ -z "$(ls extension/*.o 2>/dev/null)" ] || make -s clean PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
+bash scripts/build_extension.sh /usr/lib/postgresql/15/bin/pg_config
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 >/dev/null
 echo "pg_migrate setup: extension installed, client built at build/pg_migrate"

@@ -1,10 +1,94 @@
 #!/usr/bin/env bash
-# Runs every pg_migrate test suite against a throwaway PostgreSQL 15 cluster:
-# pg_regress suites, isolation specs, client tests (ctest) and the format
-# check. Ends with "N passed, N failed"; exits non-zero when anything failed.
+# Runs every pg_migrate test suite on every PostgreSQL major this machine can
+# have: Debian 12's own 15, and 16 to 19 built from Debian's source packages
+# into a cache (scripts/pg.sh; a few minutes per major the first time). For
+# each major: the extension builds warning-free, then pg_regress suites,
+# isolation specs, client tests, dump/restore and the server fuzzer run
+# against a throwaway cluster of it (scripts/cluster.sh). The parser fuzzer
+# and the format check, which no server takes part in, run once.
+#
+#   PG_MIGRATE_PG_VERSIONS="15 18" bash scripts/test.sh     # only these majors
+#
+# A major whose source cannot be had here is reported as not tested. Every
+# line names its major; ends with "N passed, N failed" and exits non-zero
+# when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-# pg_virtualenv makes the cluster (as the postgres user, even when run as root),
-# exports PG* for it, runs the suites and drops it again.
-pg_virtualenv -t -v 15 bash scripts/suites.sh
+
+versions=${PG_MIGRATE_PG_VERSIONS:-15 16 17 18 19}
+passed=0
+failed=0
+tested=()
+untested=()
+log=$(mktemp -d)
+
+for v in $versions; do
+    echo "== PostgreSQL $v"
+    pg_config=$(bash scripts/pg.sh "$v" 2>"$log/pg-$v")
+    rc=$?
+    if [ "$rc" -eq 3 ]; then
+        reason=$(tail -1 "$log/pg-$v")
+        echo "[PG $v] not tested: ${reason#pg.sh $v: }"
+        untested+=("$v")
+        continue
+    elif [ "$rc" -ne 0 ]; then
+        cat "$log/pg-$v"
+        echo "[PG $v] not ok: the server could not be built"
+        failed=$((failed + 1))
+        continue
+    fi
+    if bash scripts/build_extension.sh "$pg_config" 2>"$log/build-$v"; then
+        echo "[PG $v] ok: extension builds warning-free against $("$pg_config" --version)"
+        passed=$((passed + 1))
+    else
+        sed "s/^/[PG $v] /" "$log/build-$v"
+        echo "[PG $v] not ok: extension build"
+        failed=$((failed + 1))
+        continue
+    fi
+    PG_CONFIG="$pg_config" bash scripts/cluster.sh "$pg_config" bash scripts/suites.sh 2>&1 |
+        sed -u "s/^/[PG $v] /" | tee "$log/suites-$v"
+    summary=$(tail -1 "$log/suites-$v")
+    if [[ $summary =~ \]\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+        failed=$((failed + BASH_REMATCH[2]))
+    else
+        echo "[PG $v] not ok: the suites did not finish"
+        failed=$((failed + 1))
+    fi
+    tested+=("$v")
+done
+
+echo "== parser fuzzing (test/fuzz/)"
+# libFuzzer on the shared script parser (~60 s, on a copy of the seed
+# corpus); findings are left in $log.
+fuzz_corpus=$(mktemp -d)
+cp test/fuzz/corpus/* "$fuzz_corpus/"
+if bash test/fuzz/build.sh >"$log/fuzz_build" 2>&1 &&
+    build/fuzz/script_fuzzer -max_total_time="${PG_MIGRATE_FUZZ_SECONDS:-60}" -dict=test/fuzz/script.dict \
+        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$log/" "$fuzz_corpus" >"$log/fuzz" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: script_fuzzer, $(grep -Eo '^Done [0-9]+ runs in [0-9]+ second' "$log/fuzz" | sed 's/^Done //')s"
+else
+    failed=$((failed + 1))
+    echo "not ok: script_fuzzer (findings in $log)"
+    cat "$log/fuzz_build"
+    grep -v -E "^#[0-9]+" "$log/fuzz" | tail -40
+fi
+rm -rf "$fuzz_corpus"
+
+echo "== clang-format"
+mapfile -t sources < <(find extension client test -name '*.cpp' -o -name '*.hpp' | sort)
+if clang-format --dry-run --Werror "${sources[@]}" >"$log/format" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok: ${#sources[@]} files clang-format clean"
+else
+    failed=$((failed + 1))
+    head -40 "$log/format"
+fi
+
+echo
+echo "tested on PostgreSQL ${tested[*]:-(none)}${untested[*]:+; not tested (no source to be had): ${untested[*]}}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "${#tested[@]}" -gt 0 ]

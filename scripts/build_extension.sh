@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds and installs the extension for the server whose pg_config is given,
+# in its own directory (build/ext-MAJOR), so builds for several majors live
+# side by side and each stays incremental. Fails on any compiler warning.
+#
+#   bash scripts/build_extension.sh /usr/lib/postgresql/15/bin/pg_config
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pg_config=${1:?usage: scripts/build_extension.sh PG_CONFIG}
+major=$("$pg_config" --version | grep -Eo '[0-9]+' | head -1)
+out=build/ext-$major
+mkdir -p "$out"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! make -C "$out" -f ../../Makefile VPATH=../.. PG_CONFIG="$pg_config" -j"$(nproc)" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "pg_migrate: extension build for PostgreSQL $major failed" >&2
+    exit 1
+fi
+if grep -q "warning:" "$log"; then
+    grep -A3 "warning:" "$log" >&2
+    echo "pg_migrate: extension build for PostgreSQL $major has warnings" >&2
+    exit 1
+fi
+make -s -C "$out" -f ../../Makefile VPATH=../.. PG_CONFIG="$pg_config" install >/dev/null

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs a command against a throwaway PostgreSQL cluster of the server whose
+# pg_config is given, then drops the cluster:
+#
+#   bash scripts/cluster.sh /var/cache/pg_migrate/pg-18.6-…/bin/pg_config bash scripts/suites.sh
+#
+# The environment matches what pg_virtualenv gives (which serves Debian's own
+# packages only): PGHOST=localhost, PGPORT, PGUSER=postgres, PGPASSWORD (SCRAM
+# over TCP), PGDATABASE=postgres, PGVERSION; the Unix socket (peer-free trust
+# for the postgres OS user) is in PG_MIGRATE_SOCKET_DIR. initdb and the server
+# run as the postgres OS user, the command as the caller. On failure the tail
+# of the server log is shown.
+set -uo pipefail
+
+pg_config=${1:?usage: scripts/cluster.sh PG_CONFIG COMMAND...}
+shift
+bindir=$("$pg_config" --bindir) || exit 2
+[ -x "$bindir/initdb" ] || {
+    echo "cluster.sh: no initdb in $bindir" >&2
+    exit 2
+}
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+dir=$(mktemp -d /tmp/pg_migrate-cluster.XXXXXX)
+chmod 755 "$dir"
+[ "$(id -u)" = 0 ] && chown postgres: "$dir"
+password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+echo "$password" >"$dir/pwfile"
+[ "$(id -u)" = 0 ] && chown postgres: "$dir/pwfile"
+
+# First free port from 5432 on (another cluster of this run may hold one).
+port=5432
+while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || [ -e "/tmp/.s.PGSQL.$port" ]; do
+    port=$((port + 1))
+done
+
+cleanup() {
+    as_postgres "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+if ! as_postgres "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust \
+    --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; then
+    cat "$dir/initdb.log" >&2
+    exit 2
+fi
+cat >>"$dir/data/postgresql.conf" <<EOF
+port = $port
+listen_addresses = 'localhost'
+unix_socket_directories = '$dir'
+fsync = off
+max_connections = 100
+max_worker_processes = 16
+EOF
+if ! as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+    tail -30 "$dir/server.log" >&2
+    exit 2
+fi
+
+export PGHOST=localhost PGPORT=$port PGUSER=postgres PGPASSWORD=$password PGDATABASE=postgres
+export PGVERSION=$("$pg_config" --version | grep -Eo '[0-9]+' | head -1)
+export PG_MIGRATE_SOCKET_DIR=$dir
+"$@"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+    echo "--- tail of the server log ($bindir)" >&2
+    tail -20 "$dir/server.log" >&2
+fi
+exit "$rc"

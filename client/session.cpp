@@ -100,7 +100,27 @@ RethrowCatalogError(const SqlError &error, const Connection &conn)
 		              "extension pg_migrate is not installed in database " + conn.Database() +
 		                  "; run: pg_migrate install",
 		              {{"sqlstate", error.sqlstate}, {"detail", error.what()}});
+	RethrowLibraryMismatch(error);
 	throw error;
+}
+
+void
+RethrowLibraryMismatch(const SqlError &error)
+{
+	/*
+	 * The server refuses a library built for another major: "incompatible library" when its magic block
+	 * disagrees, "undefined symbol" when the loader fails first on a function that major no longer has.
+	 */
+	std::string message = error.what();
+	if (message.find("incompatible library") != std::string::npos ||
+	    (message.find("could not load library") != std::string::npos &&
+	     message.find("undefined symbol") != std::string::npos))
+		throw Failure(kExitConnect,
+		              "the pg_migrate library installed on this server was built for another PostgreSQL major (" +
+		                  (error.detail.empty() ? std::string(error.what()) : error.detail) +
+		                  "); build and install it with this server's pg_config: bash scripts/build_extension.sh "
+		                  "$(pg_config)",
+		              SqlErrorJson(error));
 }
 
 std::string

@@ -37,6 +37,9 @@ Connection ConnectWhileLoading(const GlobalOptions &options, Output &out, std::v
  */
 [[noreturn]] void RethrowCatalogError(const SqlError &error, const Connection &conn);
 
+/* Throws a Failure that explains it when the server refused the library as built for another major. */
+void RethrowLibraryMismatch(const SqlError &error);
+
 /* A server error as psql shows it: message (SQLSTATE), then DETAIL, HINT and CONTEXT lines. */
 std::string SqlErrorText(const SqlError &error);
 

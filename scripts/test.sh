@@ -60,6 +60,21 @@ for v in $versions; do
     tested+=("$v")
 done
 
+# Needs two majors: the newest tested one, with the library built for 15.
+last=${tested[${#tested[@]}-1]:-}
+if [ -n "$last" ] && [ "$last" != 15 ] && [ -e build/ext-15/pg_migrate.so ]; then
+    echo "== library of another major (test/versions/)"
+    pg_config=$(bash scripts/pg.sh "$last" 2>/dev/null)
+    if bash scripts/cluster.sh "$pg_config" bash test/versions/library_mismatch.sh "$pg_config" \
+        build/ext-15/pg_migrate.so >"$log/mismatch" 2>&1; then
+        passed=$((passed + 1))
+        echo "[PG $last] $(tail -1 "$log/mismatch")"
+    else
+        failed=$((failed + 1))
+        sed "s/^/[PG $last] /" "$log/mismatch"
+    fi
+fi
+
 echo "== parser fuzzing (test/fuzz/)"
 # libFuzzer on the shared script parser (~60 s, on a copy of the seed
 # corpus); findings are left in $log.

@@ -15,6 +15,7 @@ RunInstall(const GlobalOptions &global, Output &out)
 		/* Brings an older installation to the version the server's files provide. */
 		conn.Exec("ALTER EXTENSION pg_migrate UPDATE");
 	} catch (const SqlError &e) {
+		RethrowLibraryMismatch(e);
 		/* 58P01 undefined_file: the server has no pg_migrate.control */
 		if (e.sqlstate == "58P01")
 			throw Failure(kExitConnect,

@@ -17,6 +17,7 @@
 #include "lint.hpp"
 #include "runner_launch.hpp"
 #include "script.hpp"
+#include "trust.hpp"
 
 #include <algorithm>
 #include <map>
@@ -56,6 +57,65 @@ LintPlan(std::vector<Migration> &plan)
 		    MG_LINT_ERROR, "lint errors not acknowledged", refused,
 		    "Make the change safely as each finding says, or acknowledge a finding with -- migrate:allow "
 		    "RULE in the migration.");
+}
+
+/*
+ * Who runs what (trust.hpp). With the checksums of the files a deploy read,
+ * the plan must be exactly that content — the caller vouches for it — and a
+ * pending migration in none of the files is refused unless include_unlisted.
+ * Everything the caller did not vouch for needs an author with the caller's
+ * privileges.
+ */
+void
+CheckTrust(std::vector<Migration> &plan, const ApplyRequest &req)
+{
+	std::map<std::string, std::string> expected; /* stream:version key -> checksum */
+	if (req.expected) {
+		for (const std::string &entry : *req.expected) {
+			std::size_t first = entry.find(':'), last = entry.rfind(':');
+			std::string key;
+			try {
+				if (first == std::string::npos || first == last)
+					throw ScriptError(0, "");
+				key = entry.substr(0, first) + ":" + VersionKey(entry.substr(first + 1, last - first - 1));
+			} catch (const ScriptError &) {
+				throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE,
+				                   "expected: \"" + entry + "\" is not stream:version:checksum");
+			}
+			expected[key] = entry.substr(last + 1);
+		}
+	}
+	std::string changed, unlisted;
+	for (Migration &m : plan) {
+		if (!req.expected)
+			break;
+		auto it = expected.find(m.stream + ":" + m.version_key);
+		if (it == expected.end())
+			unlisted += (unlisted.empty() ? "" : ", ") + m.Label();
+		else if (it->second != m.checksum)
+			changed += (changed.empty() ? "" : ", ") + m.Label() + " (server " + m.checksum.substr(0, 12) + ", file " +
+			           it->second.substr(0, 12) + ")";
+		else
+			m.vouched = true;
+	}
+	if (!changed.empty())
+		throw MigrateError(MG_CHECKSUM_MISMATCH,
+		                   "pending migrations on the server differ from the files this deploy read",
+		                   "changed since the upload: " + changed,
+		                   "Another session registered other content in between; deploy again, and find out who "
+		                   "(SELECT stream, version, registered_by, registered_at FROM migrate.migrations).");
+	if (!unlisted.empty() && !req.include_unlisted)
+		throw MigrateError(MG_UNKNOWN, "pending migrations registered on the server are in none of this deploy's files",
+		                   "not in the folder: " + unlisted,
+		                   "Add their files to the folder, or apply them knowingly: pg_migrate deploy "
+		                   "--include-server-only (apply_exact(include_unlisted => true)).");
+	if (std::all_of(plan.begin(), plan.end(), [](const Migration &m) { return m.vouched; }))
+		return;
+	catalog::LoadAuthors(plan);
+	Oid caller = pg::CurrentUserOid();
+	for (const Migration &m : plan)
+		if (!m.vouched)
+			RequireTrustedAuthor(m, caller, "up");
 }
 
 std::vector<Migration>
@@ -119,6 +179,7 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		                   "Register and apply the required migrations first, or deploy all streams together.");
 
 	LintPlan(pending);
+	CheckTrust(pending, req);
 	return pending;
 }
 
@@ -141,6 +202,16 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 {
 	BatchResult result;
 	bool record = req.on_error == "record";
+	/* What the caller vouched for is its own from now on: a later rollback or verify by it may run it. */
+	Oid caller = pg::CurrentUserOid();
+	std::string caller_name;
+	for (const Migration &m : plan) {
+		if (!m.vouched || m.author == caller)
+			continue;
+		if (caller_name.empty())
+			caller_name = pg::CurrentRoleName();
+		catalog::SetAuthor(m.stream, m.version, caller, caller_name);
+	}
 	for (std::size_t i = 0; i < inline_count; i++) {
 		const Migration &m = plan[i];
 		TimestampTz start = pg::Now();
@@ -214,6 +285,8 @@ ApplyMigrations(const ApplyRequest &req)
 	if (plan.empty())
 		return {};
 	std::size_t inline_count = InlineCount(plan, queue);
+	if (inline_count < plan.size() && !req.dry_run)
+		RequireRunnerCanBecome(pg::SessionUserOid(), pg::CurrentUserOid(), "migrate.apply()");
 
 	if (!req.dry_run && req.on_error == "raise")
 		return RunPlan(plan, inline_count, req).rows;

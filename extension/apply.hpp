@@ -14,6 +14,14 @@ struct ApplyRequest {
 	Value stream, target;
 	bool dry_run = false;
 	std::string on_error = "raise";
+	/*
+	 * "stream:version:checksum" of every file the caller read (a deploy): the
+	 * plan must match them exactly, and the caller vouches for that content.
+	 * Pending migrations in no file are refused unless include_unlisted.
+	 * Given by apply_exact(); apply() leaves it empty.
+	 */
+	std::optional<std::vector<std::string>> expected;
+	bool include_unlisted = false;
 };
 
 struct ApplyRow {

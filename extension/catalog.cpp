@@ -88,6 +88,7 @@ InsertMigration(const NewMigration &m)
 	          Int(m.up_line),
 	          OptInt(m.down_line),
 	          OptInt(m.verify_line)});
+	SetAuthor(m.stream, m.version, m.author, m.registered_by);
 }
 
 void
@@ -104,6 +105,7 @@ UpdatePendingMigration(const NewMigration &m)
 	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
 	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source), m.registered_by,
 	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
+	SetAuthor(m.stream, m.version, m.author, m.registered_by);
 }
 
 namespace {
@@ -298,12 +300,70 @@ ReplaceContent(const NewMigration &m)
 	pg::Exec("UPDATE migrate.migrations SET name = $3, up_sql = $4, down_sql = $5, verify_sql = $6, "
 	         "transactional = $7::boolean, requires = $8::text[], db_version = $9, allow = $10::text[], "
 	         "lock_timeout = $11, checksum = $12, source = coalesce($13, source), out_of_order = $14::boolean, "
-	         "script = $15, up_line = $16::int, down_line = $17::int, verify_line = $18::int "
+	         "script = $15, up_line = $16::int, down_line = $17::int, verify_line = $18::int, registered_by = $19 "
 	         "WHERE stream = $1 AND version = $2",
 	         {m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),
 	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
 	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source),
-	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
+	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line),
+	          m.registered_by});
+	SetAuthor(m.stream, m.version, m.author, m.registered_by);
+}
+
+/*
+ * The author column came with catalog 0.1.3; an older catalog, until it is
+ * updated, knows its authors by the role name in registered_by.
+ */
+void
+SetAuthor(const std::string &stream, const std::string &version, Oid author, const std::string &author_name)
+{
+	pg::CatalogScope scope;
+	if (pg::CatalogHasColumn("migrations", "author"))
+		pg::Exec("UPDATE migrate.migrations SET author = $3::oid, registered_by = $4 "
+		         "WHERE stream = $1 AND version = $2",
+		         {stream, version, std::to_string(author), author_name});
+	else
+		pg::Exec("UPDATE migrate.migrations SET registered_by = $3 WHERE stream = $1 AND version = $2",
+		         {stream, version, author_name});
+}
+
+void
+LoadAuthors(std::vector<Migration> &migrations)
+{
+	if (migrations.empty())
+		return;
+	std::vector<std::string> streams, versions;
+	for (const Migration &m : migrations) {
+		streams.push_back(m.stream);
+		versions.push_back(m.version);
+	}
+	pg::CatalogScope scope;
+	std::vector<Row> rows =
+	    pg::CatalogHasColumn("migrations", "author")
+	        ? pg::Query("SELECT m.author, m.registered_by FROM unnest($1::text[], $2::text[]) WITH ORDINALITY "
+	                    "AS k(stream, version, n) LEFT JOIN migrate.migrations m "
+	                    "ON m.stream = k.stream AND m.version = k.version ORDER BY k.n",
+	                    {TextArray(streams), TextArray(versions)})
+	        : pg::Query("SELECT (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = m.registered_by), "
+	                    "m.registered_by FROM unnest($1::text[], $2::text[]) WITH ORDINALITY "
+	                    "AS k(stream, version, n) LEFT JOIN migrate.migrations m "
+	                    "ON m.stream = k.stream AND m.version = k.version ORDER BY k.n",
+	                    {TextArray(streams), TextArray(versions)});
+	for (std::size_t i = 0; i < migrations.size() && i < rows.size(); i++) {
+		migrations[i].author = rows[i][0] ? static_cast<Oid>(std::stoul(*rows[i][0])) : InvalidOid;
+		migrations[i].author_name = Str(rows[i][1]);
+	}
+}
+
+Oid
+AuthorOf(const std::string &stream, const std::string &version)
+{
+	Migration m;
+	m.stream = stream;
+	m.version = version;
+	std::vector<Migration> one{m};
+	LoadAuthors(one);
+	return one[0].author;
 }
 
 std::vector<CompatibilityRow>

@@ -27,6 +27,9 @@ struct Migration {
 	long long applied_seq = 0;          /* history id of the action that applied it */
 	std::vector<std::string> allow;     /* lint rules acknowledged */
 	std::string lint_warnings;          /* filled by apply()'s plan, kept in the history row */
+	Oid author = InvalidOid;            /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
+	std::string author_name;            /* registered_by, as it was recorded */
+	bool vouched = false;               /* apply(): the caller named this checksum */
 
 	std::string
 	Label() const
@@ -50,6 +53,7 @@ struct NewMigration {
 	bool transactional = true, out_of_order = false;
 	std::vector<std::string> requires_, allow;
 	std::string db_version, lock_timeout, registered_by;
+	Oid author = InvalidOid;
 };
 
 /* One history row; empty strings are stored as NULL. */
@@ -116,6 +120,11 @@ void RecordFailed(const Migration &m, const HistoryEntry &h);
 void RecordHistory(const Migration &m, const HistoryEntry &h);
 /* Replaces the stored content and checksum of a registered migration (repair). */
 void ReplaceContent(const NewMigration &m);
+/* Records who wrote or vouches for the stored text (trust.hpp). */
+void SetAuthor(const std::string &stream, const std::string &version, Oid author, const std::string &author_name);
+/* Fills author and author_name of each migration. */
+void LoadAuthors(std::vector<Migration> &migrations);
+Oid AuthorOf(const std::string &stream, const std::string &version);
 
 struct CompatibilityRow {
 	std::string db_version, min_version, max_version;

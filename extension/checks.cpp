@@ -8,6 +8,7 @@
 #include "jobs.hpp"
 #include "leftovers.hpp"
 #include "script.hpp"
+#include "trust.hpp"
 
 #include <algorithm>
 #include <map>
@@ -19,10 +20,17 @@ std::vector<VerifyRow>
 VerifyApplied(const Value &stream)
 {
 	ReentryGuard busy("migrate.verify()");
+	std::vector<Migration> checked;
+	for (Migration &m : catalog::LoadAll())
+		if (m.state == "applied" && m.has_verify && (!stream || m.stream == *stream))
+			checked.push_back(std::move(m));
+	/* Nothing runs unless every verify section may run as the caller. */
+	catalog::LoadAuthors(checked);
+	Oid caller = pg::CurrentUserOid();
+	for (const Migration &m : checked)
+		RequireTrustedAuthor(m, caller, "verify");
 	std::vector<VerifyRow> rows;
-	for (const Migration &m : catalog::LoadAll()) {
-		if (m.state != "applied" || !m.has_verify || (stream && m.stream != *stream))
-			continue;
+	for (const Migration &m : checked) {
 		VerifyRow row{m.stream, m.version, m.name, true, ""};
 		/* Whatever a verify section does is undone: it only asks. */
 		pg::SubtransactionFrame frame = pg::BeginSubtransaction();

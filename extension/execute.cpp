@@ -203,6 +203,14 @@ ExecutingMigrations()
 	return running;
 }
 
+void
+RefuseInsideMigration(const char *what)
+{
+	if (running)
+		throw MigrateError(MG_NOT_ALLOWED_HERE, std::string(what) + " cannot be called from inside a migration", "",
+		                   "Call it from a session of its own, before or after the deploy.");
+}
+
 ReentryGuard::ReentryGuard(const char *what)
 {
 	if (running)

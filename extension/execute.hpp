@@ -52,6 +52,13 @@ bool IsInterrupt(const ErrorData *edata);
 bool ExecutingMigrations();
 
 /*
+ * Refuses register(), resolve(), baseline(), repair() and retry() from inside
+ * a migration (MG003): the catalog they write is the one the running
+ * migration is being recorded in.
+ */
+void RefuseInsideMigration(const char *what);
+
+/*
  * Refuses to run apply(), rollback() or verify() from inside a migration that
  * one of them is running.
  */

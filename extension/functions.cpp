@@ -89,13 +89,33 @@ MIGRATE_FUNCTION(migrate_apply)
 	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
 }
 
+MIGRATE_FUNCTION(migrate_apply_exact)
+{
+	ApplyRequest req;
+	req.expected = pg::TextArrayArg(fcinfo, 0);
+	if (!req.expected)
+		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "expected must not be NULL", "",
+		                   "Give the stream:version:checksum of every file the deploy read, or call apply().");
+	req.include_unlisted = pg::BoolArg(fcinfo, 1).value_or(false);
+	req.stream = pg::TextArg(fcinfo, 2);
+	req.target = pg::TextArg(fcinfo, 3);
+	req.dry_run = pg::BoolArg(fcinfo, 4).value_or(false);
+	req.on_error = pg::TextArg(fcinfo, 5).value_or("raise");
+	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
+}
+
 MIGRATE_FUNCTION(migrate_rollback)
 {
 	RollbackRequest req;
-	req.stream = pg::TextArg(fcinfo, 0).value_or("schema");
+	Value stream = pg::TextArg(fcinfo, 0);
 	req.to_version = pg::TextArg(fcinfo, 1);
 	req.steps = pg::IntArg(fcinfo, 2);
 	req.to_db_version = pg::TextArg(fcinfo, 3);
+	/* An explicit NULL is not "the default stream": only to_db_version, which spans streams, goes without one. */
+	if (!stream && !req.to_db_version)
+		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "stream must not be NULL", "",
+		                   "Name the stream to roll back (its default is 'schema'), or give to_db_version.");
+	req.stream = stream.value_or("schema");
 	req.all_applied = pg::BoolArg(fcinfo, 4).value_or(false);
 	return ReturnApplyRows(fcinfo, [&] { return RollbackMigrations(req); });
 }

@@ -39,6 +39,8 @@ namespace pgmigrate {
 #define MG_UNMET_REQUIRES MAKE_SQLSTATE('M', 'G', '0', '0', '7')
 #define MG_BLOCKED MAKE_SQLSTATE('M', 'G', '0', '0', '8')
 #define MG_UNKNOWN MAKE_SQLSTATE('M', 'G', '0', '0', '9')
+/* pg_migrate's additions: stored text written by a role without the caller's privileges. */
+#define MG_UNTRUSTED_AUTHOR MAKE_SQLSTATE('M', 'G', '0', '1', '0')
 
 /* An error raised by PostgreSQL, caught and carried through C++ frames. */
 class PgException : public std::exception {

@@ -45,10 +45,17 @@ Queue(const Migration &m)
 	Oid role = pg::CurrentUserOid(), session = pg::SessionUserOid();
 	std::string search_path = pg::CurrentSearchPath();
 	pg::CatalogScope scope;
-	pg::Exec("WITH m AS (UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2) "
-	         "INSERT INTO migrate.runner_jobs (stream, version, session_user_oid, role_oid, search_path) "
-	         "VALUES ($1, $2, $3::oid, $4::oid, $5)",
-	         {m.stream, m.version, std::to_string(session), std::to_string(role), search_path});
+	/* The content queued is pinned (catalog 0.1.3 on; an older one has no column for it until updated). */
+	if (pg::CatalogHasColumn("runner_jobs", "checksum"))
+		pg::Exec("WITH m AS (UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2) "
+		         "INSERT INTO migrate.runner_jobs (stream, version, session_user_oid, role_oid, search_path, checksum) "
+		         "VALUES ($1, $2, $3::oid, $4::oid, $5, $6)",
+		         {m.stream, m.version, std::to_string(session), std::to_string(role), search_path, m.checksum});
+	else
+		pg::Exec("WITH m AS (UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2) "
+		         "INSERT INTO migrate.runner_jobs (stream, version, session_user_oid, role_oid, search_path) "
+		         "VALUES ($1, $2, $3::oid, $4::oid, $5)",
+		         {m.stream, m.version, std::to_string(session), std::to_string(role), search_path});
 	RequestRunnerAtCommit({pg::DatabaseOid(), session, role});
 }
 
@@ -57,20 +64,28 @@ InterruptedJobs()
 {
 	pg::CatalogScope scope;
 	std::vector<std::string> out;
-	auto running = pg::Query("SELECT id FROM migrate.runner_jobs WHERE state = 'running'", {});
-	if (running.empty())
+	if (pg::Query("SELECT 1 FROM migrate.runner_jobs WHERE state = 'running' LIMIT 1", {}).empty())
 		return out;
 	/*
-	 * The runner writes a job's final state before it lets go of its lock, so a
-	 * job still marked running in a read taken after the lock was found free
-	 * was interrupted; a runner that merely finished meanwhile is not mistaken
-	 * for a dead one. (Each query here reads with a new snapshot.)
+	 * A running job is alive while the runner process that claimed it is: the
+	 * same pid, a pg_migrate runner, started before the job. (Not the runner
+	 * lock: migration SQL can release it, DISCARD ALL or
+	 * pg_advisory_unlock_all().) The live runners are read first, the jobs
+	 * after with a newer snapshot: a runner writes its job's final state
+	 * before it exits, so one that finished meanwhile is not mistaken for a
+	 * dead one.
 	 */
-	auto alive =
-	    pg::Query("SELECT " RUNNER_ALIVE_SQL, {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)});
-	if (Str(alive.at(0)[0]) == "t")
-		return out;
-	for (auto &r : pg::Query("SELECT stream || '/' || version FROM migrate.runner_jobs WHERE state = 'running'", {}))
+	std::string live;
+	for (auto &r : pg::Query("SELECT a.pid || '@' || a.backend_start "
+	                         "FROM pg_catalog.pg_stat_clear_snapshot() c, pg_catalog.pg_stat_activity a "
+	                         "WHERE a.backend_type = 'pg_migrate runner'",
+	                         {}))
+		live += Str(r[0]) + ",";
+	for (auto &r : pg::Query("SELECT stream || '/' || version FROM migrate.runner_jobs WHERE state = 'running' "
+	                         "AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(pg_catalog.string_to_array($1, ',')) l "
+	                         "WHERE pg_catalog.split_part(l, '@', 1) = runner_pid::text "
+	                         "AND pg_catalog.split_part(l, '@', 2)::timestamptz <= started_at)",
+	                         {live}))
 		out.push_back(Str(r[0]));
 	return out;
 }
@@ -156,6 +171,10 @@ Claim(Oid session_user, Oid role, std::optional<Job> *handoff, const std::string
 	    "RETURNING history_id",
 	    {std::to_string(job.id), job.stream, job.version, role_name});
 	job.history_id = claimed.empty() ? 0 : std::stoll(Str(claimed[0][0]));
+	if (pg::CatalogHasColumn("runner_jobs", "checksum"))
+		job.checksum =
+		    Str(pg::Query("SELECT checksum FROM migrate.runner_jobs WHERE id = $1::bigint", {std::to_string(job.id)})
+		            .at(0)[0]);
 	return job;
 }
 
@@ -207,7 +226,8 @@ Fail(const Job &job, const Migration &m, TimestampTz started, const HistoryEntry
 }
 
 bool
-Requeue(const std::string &stream, const std::string &version, const std::vector<std::string> &cleanup)
+Requeue(const std::string &stream, const std::string &version, const std::vector<std::string> &cleanup,
+        Oid session_user, Oid role)
 {
 	pg::CatalogScope scope;
 	/* An interrupted attempt's history row still says running: it ended, without a result. */
@@ -218,11 +238,38 @@ Requeue(const std::string &stream, const std::string &version, const std::vector
 	            "message = 'interrupted: the runner stopped during this step' "
 	            "WHERE id = (SELECT history_id FROM old) AND status = 'running'), "
 	            "j AS (UPDATE migrate.runner_jobs SET state = 'queued', cleanup = $3::text[], "
-	            "runner_pid = NULL, started_at = NULL, finished_at = NULL, history_id = NULL "
+	            "runner_pid = NULL, started_at = NULL, finished_at = NULL, history_id = NULL, "
+	            "session_user_oid = $4::oid, role_oid = $5::oid "
 	            "WHERE id = (SELECT id FROM old) RETURNING id) "
 	            "UPDATE migrate.migrations SET state = 'queued' WHERE stream = $1 AND version = $2 "
 	            "AND EXISTS (SELECT 1 FROM j) RETURNING 1",
-	            {stream, version, TextArray(cleanup)})
+	            {stream, version, TextArray(cleanup), std::to_string(session_user), std::to_string(role)})
+	            .empty();
+}
+
+void
+KeepRunnerLock()
+{
+	bool held;
+	{
+		pg::CatalogScope scope;
+		held = Str(pg::Query("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' "
+		                     "AND l.granted AND l.pid = pg_catalog.pg_backend_pid() AND l.classid = $1::oid "
+		                     "AND l.objid = $2::oid AND l.objsubid = 2)",
+		                     {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)})
+		               .at(0)[0]) == "t";
+	}
+	if (!held)
+		(void)pg::TryRunnerLock(kRunnerLockKey);
+}
+
+bool
+HasOpenJob(const std::string &stream, const std::string &version)
+{
+	pg::CatalogScope scope;
+	return !pg::Query("SELECT 1 FROM migrate.runner_jobs WHERE stream = $1 AND version = $2 "
+	                  "AND state IN ('queued', 'running', 'failed')",
+	                  {stream, version})
 	            .empty();
 }
 

@@ -23,6 +23,7 @@ struct Job {
 	int next_statement = 1;
 	std::vector<std::string> cleanup;
 	long long history_id = 0;
+	std::string checksum; /* of the content queued: the job runs nothing else */
 };
 
 /* What the queue looks like from outside. */
@@ -50,12 +51,17 @@ QueueState State();
  * or, in handoff, a job that belongs to another identity (not claimed). */
 std::optional<Job> Claim(Oid session_user, Oid role, std::optional<Job> *handoff, const std::string &role_name);
 bool HasRunnable();
+/* Takes the runner lock again when migration SQL released it (DISCARD ALL, pg_advisory_unlock_all()). */
+void KeepRunnerLock();
 void SetNextStatement(long long job_id, int next_statement);
 void Succeed(const Job &job, const Migration &m, TimestampTz started);
 void Fail(const Job &job, const Migration &m, TimestampTz started, const HistoryEntry &error);
 
 /* retry(): requeue a failed or interrupted job with cleanup statements first. */
-bool Requeue(const std::string &stream, const std::string &version, const std::vector<std::string> &cleanup);
+bool Requeue(const std::string &stream, const std::string &version, const std::vector<std::string> &cleanup,
+             Oid session_user, Oid role);
+/* A job of that migration is queued, running (or interrupted) or failed. */
+bool HasOpenJob(const std::string &stream, const std::string &version);
 /* resolve(): an open job of that migration is cancelled. */
 void Cancel(const std::string &stream, const std::string &version);
 

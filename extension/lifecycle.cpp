@@ -15,6 +15,7 @@
 #include "register.hpp"
 #include "runner_launch.hpp"
 #include "script.hpp"
+#include "trust.hpp"
 
 #include <algorithm>
 #include <set>
@@ -153,6 +154,10 @@ RollbackMigrations(const RollbackRequest &req)
 	pg::LockMigrations();
 	std::vector<Migration> range = RollbackRange(req);
 	CheckRollbackRange(range);
+	catalog::LoadAuthors(range);
+	Oid caller = pg::CurrentUserOid();
+	for (const Migration &m : range)
+		RequireTrustedAuthor(m, caller, "down");
 
 	std::vector<ApplyRow> rows;
 	for (const Migration &m : range) {
@@ -168,6 +173,7 @@ RollbackMigrations(const RollbackRequest &req)
 void
 ResolveMigration(const std::string &stream, const std::string &version, const std::string &state)
 {
+	RefuseInsideMigration("migrate.resolve()");
 	bool applied = state == "applied";
 	if (!applied && state != "rolled_back" && state != "rolled-back")
 		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, "state must be 'applied' or 'rolled_back'");
@@ -203,27 +209,38 @@ ResolveMigration(const std::string &stream, const std::string &version, const st
 void
 RetryMigration(const std::string &stream, const std::string &version)
 {
+	RefuseInsideMigration("migrate.retry()");
 	pg::LockMigrations();
 	Migration m = RequireMigration(stream, version);
+	m.author = catalog::AuthorOf(m.stream, m.version);
 	QueueState queue = jobs::State();
 	bool interrupted = std::find(queue.interrupted.begin(), queue.interrupted.end(), m.stream + "/" + m.version) !=
 	                   queue.interrupted.end();
-	if (m.transactional || (m.state != "failed" && !interrupted))
+	/* A transactional migration queued behind a no-transaction one fails in the runner too: retried the same way. */
+	bool failed_job = m.state == "failed" && jobs::HasOpenJob(m.stream, m.version);
+	if (!failed_job && !interrupted)
 		throw MigrateError(MG_UNKNOWN,
 		                   "migration " + m.Label() + " has no failed or interrupted background step to retry",
 		                   "state: " + m.state,
-		                   m.transactional ? "A transactional migration is simply applied again by apply()." : "");
+		                   m.transactional ? "A transactional migration that failed in apply() is simply applied "
+		                                     "again by apply()."
+		                                   : "");
+	/* The step runs again as the caller, the content it was queued with (its checksum is pinned). */
+	Oid caller = pg::CurrentUserOid(), session = pg::SessionUserOid();
+	RequireTrustedAuthor(m, caller, "up");
+	RequireRunnerCanBecome(session, caller, "migrate.retry()");
 	std::vector<std::string> cleanup;
 	for (const auto &index : InvalidIndexesLeftBy(m))
 		cleanup.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + index);
-	if (!jobs::Requeue(m.stream, m.version, cleanup))
+	if (!jobs::Requeue(m.stream, m.version, cleanup, session, caller))
 		throw MigrateError(MG_UNKNOWN, "migration " + m.Label() + " has no background job to retry");
-	RequestRunnerAtCommit({pg::DatabaseOid(), pg::SessionUserOid(), pg::CurrentUserOid()});
+	RequestRunnerAtCommit({pg::DatabaseOid(), session, caller});
 }
 
 int
 BaselineStream(const std::string &stream, const std::string &version)
 {
+	RefuseInsideMigration("migrate.baseline()");
 	RequireStream(stream);
 	std::string key = VersionKeyOr(version, "version");
 	pg::LockMigrations();
@@ -243,6 +260,7 @@ BaselineStream(const std::string &stream, const std::string &version)
 void
 RepairMigration(const std::string &stream, const std::string &version, const std::string &script)
 {
+	RefuseInsideMigration("migrate.repair()");
 	pg::LockMigrations();
 	Migration m = RequireMigration(stream, version);
 	if (m.state != "applied")

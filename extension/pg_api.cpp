@@ -23,7 +23,11 @@ extern "C" {
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/timeout.h"
+#include "storage/proc.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -274,6 +278,15 @@ RollbackSubtransaction(const SubtransactionFrame &frame)
 	});
 }
 
+bool
+CatalogHasColumn(const char *table, const char *column)
+{
+	return Call([&] {
+		Oid relation = get_relname_relid(table, get_namespace_oid("migrate", false));
+		return OidIsValid(relation) && get_attnum(relation, column) != InvalidAttrNumber;
+	});
+}
+
 void
 LockMigrations()
 {
@@ -340,6 +353,18 @@ Oid
 SessionUserOid()
 {
 	return GetSessionUserId();
+}
+
+bool
+HasPrivilegesOf(Oid role, Oid other)
+{
+	return Call([&] { return OidIsValid(role) && has_privs_of_role(role, other); });
+}
+
+bool
+CanBecome(Oid session_user, Oid role)
+{
+	return Call([&] { return session_user == role || compat::CanSetRole(session_user, role); });
 }
 
 Oid
@@ -512,9 +537,20 @@ RunTopLevel(const std::string &sql)
 		DestReceiver *dest = CreateDestReceiver(DestNone);
 		QueryCompletion qc;
 		InitializeQueryCompletion(&qc);
+		/* statement_timeout, as a client session's statement gets it (the timer is ours to arm here). */
+		if (StatementTimeout > 0)
+			enable_timeout_after(STATEMENT_TIMEOUT, StatementTimeout);
 		(void)compat::RunPortal(portal, dest, &qc);
+		if (StatementTimeout > 0)
+			disable_timeout(STATEMENT_TIMEOUT, false);
 		PortalDrop(portal, false);
-		MemoryContextSwitchTo(old);
+		/*
+		 * Not back to the context current at entry: a statement that committed
+		 * on its own (CONCURRENTLY, VACUUM, COMMIT in a procedure) freed it with
+		 * its transaction. The transaction running now has its own.
+		 */
+		(void)old;
+		MemoryContextSwitchTo(TopTransactionContext);
 	});
 }
 
@@ -583,6 +619,33 @@ TextArg(FunctionCallInfo fcinfo, int n)
 		text *t = PG_GETARG_TEXT_PP(n);
 		out.emplace(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	});
+	return out;
+}
+
+std::optional<std::vector<std::string>>
+TextArrayArg(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return std::nullopt;
+	std::vector<std::string> out;
+	bool has_null = false;
+	Call([&] {
+		ArrayType *array = PG_GETARG_ARRAYTYPE_P(n);
+		Datum *elems;
+		bool *nulls;
+		int count;
+		deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+		for (int i = 0; i < count; i++) {
+			if (nulls[i]) {
+				has_null = true;
+				continue;
+			}
+			text *t = DatumGetTextPP(elems[i]);
+			out.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+	});
+	if (has_null)
+		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "argument " + std::to_string(n + 1) + " must not hold NULL");
 	return out;
 }
 

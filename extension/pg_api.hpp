@@ -96,6 +96,9 @@ SubtransactionFrame BeginSubtransaction();
 void ReleaseSubtransaction(const SubtransactionFrame &frame);
 void RollbackSubtransaction(const SubtransactionFrame &frame);
 
+/* Whether table migrate.<table> has the column (catalog versions add columns). */
+bool CatalogHasColumn(const char *table, const char *column);
+
 /* Transaction-scoped advisory lock that serializes pg_migrate's writers. */
 void LockMigrations();
 
@@ -108,6 +111,10 @@ std::string CurrentRoleName();
 std::string RoleName(Oid role);
 Oid CurrentUserOid();
 Oid SessionUserOid();
+/* Whether role has every privilege of other (pg_has_role(role, other, 'USAGE'); superusers have all). */
+bool HasPrivilegesOf(Oid role, Oid other);
+/* Whether session_user may SET ROLE to role, as the background runner does to become the queuer. */
+bool CanBecome(Oid session_user, Oid role);
 Oid DatabaseOid();
 std::string CurrentSearchPath();
 
@@ -154,6 +161,8 @@ std::string Sha256Hex(const std::string &text);
 /* Arguments of a SQL-callable function as optional strings. */
 Value TextArg(FunctionCallInfo fcinfo, int n);
 std::optional<bool> BoolArg(FunctionCallInfo fcinfo, int n);
+/* A text[] argument (nullopt when NULL or not passed); a NULL element is refused. */
+std::optional<std::vector<std::string>> TextArrayArg(FunctionCallInfo fcinfo, int n);
 std::optional<int> IntArg(FunctionCallInfo fcinfo, int n);
 Datum TextResult(const std::string &s);
 

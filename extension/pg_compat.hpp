@@ -16,6 +16,7 @@ extern "C" {
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "tcop/pquery.h"
+#include "utils/acl.h"
 #include "utils/rel.h"
 }
 
@@ -103,6 +104,17 @@ NotNullValidated(Oid relation, AttrNumber attnum)
 	(void)relation;
 	(void)attnum;
 	return true;
+#endif
+}
+
+/* SET ROLE needs membership up to 15, membership WITH SET from 16 on. */
+inline bool
+CanSetRole(Oid member, Oid role)
+{
+#if PG_VERSION_NUM >= 160000
+	return member_can_set_role(member, role);
+#else
+	return is_member_of_role(member, role);
 #endif
 }
 

@@ -9,6 +9,8 @@
 #include "register.hpp"
 
 #include "catalog.hpp"
+#include "execute.hpp"
+#include "jobs.hpp"
 #include "script.hpp"
 #include "statements.hpp"
 
@@ -117,12 +119,14 @@ ParseMigration(const RegisterRequest &req)
 	m.lock_timeout = parsed.lock_timeout;
 	m.checksum = pg::Sha256Hex(req.script);
 	m.registered_by = pg::CurrentRoleName();
+	m.author = pg::CurrentUserOid();
 	return m;
 }
 
 std::string
 RegisterMigration(const RegisterRequest &req)
 {
+	RefuseInsideMigration("migrate.register()");
 	NewMigration m = ParseMigration(req);
 	std::string where = DescribeMigration(req.stream + "/" + req.version + "_" + req.name, req.source);
 	std::string file = req.source.empty() ? req.stream + "/" + req.version + "_" + req.name : req.source;
@@ -140,13 +144,26 @@ RegisterMigration(const RegisterRequest &req)
 		                   file + ": version " + req.version + " is the same version as " + existing.version +
 		                       ", already registered in stream " + req.stream,
 		                   "", "Versions compare as numbers group by group; give the file a version of its own.");
-	if (existing.checksum == m.checksum)
+	if (existing.checksum == m.checksum) {
+		/* The caller uploaded these very bytes: it may run them from now on (trust.hpp). */
+		if (catalog::AuthorOf(req.stream, existing.version) != m.author)
+			catalog::SetAuthor(req.stream, existing.version, m.author, m.registered_by);
 		return "unchanged";
+	}
 	if (existing.state == "applied" || existing.state == "queued" || existing.state == "running")
 		throw MigrateError(MG_CHECKSUM_MISMATCH, "migration " + where + " was changed after it was applied",
 		                   "applied checksum " + existing.checksum + ", uploaded checksum " + m.checksum,
 		                   "Restore the file as it was applied and put the change in a new migration; if the "
 		                   "change is cosmetic, migrate.repair() records the new content.");
+	/* A background step that failed or was interrupted runs again the content it was queued with. */
+	if (jobs::HasOpenJob(req.stream, existing.version))
+		throw MigrateError(MG_BLOCKED,
+		                   "migration " + where +
+		                       " has a background step that is not finished; its content cannot "
+		                       "change until it is",
+		                   "validate() shows the step",
+		                   "Fix the cause and SELECT migrate.retry(stream, version), or resolve it with "
+		                   "migrate.resolve(stream, version, 'rolled_back'), then register the new content.");
 	catalog::UpdatePendingMigration(m);
 	return "updated";
 }

@@ -17,6 +17,7 @@
 #include "runner_launch.hpp"
 #include "script.hpp"
 #include "statements.hpp"
+#include "trust.hpp"
 
 extern "C" {
 #include "miscadmin.h"
@@ -67,12 +68,38 @@ RunJob(const Job &job)
 {
 	TimestampTz started = pg::Now();
 	std::optional<Migration> found;
-	InTransaction([&] { found = catalog::LoadMigration(job.stream, VersionKey(job.version)); });
+	InTransaction([&] {
+		found = catalog::LoadMigration(job.stream, VersionKey(job.version));
+		if (found)
+			found->author = catalog::AuthorOf(found->stream, found->version);
+	});
 	if (!found) {
 		InTransaction([&] { jobs::Cancel(job.stream, job.version); });
 		return;
 	}
 	const Migration &m = *found;
+	/* Migration SQL here may not call apply(), register() and the like either. */
+	ReentryGuard busy("the background runner");
+
+	/* The content that was queued, and only as a role its author's privileges cover (trust.hpp). */
+	try {
+		InTransaction([&] {
+			if (!job.checksum.empty() && job.checksum != m.checksum)
+				throw MigrateError(MG_UNTRUSTED_AUTHOR,
+				                   "migration " + m.Label() + " changed after its background step was queued",
+				                   "queued checksum " + job.checksum + ", stored checksum " + m.checksum,
+				                   "Resolve it with migrate.resolve(stream, version, 'rolled_back') and deploy again.");
+			RequireTrustedAuthor(m, job.role, "up");
+		});
+	} catch (const MigrateError &e) {
+		pg::AbortTransaction();
+		HistoryEntry refusal;
+		refusal.sqlstate = unpack_sql_state(e.sqlstate);
+		refusal.message = e.message;
+		refusal.detail = e.detail;
+		InTransaction([&] { jobs::Fail(job, m, started, refusal); });
+		return;
+	}
 	InTransaction([&] { pg::SetSessionSetting("search_path", job.search_path); });
 
 	try {
@@ -106,7 +133,10 @@ RunJob(const Job &job)
 			pg::ReportActivity(st.sql);
 			RunStatementTopLevel(st, origin);
 			pg::CommitTransaction();
-			InTransaction([&] { jobs::SetNextStatement(job.id, n + 1); });
+			InTransaction([&] {
+				jobs::SetNextStatement(job.id, n + 1);
+				jobs::KeepRunnerLock();
+			});
 		}
 		pg::ReportActivity("");
 		InTransaction([&] {

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pgmigrate::client {
@@ -121,7 +122,8 @@ ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vect
 		return false;
 	}
 	if (entry.is_directory) {
-		problems->push_back({out->path, 0, "is a directory, not a migration file"});
+		problems->push_back(
+		    {out->path, 0, "not a regular file (it is a directory); a migration must be a regular file"});
 		return false;
 	}
 	std::string error;
@@ -230,12 +232,55 @@ ReadFolders(const std::vector<DirSpec> &dirs)
 	return out;
 }
 
+namespace {
+
+const char *
+FileTypeName(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO (named pipe)";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a plain file";
+}
+
+std::string
+NotRegularFile(mode_t mode)
+{
+	return std::string("not a regular file (it is ") + FileTypeName(mode) +
+	       "); a migration must be a regular file or a symlink to one";
+}
+
+} // namespace
+
 bool
 ReadFileBytes(const std::string &path, std::string *content, std::string *error)
 {
-	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	/* Look before opening: opening a FIFO waits for a writer, reading a device may never end. */
+	struct stat st;
+	if (::stat(path.c_str(), &st) != 0) {
+		*error = std::string("cannot read the file: ") + std::strerror(errno);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error = NotRegularFile(st.st_mode);
+		return false;
+	}
+	/* O_NONBLOCK: should it have been swapped for a FIFO since, open() does not wait; fstat() then refuses it. */
+	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		*error = std::string("cannot read the file: ") + std::strerror(errno);
+		return false;
+	}
+	if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*error = NotRegularFile(st.st_mode);
+		::close(fd);
 		return false;
 	}
 	char buffer[65536];

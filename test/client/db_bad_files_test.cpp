@@ -1,6 +1,16 @@
 /* Bad migration folders: exit 2, the file named, nothing uploaded. */
 #include "harness.hpp"
 
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 using pgmtest::ClientTest;
@@ -75,6 +85,49 @@ TEST_F(BadFiles, UnreadableFile)
 	/* a dangling symlink cannot be read even by root */
 	ASSERT_EQ(symlink("/nonexistent/target.sql", (tmp_.Path() + "/migrations/0002_gone.sql").c_str()), 0);
 	ExpectRefused({"./migrations/0002_gone.sql: cannot read the file"});
+}
+
+TEST_F(BadFiles, NonRegularFilesAreRefusedWithoutOpeningThem)
+{
+	WriteMigration("0001_good.sql", kGood);
+	std::string dir = tmp_.Path() + "/migrations/";
+	std::string fifo = dir + "0002_pipe.sql";
+	ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+	/* a unix socket: open() fails, but the message must say what it is */
+	int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_GE(sock, 0);
+	struct sockaddr_un addr = {};
+	addr.sun_family = AF_UNIX;
+	std::string sock_path = dir + "0003_sock.sql";
+	ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+	std::strcpy(addr.sun_path, sock_path.c_str());
+	ASSERT_EQ(bind(sock, reinterpret_cast<struct sockaddr *>(&addr), sizeof addr), 0) << std::strerror(errno);
+	ASSERT_EQ(mkdir((dir + "0004_folder.sql").c_str(), 0700), 0);
+
+	/*
+	 * A writer that opens without blocking succeeds only while a reader has
+	 * the FIFO open: then the client opened it (and would hang waiting for
+	 * data). The watcher records that and closes again, so the client gets EOF
+	 * and the test ends instead of hanging.
+	 */
+	std::atomic<bool> done{false}, opened{false};
+	std::thread watcher([&] {
+		while (!done) {
+			int fd = open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+			if (fd >= 0) {
+				opened = true;
+				close(fd);
+			}
+			std::this_thread::sleep_for(std::chrono::milliseconds(20));
+		}
+	});
+	ExpectRefused({"./migrations/0002_pipe.sql: not a regular file (it is a FIFO",
+	               "./migrations/0003_sock.sql: not a regular file (it is a socket",
+	               "./migrations/0004_folder.sql: not a regular file (it is a directory", "3 problems"});
+	done = true;
+	watcher.join();
+	close(sock);
+	EXPECT_FALSE(opened) << "the client opened the FIFO";
 }
 
 TEST_F(BadFiles, UnknownDirective)

@@ -12,7 +12,7 @@
 
 namespace pgmigrate::client {
 
-/* The target with every password replaced by "****" (URL user info, ?password=, password=). */
+/* The target with every password replaced by "****" (URL user info, ?password=, password=, sslpassword=). */
 std::string MaskPassword(const std::string &target);
 
 /* The passwords written in target, raw and percent-decoded; empty when none. */

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <string_view>
 
 namespace pgmigrate::client {
@@ -178,6 +179,14 @@ PasswordsIn(const std::string &target)
 			out.push_back(decoded);
 	}
 	return out;
+}
+
+void
+OverwritePasswords(char *text)
+{
+	std::string copy = text;
+	for (const Span &span : PasswordSpans(copy))
+		std::memset(text + span.begin, 'x', span.end - span.begin);
 }
 
 std::string

@@ -24,6 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char *kDefaultDir = "./migrations";
+constexpr const char *kStreamRule = "(stream names are 1 to 63 characters of a-z, 0-9, '_' or '-')";
+constexpr const char *kEqualsInPath = "; a folder whose name contains '=' is written with a '/' before it, as ./a=b";
 
 bool
 LooksLikeStream(const std::string &s)
@@ -33,15 +35,60 @@ LooksLikeStream(const std::string &s)
 	});
 }
 
+/* "a" of "a/b"; "." for "b"; "/" for "/b". */
+std::string
+ParentOf(const std::string &path)
+{
+	std::size_t slash = path.find_last_of('/');
+	if (slash == std::string::npos)
+		return ".";
+	if (slash == 0)
+		return "/";
+	return path.substr(0, slash);
+}
+
+/*
+ * Why stat(path) failed with err: the first folder on the way that is not a
+ * directory, or that this user may not search. Empty when it simply does not
+ * exist.
+ */
+std::string
+WhyUnreachable(const std::string &path, int err)
+{
+	if (err == ENOENT)
+		return "";
+	/* each prefix of the path, the path itself last */
+	for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+		std::string prefix = end == std::string::npos ? path : path.substr(0, end);
+		struct stat st;
+		if (::stat(prefix.c_str(), &st) != 0) {
+			if (errno == EACCES)
+				return "permission denied: the directory " + ParentOf(prefix) +
+				       " cannot be searched by this user (it lacks the x permission), so nothing inside it can be "
+				       "reached";
+			if (errno == ENOENT)
+				return "";
+			break;
+		}
+		if (end != std::string::npos && !S_ISDIR(st.st_mode))
+			return prefix + " is not a directory, so there can be no migrations directory inside it";
+		if (end == std::string::npos)
+			break;
+	}
+	return std::string("cannot reach the migrations directory: ") + std::strerror(err);
+}
+
 /* The entries of dir (names starting with '.' left out), sorted; adds a problem and returns false when dir cannot be
  * listed. */
 bool
 ListEntries(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems)
 {
-	std::error_code ec;
-	fs::file_status st = fs::status(dir.path, ec);
-	if (!fs::exists(st)) {
-		if (dir.is_default)
+	struct stat st;
+	if (::stat(dir.path.c_str(), &st) != 0) {
+		std::string why = WhyUnreachable(dir.path, errno);
+		if (!why.empty())
+			problems->push_back({dir.path, 0, why});
+		else if (dir.is_default)
 			problems->push_back({dir.path, 0,
 			                     "no migrations directory here; create it (pg_migrate new NAME does) or name "
 			                     "one with --dir PATH"});
@@ -49,10 +96,11 @@ ListEntries(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<File
 			problems->push_back({dir.path, 0, "migrations directory does not exist"});
 		return false;
 	}
-	if (!fs::is_directory(st)) {
+	if (!S_ISDIR(st.st_mode)) {
 		problems->push_back({dir.path, 0, "not a directory; --dir names a folder of migration files"});
 		return false;
 	}
+	std::error_code ec;
 	fs::directory_iterator it(dir.path, ec), end;
 	if (ec) {
 		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
@@ -187,21 +235,37 @@ ParseDirSpecs(const std::vector<std::string> &raw, const std::string &layout)
 		DirSpec dir;
 		std::size_t eq = value.find('=');
 		std::string prefix = eq == std::string::npos ? "" : value.substr(0, eq);
-		/* "STREAM=PATH" only when the prefix could be a stream name, so a path may contain '='. */
-		if (eq != std::string::npos && LooksLikeStream(prefix)) {
+		/*
+		 * "STREAM=PATH" when the part before the first '=' has no '/'. A folder
+		 * with '=' in its name is written with a '/' before it (./a=b), or is
+		 * taken as a path when it exists as named (and its prefix is no stream).
+		 */
+		bool stream_form = eq != std::string::npos && prefix.find('/') == std::string::npos;
+		if (stream_form && !LooksLikeStream(prefix)) {
+			std::error_code ec;
+			if (fs::exists(value, ec))
+				stream_form = false;
+		}
+		if (stream_form) {
+			if (prefix.empty())
+				throw Failure(kExitUsage, "--dir " + value + ": empty stream name before '='; write STREAM=PATH " +
+				                              kStreamRule + kEqualsInPath);
 			try {
 				CheckStreamName(prefix);
 			} catch (const ScriptError &e) {
-				throw Failure(kExitUsage, std::string("--dir ") + value + ": " + e.what());
+				throw Failure(kExitUsage, "--dir " + value + ": invalid stream name: " + e.what() + kEqualsInPath);
 			}
 			dir.stream = prefix;
 			dir.stream_given = true;
 			dir.path = value.substr(eq + 1);
+			if (dir.path.empty())
+				throw Failure(kExitUsage, "--dir " + value + ": empty path after '" + prefix +
+				                              "='; write STREAM=PATH, e.g. " + prefix + "=db/" + prefix);
 		} else {
 			dir.path = value;
 		}
 		if (dir.path.empty())
-			throw Failure(kExitUsage, "--dir " + value + ": empty path");
+			throw Failure(kExitUsage, "--dir: empty path; name a folder of migration files");
 		dir.layout = layout;
 		out.push_back(dir);
 	}

@@ -151,6 +151,74 @@ TEST_F(BadFiles, MissingDirectory)
 	              {"deploy", "--dir", tmp_.Path() + "/nowhere"});
 }
 
+TEST_F(BadFiles, ParentOfDirectoryIsAFile)
+{
+	tmp_.Write("somefile", "not a folder\n");
+	ExpectRefused({tmp_.Path() + "/somefile/migrations: " + tmp_.Path() + "/somefile is not a directory"},
+	              {"deploy", "--dir", tmp_.Path() + "/somefile/migrations"});
+	/* relative, and as STREAM=PATH */
+	ExpectRefused({"somefile/migrations: somefile is not a directory"}, {"deploy", "--dir", "somefile/migrations"});
+	ExpectRefused({"somefile/x: somefile is not a directory"}, {"deploy", "--dir", "data=somefile/x"});
+	RunResult r = Run({"deploy", "--dir", "somefile/migrations"});
+	EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
+}
+
+TEST_F(BadFiles, ParentOfDirectoryCannotBeSearched)
+{
+	if (geteuid() == 0)
+		GTEST_SKIP() << "root is not stopped by directory permissions";
+	WriteMigration("0001_good.sql", kGood, "locked/migrations");
+	std::string locked = tmp_.Path() + "/locked";
+	ASSERT_EQ(chmod(locked.c_str(), 0600), 0);
+	RunResult r = Run({"deploy", "--dir", locked + "/migrations"});
+	chmod(locked.c_str(), 0700);
+	EXPECT_EQ(r.exit_code, 2) << r.All();
+	EXPECT_NE(r.err.find(locked + "/migrations: permission denied: the directory " + locked + " cannot be searched"),
+	          std::string::npos)
+	    << r.err;
+	EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
+	EXPECT_EQ(Registered(), 0);
+}
+
+TEST_F(BadFiles, BadDirStreamPrefixSaysWhatIsWrong)
+{
+	struct Case {
+		std::string dir;
+		std::vector<std::string> expected;
+	};
+	const std::vector<Case> cases = {
+	    {"Bad-Stream=x",
+	     {"--dir Bad-Stream=x: invalid stream name: stream name \"Bad-Stream\" must be 1 to 63 characters of a-z, "
+	      "0-9, '_' or '-'",
+	      "./a=b"}},
+	    {"my data=db/data", {"--dir my data=db/data: invalid stream name", "1 to 63 characters of a-z"}},
+	    {"=db/data", {"--dir =db/data: empty stream name before '='", "1 to 63 characters of a-z"}},
+	    {"data=", {"--dir data=: empty path after 'data='"}},
+	    {std::string(64, 'a') + "=x", {"invalid stream name", "1 to 63 characters"}},
+	};
+	for (const Case &c : cases) {
+		RunResult r = Run({"deploy", "--dir", c.dir});
+		EXPECT_EQ(r.exit_code, 2) << c.dir << ": " << r.All();
+		for (const std::string &text : c.expected)
+			EXPECT_NE(r.err.find(text), std::string::npos) << "missing \"" << text << "\" in:\n" << r.err;
+		EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
+	}
+	EXPECT_EQ(Registered(), 0);
+}
+
+TEST_F(BadFiles, FolderWithEqualsInItsNameIsStillAPath)
+{
+	WriteMigration("0001_good.sql", kGood, "Odd=name");
+	WriteMigration("0002_other.sql", "CREATE TABLE other (id int);\n", "sub/x=y");
+	WriteMigration("0001_rows.sql", "INSERT INTO good VALUES (1);\n", "sub/p=q");
+	/* an existing folder "Odd=name" (its prefix is no stream), "./sub/x=y" (a '/' first), data=./sub/p=q */
+	RunResult r = Run({"deploy", "--dir", "Odd=name", "--dir", "./sub/x=y", "--dir", "data=./sub/p=q"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(db_->TableExists("good"));
+	EXPECT_TRUE(db_->TableExists("other"));
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE stream = 'data'"), 1);
+}
+
 TEST_F(BadFiles, MissingDefaultMigrationsDirectory)
 {
 	/* no --dir and no ./migrations in the working directory */

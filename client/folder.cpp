@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -154,6 +155,87 @@ CheckScript(MigrationFile *file, std::vector<FileProblem> *problems, const std::
 	return true;
 }
 
+/* The control character at name[i] (ASCII, DEL, or a UTF-8 encoded C1 control), or 0 with *length 0 when none. */
+unsigned
+ControlAt(const std::string &name, std::size_t i, std::size_t *length)
+{
+	auto c = static_cast<unsigned char>(name[i]);
+	*length = 1;
+	if (c < 0x20 || c == 0x7f)
+		return c;
+	if (c == 0xc2 && i + 1 < name.size()) {
+		auto next = static_cast<unsigned char>(name[i + 1]);
+		if (next >= 0x80 && next <= 0x9f) {
+			*length = 2;
+			return next;
+		}
+	}
+	*length = 0;
+	return 0;
+}
+
+std::string
+CodePoint(unsigned c)
+{
+	char buffer[8];
+	std::snprintf(buffer, sizeof buffer, "U+%04X", c);
+	return buffer;
+}
+
+/* text with its control characters written as \n, \t, \r or \xNN (C1: \u0085), so a message stays on its line. */
+std::string
+EscapeControls(const std::string &text)
+{
+	std::string out;
+	for (std::size_t i = 0; i < text.size();) {
+		std::size_t length;
+		unsigned c = ControlAt(text, i, &length);
+		if (length == 0) {
+			out.push_back(text[i++]);
+			continue;
+		}
+		char buffer[8];
+		if (c == '\n')
+			out += "\\n";
+		else if (c == '\t')
+			out += "\\t";
+		else if (c == '\r')
+			out += "\\r";
+		else {
+			std::snprintf(buffer, sizeof buffer, length == 1 ? "\\x%02X" : "\\u%04X", c);
+			out += buffer;
+		}
+		i += length;
+	}
+	return out;
+}
+
+/*
+ * A migration name is printed in the status and history tables, one row per
+ * line: a newline, tab or other control character in it would break them.
+ * False (with a problem naming the character) when file's name has one.
+ */
+bool
+CheckNameCharacters(const MigrationFile &file, std::vector<FileProblem> *problems)
+{
+	for (std::size_t i = 0; i < file.name.size(); i++) {
+		std::size_t length;
+		unsigned c = ControlAt(file.name, i, &length);
+		if (length == 0)
+			continue;
+		std::string what = c == '\n'   ? "a newline (\\n)"
+		                   : c == '\t' ? "a tab (\\t)"
+		                   : c == '\r' ? "a carriage return (\\r)"
+		                               : "the control character " + CodePoint(c);
+		problems->push_back({EscapeControls(file.path), 0,
+		                     "migration name \"" + EscapeControls(file.name) + "\" contains " + what +
+		                         "; names may not contain control characters (they would break the status and "
+		                         "history tables): rename it"});
+		return false;
+	}
+	return true;
+}
+
 /* Reads and checks one native file; false (with a problem added) when it is bad. */
 bool
 ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vector<FileProblem> *problems)
@@ -166,9 +248,11 @@ ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vect
 		out->version = parsed.version;
 		out->name = parsed.name;
 	} catch (const ScriptError &e) {
-		problems->push_back({out->path, e.line, e.what()});
+		problems->push_back({EscapeControls(out->path), e.line, EscapeControls(e.what())});
 		return false;
 	}
+	if (!CheckNameCharacters(*out, problems))
+		return false;
 	if (entry.is_directory) {
 		problems->push_back(
 		    {out->path, 0, "not a regular file (it is a directory); a migration must be a regular file"});
@@ -193,7 +277,7 @@ ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<Fi
 	Layout layout = ResolveLayout(dir, &entries, problems);
 	if (layout != Layout::kNative) {
 		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems))
-			if (CheckScript(&m.file, problems, m.down_path, m.down_first_line))
+			if (CheckNameCharacters(m.file, problems) && CheckScript(&m.file, problems, m.down_path, m.down_first_line))
 				files->push_back(std::move(m.file));
 		return;
 	}

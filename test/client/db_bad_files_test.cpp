@@ -1,6 +1,7 @@
 /* Bad migration folders: exit 2, the file named, nothing uploaded. */
 #include "harness.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -128,6 +129,39 @@ TEST_F(BadFiles, NonRegularFilesAreRefusedWithoutOpeningThem)
 	watcher.join();
 	close(sock);
 	EXPECT_FALSE(opened) << "the client opened the FIFO";
+}
+
+TEST_F(BadFiles, ControlCharactersInMigrationNames)
+{
+	WriteMigration("0001_good.sql", kGood);
+	WriteMigration("0002_two\nlines.sql", "SELECT 2;\n");
+	WriteMigration("0003_tab\there.sql", "SELECT 3;\n");
+	WriteMigration("0004_esc\x1b[31m.sql", "SELECT 4;\n");
+	WriteMigration("0005_del\x7f.sql", "SELECT 5;\n");
+	WriteMigration("0006_next\xc2\x85line.sql", "SELECT 6;\n");         /* U+0085, a C1 control */
+	WriteMigration("0007_caf\xc3\xa9_\xe2\x82\xac.sql", "SELECT 7;\n"); /* printable UTF-8 is fine */
+	ExpectRefused({"./migrations/0002_two\\nlines.sql: migration name \"two\\nlines\" contains a newline (\\n)",
+	               "./migrations/0003_tab\\there.sql: migration name \"tab\\there\" contains a tab (\\t)",
+	               "./migrations/0004_esc\\x1B[31m.sql: migration name \"esc\\x1B[31m\" contains the control character "
+	               "U+001B",
+	               "./migrations/0005_del\\x7F.sql: migration name \"del\\x7F\" contains the control character U+007F",
+	               "./migrations/0006_next\\u0085line.sql: migration name \"next\\u0085line\" contains the control "
+	               "character U+0085",
+	               "names may not contain control characters", "5 problems"});
+	RunResult r = Run({"deploy"});
+	EXPECT_EQ(r.err.find("0007_caf"), std::string::npos) << r.err;
+	/* every problem stays on its own line */
+	EXPECT_EQ(r.err.find('\t'), std::string::npos) << r.err;
+	EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+	EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 6) << r.err;
+}
+
+TEST_F(BadFiles, ControlCharactersInToolLayoutNames)
+{
+	tmp_.Write("prisma/20260101000000_bad\tname/migration.sql", "SELECT 1;\n");
+	tmp_.Write("prisma/migration_lock.toml", "provider = \"postgresql\"\n");
+	ExpectRefused({"prisma/20260101000000_bad\\tname/migration.sql: migration name \"bad\\tname\" contains a tab"},
+	              {"--layout", "prisma", "--dir", "prisma", "deploy"});
 }
 
 TEST_F(BadFiles, UnknownDirective)

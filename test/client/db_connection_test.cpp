@@ -3,12 +3,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -62,6 +65,52 @@ TEST_F(NoExtension, InstallCreatesExtensionAndIsRepeatable)
 	WriteMigration("0001_a.sql", "CREATE TABLE a (id int);\n");
 	EXPECT_EQ(Run({"deploy"}).exit_code, 0);
 	EXPECT_TRUE(db_->TableExists("a"));
+}
+
+TEST_F(NoExtension, ConcurrentInstallsAllSucceed)
+{
+	constexpr int kClients = 8;
+	std::vector<RunResult> results(kClients);
+	std::vector<std::thread> threads;
+	std::atomic<int> ready{0};
+	for (int i = 0; i < kClients; i++)
+		threads.emplace_back([&, i] {
+			/* start together, so the CREATE EXTENSIONs overlap */
+			ready++;
+			while (ready < kClients)
+				std::this_thread::yield();
+			results[i] = RunClient({"--db", conninfo_, "install"}, {}, tmp_.Path());
+		});
+	for (std::thread &t : threads)
+		t.join();
+	for (int i = 0; i < kClients; i++) {
+		EXPECT_EQ(results[i].exit_code, 0) << i << ": " << results[i].All();
+		EXPECT_NE(results[i].out.find("pg_migrate " PG_MIGRATE_VERSION " is installed"), std::string::npos)
+		    << results[i].out;
+	}
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension WHERE extname = 'pg_migrate'"), 1);
+	EXPECT_EQ(db_->Scalar("SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate'"), PG_MIGRATE_VERSION);
+}
+
+TEST_F(NoExtension, ConcurrentInstallsUpdateAnOlderCatalogOnce)
+{
+	db_->Script("CREATE EXTENSION pg_migrate VERSION '0.1.0'");
+	constexpr int kClients = 8;
+	std::vector<RunResult> results(kClients);
+	std::vector<std::thread> threads;
+	std::atomic<int> ready{0};
+	for (int i = 0; i < kClients; i++)
+		threads.emplace_back([&, i] {
+			ready++;
+			while (ready < kClients)
+				std::this_thread::yield();
+			results[i] = RunClient({"--db", conninfo_, "install"}, {}, tmp_.Path());
+		});
+	for (std::thread &t : threads)
+		t.join();
+	for (int i = 0; i < kClients; i++)
+		EXPECT_EQ(results[i].exit_code, 0) << i << ": " << results[i].All();
+	EXPECT_EQ(db_->Scalar("SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate'"), PG_MIGRATE_VERSION);
 }
 
 TEST_F(NoExtension, InstallUpdatesAnOlderCatalogAndKeepsHistory)

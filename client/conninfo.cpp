@@ -1,13 +1,19 @@
 /* conninfo.cpp — password masking for connection targets (see conninfo.hpp). */
 #include "conninfo.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <string_view>
 
 namespace pgmigrate::client {
 
 namespace {
 
 constexpr const char *kMask = "****";
+
+/* The connection parameters that hold secrets: the password, and the passphrase of the client's SSL key. */
+constexpr std::string_view kPasswordKeys[] = {"password", "sslpassword"};
 
 struct Span {
 	std::size_t begin, end; /* [begin, end) of a password inside the target */
@@ -39,27 +45,30 @@ UrlPasswordSpans(const std::string &url)
 		std::size_t key = query + 1;
 		std::size_t amp = url.find('&', key);
 		std::size_t end = amp == std::string::npos ? url.size() : amp;
-		constexpr std::string_view kKey = "password=";
-		if (url.compare(key, kKey.size(), kKey) == 0)
-			spans.push_back({key + kKey.size(), end});
+		for (std::string_view name : kPasswordKeys) {
+			if (url.compare(key, name.size(), name) == 0 && key + name.size() < url.size() &&
+			    url[key + name.size()] == '=') {
+				spans.push_back({key + name.size() + 1, end});
+				break;
+			}
+		}
 		query = amp;
 	}
 	return spans;
 }
 
-/* Where "password = value" sits in a key=value conninfo; value may be single-quoted. */
-std::vector<Span>
-ConninfoPasswordSpans(const std::string &s)
+/* Where "password = value" (or sslpassword) sits in a key=value conninfo; value may be single-quoted. */
+void
+ConninfoSpansOf(const std::string &s, std::string_view key, std::vector<Span> *spans)
 {
-	std::vector<Span> spans;
 	std::size_t pos = 0;
-	while ((pos = s.find("password", pos)) != std::string::npos) {
+	while ((pos = s.find(key, pos)) != std::string::npos) {
 		bool word_start = pos == 0 || std::isspace(static_cast<unsigned char>(s[pos - 1]));
-		std::size_t i = pos + 8;
+		std::size_t i = pos + key.size();
 		while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i])))
 			i++;
 		if (!word_start || i >= s.size() || s[i] != '=') {
-			pos += 8;
+			pos += key.size();
 			continue;
 		}
 		i++;
@@ -79,9 +88,19 @@ ConninfoPasswordSpans(const std::string &s)
 			while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i])))
 				i++;
 		}
-		spans.push_back({begin, i});
+		spans->push_back({begin, i});
 		pos = i;
 	}
+}
+
+std::vector<Span>
+ConninfoPasswordSpans(const std::string &s)
+{
+	std::vector<Span> spans;
+	for (std::string_view key : kPasswordKeys)
+		ConninfoSpansOf(s, key, &spans);
+	/* MaskPassword replaces back to front */
+	std::sort(spans.begin(), spans.end(), [](const Span &a, const Span &b) { return a.begin < b.begin; });
 	return spans;
 }
 
@@ -160,6 +179,14 @@ PasswordsIn(const std::string &target)
 			out.push_back(decoded);
 	}
 	return out;
+}
+
+void
+OverwritePasswords(char *text)
+{
+	std::string copy = text;
+	for (const Span &span : PasswordSpans(copy))
+		std::memset(text + span.begin, 'x', span.end - span.begin);
 }
 
 std::string

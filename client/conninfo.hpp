@@ -12,11 +12,18 @@
 
 namespace pgmigrate::client {
 
-/* The target with every password replaced by "****" (URL user info, ?password=, password=). */
+/* The target with every password replaced by "****" (URL user info, ?password=, password=, sslpassword=). */
 std::string MaskPassword(const std::string &target);
 
 /* The passwords written in target, raw and percent-decoded; empty when none. */
 std::vector<std::string> PasswordsIn(const std::string &target);
+
+/*
+ * Overwrites, in place, the bytes of every password (and sslpassword) in the
+ * NUL-terminated target with 'x'; used on argv, so that ps and
+ * /proc/PID/cmdline do not show them while the client runs.
+ */
+void OverwritePasswords(char *target);
 
 /* text with the target replaced by its masked form and every password in it replaced by "****". */
 std::string Scrub(std::string text, const std::string &target);

@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pgmigrate::client {
@@ -23,6 +25,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char *kDefaultDir = "./migrations";
+constexpr const char *kStreamRule = "(stream names are 1 to 63 characters of a-z, 0-9, '_' or '-')";
+constexpr const char *kEqualsInPath = "; a folder whose name contains '=' is written with a '/' before it, as ./a=b";
 
 bool
 LooksLikeStream(const std::string &s)
@@ -32,15 +36,60 @@ LooksLikeStream(const std::string &s)
 	});
 }
 
+/* "a" of "a/b"; "." for "b"; "/" for "/b". */
+std::string
+ParentOf(const std::string &path)
+{
+	std::size_t slash = path.find_last_of('/');
+	if (slash == std::string::npos)
+		return ".";
+	if (slash == 0)
+		return "/";
+	return path.substr(0, slash);
+}
+
+/*
+ * Why stat(path) failed with err: the first folder on the way that is not a
+ * directory, or that this user may not search. Empty when it simply does not
+ * exist.
+ */
+std::string
+WhyUnreachable(const std::string &path, int err)
+{
+	if (err == ENOENT)
+		return "";
+	/* each prefix of the path, the path itself last */
+	for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+		std::string prefix = end == std::string::npos ? path : path.substr(0, end);
+		struct stat st;
+		if (::stat(prefix.c_str(), &st) != 0) {
+			if (errno == EACCES)
+				return "permission denied: the directory " + ParentOf(prefix) +
+				       " cannot be searched by this user (it lacks the x permission), so nothing inside it can be "
+				       "reached";
+			if (errno == ENOENT)
+				return "";
+			break;
+		}
+		if (end != std::string::npos && !S_ISDIR(st.st_mode))
+			return prefix + " is not a directory, so there can be no migrations directory inside it";
+		if (end == std::string::npos)
+			break;
+	}
+	return std::string("cannot reach the migrations directory: ") + std::strerror(err);
+}
+
 /* The entries of dir (names starting with '.' left out), sorted; adds a problem and returns false when dir cannot be
  * listed. */
 bool
 ListEntries(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems)
 {
-	std::error_code ec;
-	fs::file_status st = fs::status(dir.path, ec);
-	if (!fs::exists(st)) {
-		if (dir.is_default)
+	struct stat st;
+	if (::stat(dir.path.c_str(), &st) != 0) {
+		std::string why = WhyUnreachable(dir.path, errno);
+		if (!why.empty())
+			problems->push_back({dir.path, 0, why});
+		else if (dir.is_default)
 			problems->push_back({dir.path, 0,
 			                     "no migrations directory here; create it (pg_migrate new NAME does) or name "
 			                     "one with --dir PATH"});
@@ -48,10 +97,11 @@ ListEntries(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<File
 			problems->push_back({dir.path, 0, "migrations directory does not exist"});
 		return false;
 	}
-	if (!fs::is_directory(st)) {
+	if (!S_ISDIR(st.st_mode)) {
 		problems->push_back({dir.path, 0, "not a directory; --dir names a folder of migration files"});
 		return false;
 	}
+	std::error_code ec;
 	fs::directory_iterator it(dir.path, ec), end;
 	if (ec) {
 		problems->push_back({dir.path, 0, "cannot list the directory: " + ec.message()});
@@ -105,6 +155,87 @@ CheckScript(MigrationFile *file, std::vector<FileProblem> *problems, const std::
 	return true;
 }
 
+/* The control character at name[i] (ASCII, DEL, or a UTF-8 encoded C1 control), or 0 with *length 0 when none. */
+unsigned
+ControlAt(const std::string &name, std::size_t i, std::size_t *length)
+{
+	auto c = static_cast<unsigned char>(name[i]);
+	*length = 1;
+	if (c < 0x20 || c == 0x7f)
+		return c;
+	if (c == 0xc2 && i + 1 < name.size()) {
+		auto next = static_cast<unsigned char>(name[i + 1]);
+		if (next >= 0x80 && next <= 0x9f) {
+			*length = 2;
+			return next;
+		}
+	}
+	*length = 0;
+	return 0;
+}
+
+std::string
+CodePoint(unsigned c)
+{
+	char buffer[8];
+	std::snprintf(buffer, sizeof buffer, "U+%04X", c);
+	return buffer;
+}
+
+/* text with its control characters written as \n, \t, \r or \xNN (C1: \u0085), so a message stays on its line. */
+std::string
+EscapeControls(const std::string &text)
+{
+	std::string out;
+	for (std::size_t i = 0; i < text.size();) {
+		std::size_t length;
+		unsigned c = ControlAt(text, i, &length);
+		if (length == 0) {
+			out.push_back(text[i++]);
+			continue;
+		}
+		char buffer[8];
+		if (c == '\n')
+			out += "\\n";
+		else if (c == '\t')
+			out += "\\t";
+		else if (c == '\r')
+			out += "\\r";
+		else {
+			std::snprintf(buffer, sizeof buffer, length == 1 ? "\\x%02X" : "\\u%04X", c);
+			out += buffer;
+		}
+		i += length;
+	}
+	return out;
+}
+
+/*
+ * A migration name is printed in the status and history tables, one row per
+ * line: a newline, tab or other control character in it would break them.
+ * False (with a problem naming the character) when file's name has one.
+ */
+bool
+CheckNameCharacters(const MigrationFile &file, std::vector<FileProblem> *problems)
+{
+	for (std::size_t i = 0; i < file.name.size(); i++) {
+		std::size_t length;
+		unsigned c = ControlAt(file.name, i, &length);
+		if (length == 0)
+			continue;
+		std::string what = c == '\n'   ? "a newline (\\n)"
+		                   : c == '\t' ? "a tab (\\t)"
+		                   : c == '\r' ? "a carriage return (\\r)"
+		                               : "the control character " + CodePoint(c);
+		problems->push_back({EscapeControls(file.path), 0,
+		                     "migration name \"" + EscapeControls(file.name) + "\" contains " + what +
+		                         "; names may not contain control characters (they would break the status and "
+		                         "history tables): rename it"});
+		return false;
+	}
+	return true;
+}
+
 /* Reads and checks one native file; false (with a problem added) when it is bad. */
 bool
 ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vector<FileProblem> *problems)
@@ -117,11 +248,14 @@ ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vect
 		out->version = parsed.version;
 		out->name = parsed.name;
 	} catch (const ScriptError &e) {
-		problems->push_back({out->path, e.line, e.what()});
+		problems->push_back({EscapeControls(out->path), e.line, EscapeControls(e.what())});
 		return false;
 	}
+	if (!CheckNameCharacters(*out, problems))
+		return false;
 	if (entry.is_directory) {
-		problems->push_back({out->path, 0, "is a directory, not a migration file"});
+		problems->push_back(
+		    {out->path, 0, "not a regular file (it is a directory); a migration must be a regular file"});
 		return false;
 	}
 	std::string error;
@@ -143,7 +277,7 @@ ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<Fi
 	Layout layout = ResolveLayout(dir, &entries, problems);
 	if (layout != Layout::kNative) {
 		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems))
-			if (CheckScript(&m.file, problems, m.down_path, m.down_first_line))
+			if (CheckNameCharacters(m.file, problems) && CheckScript(&m.file, problems, m.down_path, m.down_first_line))
 				files->push_back(std::move(m.file));
 		return;
 	}
@@ -185,21 +319,37 @@ ParseDirSpecs(const std::vector<std::string> &raw, const std::string &layout)
 		DirSpec dir;
 		std::size_t eq = value.find('=');
 		std::string prefix = eq == std::string::npos ? "" : value.substr(0, eq);
-		/* "STREAM=PATH" only when the prefix could be a stream name, so a path may contain '='. */
-		if (eq != std::string::npos && LooksLikeStream(prefix)) {
+		/*
+		 * "STREAM=PATH" when the part before the first '=' has no '/'. A folder
+		 * with '=' in its name is written with a '/' before it (./a=b), or is
+		 * taken as a path when it exists as named (and its prefix is no stream).
+		 */
+		bool stream_form = eq != std::string::npos && prefix.find('/') == std::string::npos;
+		if (stream_form && !LooksLikeStream(prefix)) {
+			std::error_code ec;
+			if (fs::exists(value, ec))
+				stream_form = false;
+		}
+		if (stream_form) {
+			if (prefix.empty())
+				throw Failure(kExitUsage, "--dir " + value + ": empty stream name before '='; write STREAM=PATH " +
+				                              kStreamRule + kEqualsInPath);
 			try {
 				CheckStreamName(prefix);
 			} catch (const ScriptError &e) {
-				throw Failure(kExitUsage, std::string("--dir ") + value + ": " + e.what());
+				throw Failure(kExitUsage, "--dir " + value + ": invalid stream name: " + e.what() + kEqualsInPath);
 			}
 			dir.stream = prefix;
 			dir.stream_given = true;
 			dir.path = value.substr(eq + 1);
+			if (dir.path.empty())
+				throw Failure(kExitUsage, "--dir " + value + ": empty path after '" + prefix +
+				                              "='; write STREAM=PATH, e.g. " + prefix + "=db/" + prefix);
 		} else {
 			dir.path = value;
 		}
 		if (dir.path.empty())
-			throw Failure(kExitUsage, "--dir " + value + ": empty path");
+			throw Failure(kExitUsage, "--dir: empty path; name a folder of migration files");
 		dir.layout = layout;
 		out.push_back(dir);
 	}
@@ -230,12 +380,55 @@ ReadFolders(const std::vector<DirSpec> &dirs)
 	return out;
 }
 
+namespace {
+
+const char *
+FileTypeName(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO (named pipe)";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a plain file";
+}
+
+std::string
+NotRegularFile(mode_t mode)
+{
+	return std::string("not a regular file (it is ") + FileTypeName(mode) +
+	       "); a migration must be a regular file or a symlink to one";
+}
+
+} // namespace
+
 bool
 ReadFileBytes(const std::string &path, std::string *content, std::string *error)
 {
-	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	/* Look before opening: opening a FIFO waits for a writer, reading a device may never end. */
+	struct stat st;
+	if (::stat(path.c_str(), &st) != 0) {
+		*error = std::string("cannot read the file: ") + std::strerror(errno);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*error = NotRegularFile(st.st_mode);
+		return false;
+	}
+	/* O_NONBLOCK: should it have been swapped for a FIFO since, open() does not wait; fstat() then refuses it. */
+	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		*error = std::string("cannot read the file: ") + std::strerror(errno);
+		return false;
+	}
+	if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*error = NotRegularFile(st.st_mode);
+		::close(fd);
 		return false;
 	}
 	char buffer[65536];

@@ -4,6 +4,7 @@
  */
 #include "commands.hpp"
 #include "connection.hpp"
+#include "conninfo.hpp"
 #include "exit_codes.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <string_view>
 
 using namespace pgmigrate::client;
 
@@ -44,6 +46,30 @@ ArgvWantsJson(int argc, char **argv)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Once CLI11 has copied the --db values into the program's memory, their
+ * passwords are wiped from argv: on Linux ps and /proc/PID/cmdline read
+ * argv's memory, and any user of the machine may look there for as long as
+ * a deploy runs. Only the arguments that are --db values are touched.
+ */
+void
+HidePasswordsInArgv(int argc, char **argv, const std::vector<std::string> &dbs)
+{
+	constexpr std::string_view kInline = "--db=";
+	for (int i = 1; i < argc; i++) {
+		for (const std::string &db : dbs) {
+			if (db == argv[i]) {
+				OverwritePasswords(argv[i]);
+				break;
+			}
+			if (std::strncmp(argv[i], kInline.data(), kInline.size()) == 0 && db == argv[i] + kInline.size()) {
+				OverwritePasswords(argv[i] + kInline.size());
+				break;
+			}
+		}
+	}
 }
 
 /* Runs the command and turns every error into its exit code, message and JSON "error" object. */
@@ -203,6 +229,7 @@ main(int argc, char **argv)
 		}
 		return kExitUsage;
 	}
+	HidePasswordsInArgv(argc, argv, global.dbs);
 	global.format = format == "json" ? Format::kJson : Format::kText;
 	if (!global.dbs.empty())
 		global.db = global.dbs.back();

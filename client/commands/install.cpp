@@ -6,14 +6,36 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+/*
+ * The advisory lock key of `pg_migrate install` ("pg_migra" in ASCII). A
+ * bigint key: the extension's own advisory locks are (int4, int4) pairs,
+ * which never share a lock with a bigint one.
+ */
+constexpr const char *kInstallLockKey = "8099547378373587553";
+
+} // namespace
+
 int
 RunInstall(const GlobalOptions &global, Output &out)
 {
 	Connection conn = OpenSession(global, out);
 	try {
+		/*
+		 * Several installs at once (deploy jobs, replicas of one service starting)
+		 * would race: a second CREATE EXTENSION fails with 23505 on the catalog's
+		 * unique index, a second ALTER EXTENSION with "tuple concurrently
+		 * updated". A transaction-scoped advisory lock lets one at a time in;
+		 * the next sees the extension (each statement takes a new snapshot) and
+		 * has nothing left to do.
+		 */
+		conn.Exec("BEGIN");
+		conn.Exec("SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)", {kInstallLockKey});
 		conn.Exec("CREATE EXTENSION IF NOT EXISTS pg_migrate");
 		/* Brings an older installation to the version the server's files provide. */
 		conn.Exec("ALTER EXTENSION pg_migrate UPDATE");
+		conn.Exec("COMMIT");
 	} catch (const SqlError &e) {
 		RethrowLibraryMismatch(e);
 		/* 58P01 undefined_file: the server has no pg_migrate.control */

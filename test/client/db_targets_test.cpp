@@ -112,6 +112,31 @@ TEST_F(Targets, RepeatedDbMasksPasswordsAndKeepsTheWorstExitCode)
 	EXPECT_TRUE(pgmtest::Db("dbname=" + good).TableExists("t"));
 }
 
+TEST_F(Targets, SslPasswordIsMaskedLikeThePassword)
+{
+	/* sslpassword (the client key's passphrase) is ignored without a client key: both databases deploy */
+	std::string a = CreateDatabase("a"), b = CreateDatabase("b");
+	WriteMigration("0001_t.sql", "CREATE TABLE t (id bigint);\n");
+	const std::string secret = "k3ypassphr4se";
+	std::string targets = tmp_.Write("targets.txt", "postgresql:///" + b + "?sslpassword=" + secret + "\n");
+	for (const char *format : {"text", "json"}) {
+		RunResult r = Client(
+		    {"--format", format, "deploy", "--db", "dbname=" + a + " sslpassword=" + secret, "--targets", targets});
+		EXPECT_EQ(r.exit_code, 0) << r.All();
+		EXPECT_EQ(r.All().find(secret), std::string::npos) << r.All();
+		EXPECT_NE(r.out.find("dbname=" + a + " sslpassword=****"), std::string::npos) << r.out;
+		EXPECT_NE(r.out.find("postgresql:///" + b + "?sslpassword=****"), std::string::npos) << r.out;
+	}
+	EXPECT_TRUE(pgmtest::Db("dbname=" + a).TableExists("t"));
+	EXPECT_TRUE(pgmtest::Db("dbname=" + b).TableExists("t"));
+	/* a failing target: its error line is scrubbed too */
+	RunResult r = Client(
+	    {"deploy", "--db", "dbname=" + a, "--db", "host=127.0.0.1 port=1 sslpassword='" + secret + "' dbname=nowhere"});
+	EXPECT_EQ(r.exit_code, 3) << r.All();
+	EXPECT_EQ(r.All().find(secret), std::string::npos) << r.All();
+	EXPECT_NE(r.out.find("host=127.0.0.1 port=1 sslpassword=**** dbname=nowhere"), std::string::npos) << r.out;
+}
+
 TEST_F(Targets, BadFilesStopBeforeAnyDatabase)
 {
 	std::string a = CreateDatabase("a"), b = CreateDatabase("b");

@@ -39,6 +39,17 @@ TEST(Conninfo, MasksKeywordConninfo)
 	EXPECT_EQ(MaskPassword("dbname=app"), "dbname=app");
 }
 
+TEST(Conninfo, MasksSslPassword)
+{
+	EXPECT_EQ(MaskPassword("host=db sslpassword=k3y password=pw"), "host=db sslpassword=**** password=****");
+	EXPECT_EQ(MaskPassword("sslpassword = 'a b' user=alice"), "sslpassword = **** user=alice");
+	EXPECT_EQ(MaskPassword("postgres://alice:pw@db/app?sslpassword=k3y&sslmode=require"),
+	          "postgres://alice:****@db/app?sslpassword=****&sslmode=require");
+	/* a key that only ends in "password" is not one */
+	EXPECT_EQ(MaskPassword("host=db xpassword=visible"), "host=db xpassword=visible");
+	EXPECT_EQ(Scrub("error for k3y", "host=db sslpassword=k3y"), "error for ****");
+}
+
 TEST(Conninfo, ScrubRemovesRawAndDecodedPasswords)
 {
 	std::string target = "postgresql://alice:s3cret%70w@db/app";

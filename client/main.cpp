@@ -161,6 +161,8 @@ main(int argc, char **argv)
 	deploy->add_option("--target", deploy_options.target, "apply up to this version");
 	deploy->add_flag("--dry-run", deploy_options.dry_run, "run the migrations and roll them back");
 	deploy->add_flag("--no-wait", deploy_options.no_wait, "do not wait for the background runner");
+	deploy->add_flag("--include-server-only", deploy_options.include_server_only,
+	                 "also apply pending migrations registered on the server that are in none of the files");
 	CLI::App *status = app.add_subcommand("status", "registered migrations and their state, per stream");
 	CLI::App *history = app.add_subcommand("history", "newest entries of the migration history");
 	history->add_option("--limit", history_options.limit, "number of entries (default 50)")

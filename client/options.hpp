@@ -37,6 +37,8 @@ struct DeployOptions {
 	std::string target;                    /* empty: no target */
 	bool dry_run = false;
 	bool no_wait = false; /* return once apply() has queued work for the background runner */
+	/* apply pending migrations registered on the server that are in none of the files */
+	bool include_server_only = false;
 };
 
 struct HistoryOptions {

@@ -33,6 +33,17 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 		Result result = conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
 		std::set<MigrationKey> listed;
 		std::string live; /* the status line: what runs now, with its progress */
+		/* A failed or interrupted step holds up every job queued after it: with nothing running, none will run. */
+		bool any_running = false, any_stopped = false;
+		for (int r = 0; r < result.Rows(); r++) {
+			std::string state = result.Get(r, 3);
+			any_running = any_running || state == "running";
+			any_stopped =
+			    any_stopped || (state == "failed" && waiting.count({result.Get(r, 0), result.Get(r, 1)}) > 0) ||
+			    (state == "interrupted" && interrupted_since.count({result.Get(r, 0), result.Get(r, 1)}) > 0 &&
+			     std::chrono::steady_clock::now() - interrupted_since[{result.Get(r, 0), result.Get(r, 1)}] >=
+			         kInterruptedConfirm);
+		}
 		for (int r = 0; r < result.Rows(); r++) {
 			MigrationKey key{result.Get(r, 0), result.Get(r, 1)};
 			if (waiting.count(key) == 0)
@@ -69,6 +80,12 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 				final_state.duration_ms = std::strtod(result.Get(r, 5).c_str(), nullptr);
 			done[key] = final_state;
 			waiting.erase(key);
+		}
+		if (any_stopped && !any_running) {
+			for (const MigrationKey &key : waiting)
+				if (done.count(key) == 0)
+					done[key] = FinalState{"blocked", std::nullopt};
+			waiting.clear();
 		}
 		/* a migration that vanished from status() (resolved or deleted meanwhile) is not waited for */
 		for (auto it = waiting.begin(); it != waiting.end();) {

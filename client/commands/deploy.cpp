@@ -145,14 +145,44 @@ struct ApplyRows {
 	std::map<std::string, int> outcomes; /* outcome -> count */
 };
 
-/* One migrate.apply() call; appends its rows. */
+/* "stream:version:checksum" of every file: apply_exact() runs exactly this content. */
+std::string
+ExpectedChecksums(const std::vector<MigrationFile> &files)
+{
+	std::vector<std::string> expected;
+	expected.reserve(files.size());
+	for (const MigrationFile &f : files)
+		expected.push_back(f.stream + ":" + f.version + ":" + f.checksum);
+	return TextArrayLiteral(expected);
+}
+
+/*
+ * One apply call; appends its rows. apply_exact() applies exactly the files
+ * this deploy read (content another session registered in between is
+ * refused, MG001), and refuses pending migrations that are in none of them
+ * unless --include-server-only (MG009). A catalog from before 0.1.3 has only
+ * apply(), whose author check still holds; pg_migrate install updates it.
+ */
 void
-Apply(Connection &conn, const Param &stream, const DeployOptions &options, ApplyRows *rows)
+Apply(Connection &conn, const Param &stream, const DeployOptions &options, const std::string &expected, ApplyRows *rows)
 {
 	Param target = options.target.empty() ? Param() : Param(options.target);
-	Result result = conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("
-	                          "stream => $1, target => $2, dry_run => $3, on_error => 'record')",
-	                          {stream, target, std::string(options.dry_run ? "true" : "false")});
+	std::string dry_run = options.dry_run ? "true" : "false";
+	std::optional<Result> applied;
+	try {
+		applied.emplace(conn.Exec(
+		    "SELECT stream, version, name, outcome, duration_ms FROM migrate.apply_exact("
+		    "$4::text[], include_unlisted => $5::boolean, stream => $1, target => $2, "
+		    "dry_run => $3::boolean, on_error => 'record')",
+		    {stream, target, dry_run, expected, std::string(options.include_server_only ? "true" : "false")}));
+	} catch (const SqlError &e) {
+		if (e.sqlstate != "42883") /* undefined_function: an older catalog */
+			throw;
+		applied.emplace(conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("
+		                          "stream => $1, target => $2, dry_run => $3::boolean, on_error => 'record')",
+		                          {stream, target, dry_run}));
+	}
+	Result &result = *applied;
 	Table part = ResultTable(result, {"stream", "version", "name", "outcome", "duration_ms"});
 	if (rows->table.headers.empty()) {
 		rows->table.headers = part.headers;
@@ -294,6 +324,43 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 
 	StreamFilter filter(options);
 	NoteFilterEffects(filter, options, remote, files, uploaded, out);
+	/* Work already handed to the runner is not "nothing to do": wait for it, or say it stopped. */
+	std::vector<MigrationKey> in_flight, interrupted;
+	for (const RemoteMigration &m : remote) {
+		if (!filter.Selects(m.stream))
+			continue;
+		if (m.state == "queued" || m.state == "running")
+			in_flight.emplace_back(m.stream, m.version);
+		else if (m.state == "interrupted")
+			interrupted.emplace_back(m.stream, m.version);
+	}
+	if (!interrupted.empty()) {
+		std::string which = interrupted.front().first + " " + interrupted.front().second;
+		throw Failure(kExitValidation,
+		              "the background step " + which +
+		                  " was interrupted (MG008); nothing was applied. Fix the cause, then SELECT migrate.retry('" +
+		                  interrupted.front().first + "', '" + interrupted.front().second + "')",
+		              {{"sqlstate", "MG008"}});
+	}
+	if (!HasWork(filter, remote, uploaded) && !in_flight.empty()) {
+		ApplyRows rows;
+		rows.table.headers = {"stream", "version", "name", "outcome", "duration_ms"};
+		rows.table.right_aligned = {false, false, false, false, true};
+		for (const MigrationKey &key : in_flight) {
+			rows.json.push_back({{"stream", key.first}, {"version", key.second}, {"outcome", "queued"}});
+			rows.table.rows.push_back({key.first, key.second, "", "queued", ""});
+		}
+		out.Doc()["applied"] = rows.json;
+		if (options.no_wait) {
+			out.Note(std::to_string(in_flight.size()) +
+			         " migrations are with the background runner; pg_migrate status shows their progress");
+			return kExitOk;
+		}
+		WaitForQueued(conn, files, &rows, out);
+		out.Doc()["applied"] = rows.json;
+		out.Print(rows.table.Render());
+		return kExitOk;
+	}
 	if (!HasWork(filter, remote, uploaded)) {
 		out.Doc()["nothing_to_do"] = true;
 		out.Note(filter.Active() ? "nothing to do in the selected streams"
@@ -303,16 +370,25 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 
 	ApplyRows rows;
 	try {
+		std::string expected = ExpectedChecksums(files);
 		if (!filter.Active()) {
-			Apply(conn, Param(), options, &rows);
+			Apply(conn, Param(), options, expected, &rows);
 		} else {
 			for (const std::string &stream : StreamsToApply(conn, filter, remote, uploaded)) {
-				Apply(conn, stream, options, &rows);
+				Apply(conn, stream, options, expected, &rows);
 				if (rows.outcomes.count("failed") > 0)
 					break;
 			}
 		}
 	} catch (const SqlError &e) {
+		/* Refusals before anything ran: the trust boundary, changed or unlisted content, a blocked stream. */
+		if (e.sqlstate == "MG010" || e.sqlstate == "MG001" || e.sqlstate == "MG009" || e.sqlstate == "MG008") {
+			out.Doc()["applied"] = rows.json;
+			if (!rows.table.rows.empty())
+				out.Print(rows.table.Render());
+			out.Error("error: " + SqlErrorText(e));
+			throw Failure(kExitValidation, "nothing more was applied", SqlErrorJson(e));
+		}
 		if (e.sqlstate != "MG004")
 			throw;
 		/* what earlier streams applied stays applied: show it before the refusal */

@@ -13,6 +13,10 @@
 #include "lifecycle.hpp"
 #include "rows.hpp"
 #include "session.hpp"
+#include "stored_content.hpp"
+#include "upload.hpp"
+
+#include <map>
 
 namespace pgmigrate::client {
 
@@ -44,15 +48,46 @@ RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output 
 	Param steps = options.steps > 0 ? Param(std::to_string(options.steps)) : Param();
 	out.Doc()["rolled_back"] = nlohmann::json::array();
 
-	Connection conn = OpenSession(global, out);
+	std::vector<MigrationFile> files;
+	bool with_files = HasFolders(global);
+	Connection conn = with_files ? ConnectWhileLoading(global, out, &files, kRemoteStateSql) : OpenSession(global, out);
+	/* Down sections whose stored text is not the file's: the rollback is undone before it commits. */
+	std::map<std::pair<std::string, std::string>, std::string> changed;
+	if (with_files)
+		changed = ChangedAppliedFiles(ReadRemote(conn), files);
 	std::optional<Result> result;
 	try {
+		if (!changed.empty())
+			conn.Exec("BEGIN");
 		result.emplace(CallExtension(conn,
 		                             "SELECT stream, version, name, outcome, duration_ms FROM migrate.rollback("
 		                             "stream => $1, to_version => $2, steps => $3::integer, to_db_version => $4, "
 		                             "all_applied => $5::boolean)",
 		                             {stream, to_version, steps, to_db_version, std::string(options.all ? "t" : "f")}));
+		if (!changed.empty()) {
+			std::string differing;
+			for (int r = 0; r < result->Rows(); r++) {
+				auto it = changed.find({result->Get(r, 0), result->Get(r, 1)});
+				if (it != changed.end())
+					differing += (differing.empty() ? "" : ", ") + it->second;
+			}
+			if (!differing.empty()) {
+				conn.Exec("ROLLBACK");
+				throw Failure(kExitValidation,
+				              "nothing was rolled back: the server's copy of " + differing +
+				                  " differs from the file, so its down section is not the one in the folder (MG001); "
+				                  "pg_migrate repair VERSION records the file's content if the change is meant",
+				              {{"sqlstate", "MG001"}});
+			}
+			conn.Exec("COMMIT");
+		}
 	} catch (const SqlError &e) {
+		if (!changed.empty() && !e.connection_lost) {
+			try {
+				conn.Exec("ROLLBACK");
+			} catch (const SqlError &) {
+			}
+		}
 		/* A refusal, before anything ran. MG003 here refuses a no-transaction migration, not a bad file. */
 		if (e.sqlstate == "MG003" || ExitCodeForSqlState(e.sqlstate) == kExitValidation) {
 			out.Error("error: " + SqlErrorText(e));

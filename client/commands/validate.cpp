@@ -11,23 +11,12 @@
 #include "lifecycle.hpp"
 #include "rows.hpp"
 #include "session.hpp"
+#include "stored_content.hpp"
 #include "upload.hpp"
 
 #include <sys/stat.h>
 
 namespace pgmigrate::client {
-
-namespace {
-
-/* Files are compared when folders were named, or the default ./migrations exists. */
-bool
-HasFolders(const GlobalOptions &global)
-{
-	struct stat st;
-	return !global.dirs.empty() || (stat("./migrations", &st) == 0 && S_ISDIR(st.st_mode));
-}
-
-} // namespace
 
 int
 RunValidate(const GlobalOptions &global, Output &out)
@@ -41,24 +30,17 @@ RunValidate(const GlobalOptions &global, Output &out)
 	changed.right_aligned.assign(changed.headers.size(), false);
 	nlohmann::json changed_json = nlohmann::json::array();
 	if (with_files) {
-		for (const RemoteMigration &r : ReadRemote(conn)) {
-			if (r.state != "applied")
-				continue;
-			for (const MigrationFile &f : files) {
-				if (f.stream != r.stream || f.version != r.version || f.checksum == r.checksum)
-					continue;
-				std::string message =
-				    "file " + f.path +
-				    " changed after it was applied (deploy refuses it, MG001); restore it and put "
-				    "the change in a new migration, or record a cosmetic edit with pg_migrate repair " +
-				    r.version;
-				changed.rows.push_back({"error", "checksum", r.stream, r.version, message});
-				changed_json.push_back({{"severity", "error"},
-				                        {"check_name", "checksum"},
-				                        {"stream", r.stream},
-				                        {"version", r.version},
-				                        {"message", message}});
-			}
+		for (const auto &[key, path] : ChangedAppliedFiles(ReadRemote(conn), files)) {
+			std::string message = "file " + path +
+			                      " changed after it was applied (deploy refuses it, MG001); restore it and put "
+			                      "the change in a new migration, or record a cosmetic edit with pg_migrate repair " +
+			                      key.second;
+			changed.rows.push_back({"error", "checksum", key.first, key.second, message});
+			changed_json.push_back({{"severity", "error"},
+			                        {"check_name", "checksum"},
+			                        {"stream", key.first},
+			                        {"version", key.second},
+			                        {"message", message}});
 		}
 	}
 

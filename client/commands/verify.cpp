@@ -9,13 +9,30 @@
 #include "lifecycle.hpp"
 #include "rows.hpp"
 #include "session.hpp"
+#include "stored_content.hpp"
+#include "upload.hpp"
 
 namespace pgmigrate::client {
 
 int
 RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out)
 {
-	Connection conn = OpenSession(global, out);
+	std::vector<MigrationFile> files;
+	bool with_files = HasFolders(global);
+	Connection conn = with_files ? ConnectWhileLoading(global, out, &files, kRemoteStateSql) : OpenSession(global, out);
+	/* A verify section whose stored text is not the file's is not run (MG001-like). */
+	if (with_files) {
+		std::string differing;
+		for (const auto &[key, path] : ChangedAppliedFiles(ReadRemote(conn), files))
+			if (options.stream.empty() || key.first == options.stream)
+				differing += (differing.empty() ? "" : ", ") + path;
+		if (!differing.empty())
+			throw Failure(kExitValidation,
+			              "nothing was verified: the server's copy of " + differing +
+			                  " differs from the file (MG001); pg_migrate repair VERSION records the file's content "
+			                  "if the change is meant",
+			              {{"sqlstate", "MG001"}});
+	}
 	Result result = CallExtension(conn, "SELECT stream, version, name, ok, message FROM migrate.verify($1)",
 	                              {options.stream.empty() ? Param() : Param(options.stream)});
 	out.Doc()["verify"] = out.Raw(RowsJsonText(result));

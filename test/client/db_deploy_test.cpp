@@ -50,7 +50,7 @@ TEST_F(Deploy, RedeployIsNothingToDo)
 	/* status, one upload statement for all three files, one apply */
 	EXPECT_NE(first.err.find("sql: SELECT f.stream, f.version, migrate.register("), std::string::npos) << first.err;
 	EXPECT_EQ(first.err.find("migrate.register(", first.err.find("migrate.register(") + 1), std::string::npos);
-	EXPECT_NE(first.err.find("sql: SELECT stream, version, name, outcome, duration_ms FROM migrate.apply("),
+	EXPECT_NE(first.err.find("sql: SELECT stream, version, name, outcome, duration_ms FROM migrate.apply_exact("),
 	          std::string::npos);
 	long history = HistoryRows();
 	std::string registered_at = db_->Scalar("SELECT max(registered_at)::text FROM migrate.migrations");

@@ -5,6 +5,7 @@
 #include "script.hpp"
 #include "session.hpp"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -55,6 +56,40 @@ ThrowChangedApplied(const SqlError &error, const std::vector<const MigrationFile
 	nlohmann::json details = SqlErrorJson(error);
 	details["files"] = files;
 	throw Failure(kExitValidation, "an applied migration was changed; nothing was uploaded", details);
+}
+
+/*
+ * 22P05: a file holds a character the database's encoding cannot store. The
+ * server names the bytes ("character with byte sequence 0xe2 0x82 0xac in
+ * encoding "UTF8" has no equivalent in encoding "LATIN1""); find them.
+ */
+[[noreturn]] void
+ThrowUntranslatable(const SqlError &error, const std::vector<const MigrationFile *> &changed, Output &out)
+{
+	std::string message = error.what(), bytes;
+	std::size_t pos = message.find("0x");
+	while (pos != std::string::npos && pos + 4 <= message.size()) {
+		bytes.push_back(static_cast<char>(std::stoi(message.substr(pos + 2, 2), nullptr, 16)));
+		pos = message.find("0x", pos + 4);
+		if (pos != std::string::npos && message.compare(pos - 1, 1, " ") != 0)
+			break;
+	}
+	std::string where;
+	for (const MigrationFile *file : changed) {
+		std::size_t at = bytes.empty() ? std::string::npos : file->content.find(bytes);
+		if (at == std::string::npos)
+			continue;
+		int line = 1 + static_cast<int>(std::count(file->content.begin(), file->content.begin() + at, '\n'));
+		where = file->path + ":" + std::to_string(line) + ": ";
+		break;
+	}
+	out.Error(where + message);
+	throw Failure(kExitUsage,
+	              (where.empty() ? std::string("a file") : where.substr(0, where.size() - 2)) +
+	                  " holds a character this database's encoding cannot store; nothing was uploaded. Write it "
+	                  "another way (an escape such as U&'\\20AC' or E'\\u20AC' where the encoding allows), or use a "
+	                  "database in UTF8",
+	              SqlErrorJson(error));
 }
 
 } // namespace
@@ -148,6 +183,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		}
 		if (e.sqlstate == "MG001")
 			ThrowChangedApplied(e, changed, remote, out);
+		if (e.sqlstate == "22P05")
+			ThrowUntranslatable(e, changed, out);
 		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601") {
 			out.Error(SqlErrorText(e));
 			throw Failure(kExitUsage, "the server refused a migration script; nothing was uploaded", SqlErrorJson(e));

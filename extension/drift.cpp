@@ -11,6 +11,7 @@
 
 #include "execute.hpp"
 #include "settings.hpp"
+#include "tokens.hpp"
 
 extern "C" {
 #include "commands/event_trigger.h"
@@ -26,19 +27,25 @@ bool migration_process = false;
 void
 Capture(const std::string &event, const std::string &tag, const std::string &role)
 {
+	/*
+	 * The whole client string holds the statement that made the change. Its
+	 * string constants are masked: the log is readable by roles that must not
+	 * see another role's passwords (CREATE USER MAPPING ... OPTIONS
+	 * (password '...'), which pg_user_mappings hides from them).
+	 */
+	std::string query = MaskStringLiterals(pg::CurrentQuery());
 	pg::CatalogScope scope;
-	/* current_query() is the whole client string: the statement that made the change is in it. */
 	if (event == "sql_drop")
 		pg::Exec("INSERT INTO migrate.drift_log (role, command_tag, object_type, object_identity, query) "
-		         "SELECT $1, $2, d.object_type, d.object_identity, pg_catalog.current_query() "
+		         "SELECT $1, $2, d.object_type, d.object_identity, $3 "
 		         "FROM pg_catalog.pg_event_trigger_dropped_objects() d WHERE d.original",
-		         {role, tag});
+		         {role, tag, query});
 	else
 		pg::Exec("INSERT INTO migrate.drift_log (role, command_tag, object_type, object_identity, query) "
-		         "SELECT $1, c.command_tag, c.object_type, c.object_identity, pg_catalog.current_query() "
+		         "SELECT $1, c.command_tag, c.object_type, c.object_identity, $2 "
 		         "FROM pg_catalog.pg_event_trigger_ddl_commands() c WHERE NOT c.in_extension "
 		         "AND c.command_tag <> 'DROP'",
-		         {role});
+		         {role, query});
 }
 
 } // namespace

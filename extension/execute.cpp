@@ -76,7 +76,12 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
 		memset(&options, 0, sizeof(options));
 		options.read_only = false;
 		options.dest = is_verify ? nullptr : CreateDestReceiver(DestNone);
+		Oid role = pg::CurrentUserOid();
 		int rc = SPI_execute_extended(st.sql.c_str(), &options);
+		/* set_config('role', ...) inside a function or DO block: the rest must not run as another role */
+		if (pg::CurrentUserOid() != role)
+			ereport(ERROR, (errcode(MG_UNTRUSTED_AUTHOR), errmsg("the statement changed the current role"),
+			                errhint("A migration runs as the role that applies it; it cannot change roles.")));
 		if (rc < 0)
 			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			                errmsg("statement cannot run inside a migration: %s", SPI_result_code_string(rc))));
@@ -235,7 +240,8 @@ RunSection(const Migration &m, SectionKind section)
 	SettingsScope settings;
 	/* The directive, else pg_migrate.lock_timeout: a migration never queues readers behind it for long. */
 	std::string lock_timeout = m.lock_timeout.empty() ? DefaultLockTimeout() : m.lock_timeout;
-	if (section != SectionKind::Verify && lock_timeout != "0")
+	/* 0 waits forever: set it too, over whatever lock_timeout the session has */
+	if (section != SectionKind::Verify)
 		pg::SetSetting("lock_timeout", lock_timeout);
 	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 	if (section == SectionKind::Down) {

@@ -42,6 +42,7 @@ extern "C" {
 }
 
 #include "pg_compat.hpp"
+#include "tokens.hpp"
 
 namespace pgmigrate {
 
@@ -258,23 +259,13 @@ public:
 		}
 	}
 
-	/*
-	 * The core scanner's token number for identifiers. It is defined in the
-	 * grammar's gram.h, which servers from 18 on no longer install, so it is
-	 * read off the scanner itself: the one token of "x" is an identifier.
-	 */
+	/* The core scanner's token number for identifiers (tokens.hpp). */
 	static int
 	IdentifierToken()
 	{
 		static int token = -1;
-		if (token < 0) {
-			core_yy_extra_type extra;
-			core_yyscan_t scanner = scanner_init("x", &extra, &ScanKeywords, ScanKeywordTokens);
-			core_YYSTYPE value;
-			YYLTYPE location;
-			token = core_yylex(&value, &location, scanner);
-			scanner_finish(scanner);
-		}
+		if (token < 0)
+			token = TokenOf("x");
 		return token;
 	}
 

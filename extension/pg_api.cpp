@@ -476,12 +476,23 @@ LockHolders(const std::string &schema, const std::string &name)
 	});
 	if (!OidIsValid(rel))
 		return std::string();
+	/*
+	 * Read as the extension owner, shown to the caller: a blocker's query text
+	 * only where pg_stat_activity would show it to the caller (its own roles,
+	 * or pg_read_all_stats); pid, role, state and duration for every blocker.
+	 */
+	Oid caller = GetUserId();
 	CatalogScope scope;
-	auto rows = Query("SELECT pg_catalog.string_agg('pid ' || a.pid || ' (' || coalesce(a.state, '?') || '): ' || "
-	                  "pg_catalog.left(a.query, 200), '; ' ORDER BY a.pid) "
-	                  "FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_catalog.pg_locks l "
-	                  "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation = $1::oid)",
-	                  {std::to_string(rel)});
+	auto rows =
+	    Query("SELECT pg_catalog.string_agg('pid ' || a.pid || ' (' || coalesce(a.usename::text, '?') || ', ' || "
+	          "coalesce(a.state, '?') || ' for ' || "
+	          "coalesce(pg_catalog.date_trunc('second', pg_catalog.now() - a.state_change)::text, '?') || ')' || "
+	          "CASE WHEN a.usesysid IS NOT NULL AND (pg_catalog.pg_has_role($2::oid, a.usesysid, 'USAGE') OR "
+	          "pg_catalog.pg_has_role($2::oid, 'pg_read_all_stats', 'USAGE')) "
+	          "THEN ': ' || pg_catalog.left(a.query, 200) ELSE '' END, '; ' ORDER BY a.pid) "
+	          "FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT l.pid FROM pg_catalog.pg_locks l "
+	          "WHERE l.granted AND l.pid <> pg_catalog.pg_backend_pid() AND l.relation = $1::oid)",
+	          {std::to_string(rel), std::to_string(caller)});
 	return !rows.empty() && rows[0][0] ? *rows[0][0] : std::string();
 }
 
@@ -540,9 +551,14 @@ RunTopLevel(const std::string &sql)
 		/* statement_timeout, as a client session's statement gets it (the timer is ours to arm here). */
 		if (StatementTimeout > 0)
 			enable_timeout_after(STATEMENT_TIMEOUT, StatementTimeout);
+		Oid role = GetUserId();
 		(void)compat::RunPortal(portal, dest, &qc);
 		if (StatementTimeout > 0)
 			disable_timeout(STATEMENT_TIMEOUT, false);
+		/* The runner is the queuer's role: a statement may not leave it as another (set_config('role', ...)). */
+		if (GetUserId() != role)
+			ereport(ERROR, (errcode(MG_UNTRUSTED_AUTHOR), errmsg("the statement changed the current role"),
+			                errhint("A migration runs as the role that applies it; it cannot change roles.")));
 		PortalDrop(portal, false);
 		/*
 		 * Not back to the context current at entry: a statement that committed
@@ -558,6 +574,12 @@ std::string
 ApplicationName()
 {
 	return application_name != nullptr ? std::string(application_name) : std::string();
+}
+
+std::string
+CurrentQuery()
+{
+	return debug_query_string != nullptr ? std::string(debug_query_string) : std::string();
 }
 
 int
@@ -584,6 +606,28 @@ double
 MillisecondsBetween(TimestampTz start, TimestampTz end)
 {
 	return static_cast<double>(end - start) / 1000.0;
+}
+
+std::string
+ServerToUtf8(const std::string &text)
+{
+	std::string out;
+	Call([&] {
+		const char *utf8 = pg_server_to_any(text.data(), static_cast<int>(text.size()), PG_UTF8);
+		out = utf8 == text.data() ? text : std::string(utf8);
+	});
+	return out;
+}
+
+std::string
+Utf8ToServer(const std::string &text)
+{
+	std::string out;
+	Call([&] {
+		const char *server = pg_any_to_server(text.data(), static_cast<int>(text.size()), PG_UTF8);
+		out = server == text.data() ? text : std::string(server);
+	});
+	return out;
 }
 
 std::string

@@ -150,10 +150,19 @@ void ReportActivity(const std::string &sql);
  */
 void RunTopLevel(const std::string &sql);
 std::string ApplicationName();
+/* The client's query string being executed ("" when none). */
+std::string CurrentQuery();
 int BackendPid();
 TimestampTz Now();
 std::string FormatTimestamp(TimestampTz ts);
 double MillisecondsBetween(TimestampTz start, TimestampTz end);
+
+/*
+ * Migration files are UTF-8; a database may store another encoding (LATIN1):
+ * text arrives converted to it, is parsed as UTF-8 and runs in its own.
+ */
+std::string ServerToUtf8(const std::string &text);
+std::string Utf8ToServer(const std::string &text);
 
 /* SHA-256 of text as UTF-8 (converted from the server encoding), lowercase hex. */
 std::string Sha256Hex(const std::string &text);

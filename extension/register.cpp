@@ -47,6 +47,16 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 		case TxKind::ClientData:
 			throw MigrateError(MG_NOT_ALLOWED_HERE, "COPY FROM STDIN needs data only a client can send",
 			                   where + ": " + st.sql, "Use INSERT ... VALUES, or COPY from a file on the server.");
+		case TxKind::ClientOutput:
+			throw MigrateError(MG_NOT_ALLOWED_HERE, "COPY TO STDOUT sends rows only a client could receive",
+			                   where + ": " + st.sql,
+			                   "A migration has no client to send rows to; COPY to a file on the server, or "
+			                   "remove the statement.");
+		case TxKind::SessionControl:
+			throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " would change the session the migration runs in",
+			                   where + ": " + st.sql,
+			                   "A migration runs as the role that applies it and cannot change roles or reset the "
+			                   "session; apply it as the role it should run as.");
 		case TxKind::Ordinary:
 			break;
 		}
@@ -74,7 +84,10 @@ ParseMigration(const RegisterRequest &req)
 		m.version_key = VersionKey(req.version);
 		if (req.name.empty())
 			throw ScriptError(0, "the migration name is empty");
-		parsed = ParseScript(req.script, req.stream);
+		/* The file format is UTF-8; in a database of another encoding the text came converted to it. */
+		parsed = ParseScript(pg::ServerToUtf8(req.script), req.stream);
+		for (Section *section : {&parsed.up, &parsed.down, &parsed.verify})
+			section->sql = pg::Utf8ToServer(section->sql);
 	} catch (const ScriptError &e) {
 		std::string where = e.line > 0 ? file + ":" + std::to_string(e.line) + ": " : file + ": ";
 		throw MigrateError(MG_INVALID_SCRIPT, where + e.what(), "", "Fix the file and deploy again.");

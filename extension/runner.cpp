@@ -179,6 +179,11 @@ RunQueue(const RunnerIdentity &who)
 		InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
 		if (job) {
 			RunJob(*job);
+			/* Whatever the step did to the session, the next one runs as the role the runner is for. */
+			InTransaction([&] {
+				if (pg::CurrentUserOid() != who.role)
+					pg::SetSessionSetting("role", role_name);
+			});
 			continue;
 		}
 		bool more = false;

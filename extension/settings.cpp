@@ -12,6 +12,21 @@ PGDLLEXPORT void _PG_init(void);
 }
 
 namespace {
+
+/* pg_migrate.lock_timeout takes what lock_timeout takes: refused when set, not at the next apply(). */
+bool
+CheckLockTimeout(char **newval, void **extra, GucSource source)
+{
+	int ms = 0;
+	const char *hint = nullptr;
+	if (*newval != nullptr && parse_int(*newval, &ms, GUC_UNIT_MS, &hint) && ms >= 0)
+		return true;
+	GUC_check_errdetail("pg_migrate.lock_timeout must be a duration such as 5s or 500ms, or 0 to wait forever.");
+	if (hint != nullptr)
+		GUC_check_errhint("%s", hint);
+	return false;
+}
+
 bool lint_strict = false;
 char *lock_timeout = nullptr;
 int lock_retries = 3;
@@ -28,7 +43,7 @@ _PG_init(void)
 	DefineCustomStringVariable("pg_migrate.lock_timeout", "lock_timeout for migration statements.",
 	                           "Used when a migration has no -- migrate:lock-timeout directive; 0 waits forever. A "
 	                           "statement that times out is retried pg_migrate.lock_retries times with backoff.",
-	                           &lock_timeout, "5s", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+	                           &lock_timeout, "5s", PGC_USERSET, 0, CheckLockTimeout, nullptr, nullptr);
 	DefineCustomIntVariable("pg_migrate.lock_retries", "Retries of a migration statement that timed out on a lock.",
 	                        nullptr, &lock_retries, 3, 0, 100, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	DefineCustomBoolVariable("pg_migrate.capture_ddl", "Record DDL run outside pg_migrate in migrate.drift_log.",

@@ -111,7 +111,44 @@ Classify(Node *stmt, std::string *tag)
 		return TxKind::NoTransaction;
 	case T_CopyStmt: {
 		auto *copy = castNode(CopyStmt, stmt);
-		return copy->filename == nullptr && !copy->is_program ? TxKind::ClientData : TxKind::Ordinary;
+		if (copy->filename != nullptr || copy->is_program)
+			return TxKind::Ordinary;
+		return copy->is_from ? TxKind::ClientData : TxKind::ClientOutput;
+	}
+	case T_AlterTableStmt: {
+		/* DETACH PARTITION ... CONCURRENTLY commits in the middle */
+		ListCell *lc;
+		foreach (lc, castNode(AlterTableStmt, stmt)->cmds) {
+			auto *cmd = castNode(AlterTableCmd, lfirst(lc));
+			if (cmd->subtype == AT_DetachPartition && cmd->def != nullptr &&
+			    castNode(PartitionCmd, cmd->def)->concurrent) {
+				tag->append(" DETACH PARTITION");
+				return Concurrently(tag, TxKind::NoTransaction);
+			}
+		}
+		return TxKind::Ordinary;
+	}
+	case T_AlterDatabaseStmt: {
+		/* ALTER DATABASE ... SET TABLESPACE moves files outside any transaction */
+		ListCell *lc;
+		foreach (lc, castNode(AlterDatabaseStmt, stmt)->options) {
+			auto *opt = static_cast<DefElem *>(lfirst(lc));
+			if (strcmp(opt->defname, "tablespace") == 0) {
+				tag->append(" SET TABLESPACE");
+				return TxKind::NoTransaction;
+			}
+		}
+		return TxKind::Ordinary;
+	}
+	case T_DiscardStmt:
+		return TxKind::SessionControl;
+	case T_VariableSetStmt: {
+		/* The migration runs as the role that applies it; the session user may be someone else. */
+		const char *name = castNode(VariableSetStmt, stmt)->name;
+		if (name == nullptr || (strcmp(name, "role") != 0 && strcmp(name, "session_authorization") != 0))
+			return TxKind::Ordinary;
+		tag->append(strcmp(name, "role") == 0 ? " ROLE" : " SESSION AUTHORIZATION");
+		return TxKind::SessionControl;
 	}
 	default:
 		return TxKind::Ordinary;

@@ -15,6 +15,8 @@ enum class TxKind {
 	TransactionControl, /* BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ... */
 	NoTransaction,      /* cannot run inside a transaction block (CONCURRENTLY, VACUUM, ...) */
 	ClientData,         /* COPY ... FROM STDIN: needs data only a client can send */
+	ClientOutput,       /* COPY ... TO STDOUT: sends data only a client could take */
+	SessionControl,     /* SET ROLE, SET SESSION AUTHORIZATION, DISCARD: changes who or what runs the rest */
 };
 
 struct Statement {

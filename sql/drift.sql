@@ -46,6 +46,16 @@ SELECT stream, version, outcome FROM migrate.apply();
 \! test/wait_runner.sh
 SELECT command_tag, object_identity FROM migrate.drift(include_acknowledged => true) ORDER BY id;
 
+-- String constants of the recorded DDL are masked: the log is readable by
+-- roles that must not see another role's secrets.
+CREATE TABLE secrets (token text DEFAULT 'hunter2', note text DEFAULT E'it''s\nmultiline');
+COMMENT ON TABLE secrets IS 'password: swordfish';
+CREATE FUNCTION secret_fn() RETURNS text LANGUAGE sql AS $body$ SELECT 'opensesame' $body$;
+SELECT command_tag, query FROM migrate.drift() WHERE object_identity LIKE '%secret%' ORDER BY id;
+SELECT count(*) AS leaked FROM migrate.drift_log
+WHERE query LIKE '%hunter2%' OR query LIKE '%swordfish%' OR query LIKE '%opensesame%' OR query LIKE '%multiline%';
+DROP FUNCTION secret_fn();
+
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
-DROP TABLE hand, via_migration, restored, still_works, more_tables;
+DROP TABLE secrets, hand, via_migration, restored, still_works, more_tables;

@@ -62,3 +62,7 @@ SELECT version, state FROM migrate.status() ORDER BY version;
 SELECT (SELECT qty FROM stock WHERE id = 1) AS stock_qty WHERE to_regclass('stock') IS NOT NULL;
 SELECT count(*) AS virtual_columns FROM pg_attribute
 WHERE attrelid = 'items'::regclass AND attname = 'total' AND attgenerated = 'v';
+
+DROP EXTENSION pg_migrate;
+DROP SCHEMA migrate;
+DROP TABLE IF EXISTS items, stock;

@@ -83,7 +83,7 @@ InterruptedJobs()
 		live += Str(r[0]) + ",";
 	for (auto &r : pg::Query("SELECT stream || '/' || version FROM migrate.runner_jobs WHERE state = 'running' "
 	                         "AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(pg_catalog.string_to_array($1, ',')) l "
-	                         "WHERE pg_catalog.split_part(l, '@', 1) = runner_pid::text "
+	                         "WHERE l <> '' AND pg_catalog.split_part(l, '@', 1) = runner_pid::text "
 	                         "AND pg_catalog.split_part(l, '@', 2)::timestamptz <= started_at)",
 	                         {live}))
 		out.push_back(Str(r[0]));

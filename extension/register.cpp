@@ -69,6 +69,25 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 NewMigration
 ParseMigration(const RegisterRequest &req)
 {
+	/* A newline or tab in a name would break every table that lists it (shown escaped here). */
+	for (unsigned char c : req.name) {
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		std::string shown;
+		for (unsigned char d : req.name) {
+			static const char hex[] = "0123456789abcdef";
+			if (d == '\n')
+				shown += "\\n";
+			else if (d == '\t')
+				shown += "\\t";
+			else if (d < 0x20 || d == 0x7f)
+				shown += std::string("\\x") + hex[d >> 4] + hex[d & 0xF];
+			else
+				shown += static_cast<char>(d);
+		}
+		throw MigrateError(MG_INVALID_SCRIPT, "the migration name \"" + shown + "\" holds a control character", "",
+		                   "Rename the file: letters, digits, '_' and '-' make a name every listing can show.");
+	}
 	std::string label = LabelOf(req.stream, req.version, req.name);
 	std::string file = req.source.empty() ? label : req.source;
 
@@ -84,6 +103,7 @@ ParseMigration(const RegisterRequest &req)
 		m.version_key = VersionKey(req.version);
 		if (req.name.empty())
 			throw ScriptError(0, "the migration name is empty");
+
 		/* The file format is UTF-8; in a database of another encoding the text came converted to it. */
 		parsed = ParseScript(pg::ServerToUtf8(req.script), req.stream);
 		for (Section *section : {&parsed.up, &parsed.down, &parsed.verify})

@@ -44,18 +44,10 @@ for done_mark in "$cache_root"/pg-"$major".*/.built "$cache_root"/pg-"$major"~*/
     fi
 done
 
-build_deps=(build-essential bison flex libssl-dev zlib1g-dev pkg-config curl lz4 debian-archive-keyring
-            debian-keyring gpgv)
-missing=()
-for p in "${build_deps[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    say "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=packages.sh
+source "$(dirname "$0")/packages.sh"
+ensure_packages "pg.sh $major" build-essential bison flex libssl-dev zlib1g-dev pkg-config curl lz4 \
+    debian-archive-keyring debian-keyring gpgv
 
 # Private apt state: deb-src lines for the suites that carry newer majors.
 apt_dir="$cache_root/apt"

@@ -6,18 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev libssl-dev cmake g++ make pkg-config clang-format clang-14 libclang-rt-14-dev)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "pg_migrate setup: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=packages.sh
+source scripts/packages.sh
+ensure_packages "pg_migrate setup" postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev libcli11-dev \
+    nlohmann-json3-dev libgtest-dev libssl-dev cmake g++ make pkg-config clang-format clang-14 libclang-rt-14-dev
 
 export PATH="/usr/lib/postgresql/15/bin:$PATH"
 # An in-tree build of an earlier checkout would shadow the per-major builds.

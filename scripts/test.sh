@@ -49,7 +49,7 @@ for v in $versions; do
     fi
     PG_CONFIG="$pg_config" bash scripts/cluster.sh "$pg_config" bash scripts/suites.sh 2>&1 |
         sed -u "s/^/[PG $v] /" | tee "$log/suites-$v"
-    summary=$(tail -1 "$log/suites-$v")
+    summary=$(grep -E "\] [0-9]+ passed, [0-9]+ failed$" "$log/suites-$v" | tail -1)
     if [[ $summary =~ \]\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
         passed=$((passed + BASH_REMATCH[1]))
         failed=$((failed + BASH_REMATCH[2]))

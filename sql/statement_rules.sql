@@ -35,6 +35,9 @@ SELECT pg_temp.reg('SET LOCAL ROLE NONE;');
 -- COPY to the client has its own message.
 SELECT pg_temp.reg('COPY measures TO STDOUT;');
 SELECT pg_temp.reg('COPY measures FROM STDIN;');
+-- A name with a newline or tab would break every table that lists it.
+SELECT pg_temp.try($$SELECT migrate.register('schema', '9', E'two\nlines', 'SELECT 1;')$$);
+SELECT pg_temp.try($$SELECT migrate.register('schema', '9', E'tab\there', 'SELECT 1;')$$);
 SELECT count(*) AS stored FROM migrate.migrations WHERE version <> '1';
 
 -- A role change from inside a function is refused when it happens.

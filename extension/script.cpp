@@ -156,6 +156,10 @@ public:
 		if (!IsCleanUtf8(text_, &bad))
 			throw ScriptError(LineOf(bad),
 			                  text_[bad] == '\0' ? "the file contains a NUL byte" : "the file is not valid UTF-8");
+		/* Classic Mac OS line ends: every line would run into the next one. */
+		if (text_.find('\r') != std::string_view::npos && text_.find('\n') == std::string_view::npos)
+			throw ScriptError(1, "the file has CR-only line ends (as classic Mac OS wrote them); save it with LF "
+			                     "or CRLF line ends");
 		/* Editors on Windows may start the file with a UTF-8 byte order mark. */
 		std::size_t pos = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 		int line_no = 0;

@@ -34,3 +34,17 @@ TEST(ScriptParser, LockTimeoutFitsPostgres)
 }
 
 } // namespace
+
+TEST(ScriptParser, CrOnlyLineEndsAreRefusedWithAClearMessage)
+{
+	try {
+		ParseScript("-- migrate:up\rCREATE TABLE a (id bigint);\r-- migrate:down\rDROP TABLE a;\r", "schema");
+		FAIL() << "a CR-only file was accepted";
+	} catch (const ScriptError &e) {
+		EXPECT_NE(std::string(e.what()).find("CR-only line ends"), std::string::npos) << e.what();
+	}
+	/* CRLF files are read as they are */
+	Script crlf =
+	    ParseScript("-- migrate:up\r\nCREATE TABLE a (id bigint);\r\n-- migrate:down\r\nDROP TABLE a;\r\n", "schema");
+	EXPECT_TRUE(crlf.down.present);
+}

@@ -16,6 +16,7 @@
 #include "jobs.hpp"
 #include "lint.hpp"
 #include "runner_launch.hpp"
+#include "schema_state.hpp"
 #include "script.hpp"
 #include "trust.hpp"
 
@@ -268,6 +269,14 @@ InlineCount(const std::vector<Migration> &plan, const QueueState &queue)
 	return n;
 }
 
+/* The schema the batch's inline part left, once per batch, in its last migration's history row. */
+void
+RecordBatchState(const std::vector<Migration> &plan, std::size_t inline_count)
+{
+	if (inline_count > 0)
+		RecordSchemaState(plan[inline_count - 1].stream, plan[inline_count - 1].version);
+}
+
 } // namespace
 
 std::vector<ApplyRow>
@@ -284,12 +293,17 @@ ApplyMigrations(const ApplyRequest &req)
 	std::vector<Migration> plan = Plan(req, queue);
 	if (plan.empty())
 		return {};
+	/* Drift is checked before anything runs: made by the migrations, it never counts. */
+	CheckDriftGate();
 	std::size_t inline_count = InlineCount(plan, queue);
 	if (inline_count < plan.size() && !req.dry_run)
 		RequireRunnerCanBecome(pg::SessionUserOid(), pg::CurrentUserOid(), "migrate.apply()");
 
-	if (!req.dry_run && req.on_error == "raise")
-		return RunPlan(plan, inline_count, req).rows;
+	if (!req.dry_run && req.on_error == "raise") {
+		std::vector<ApplyRow> rows = RunPlan(plan, inline_count, req).rows;
+		RecordBatchState(plan, inline_count);
+		return rows;
+	}
 
 	/*
 	 * dry_run and 'record' need the batch undone on its own. The internal
@@ -306,6 +320,7 @@ ApplyMigrations(const ApplyRequest &req)
 	}
 	if (result.failed == nullptr && !req.dry_run) {
 		pg::ReleaseSubtransaction(batch);
+		RecordBatchState(plan, inline_count);
 		return result.rows;
 	}
 	pg::RollbackSubtransaction(batch);

@@ -7,6 +7,7 @@
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "leftovers.hpp"
+#include "schema_state.hpp"
 #include "script.hpp"
 #include "trust.hpp"
 
@@ -127,6 +128,15 @@ Validate()
 		problems.push_back({"warning", "drift", "", "",
 		                    "DDL outside pg_migrate (drift " + drift.first + "): " + drift.second +
 		                        "; put it in a migration, then SELECT migrate.acknowledge_drift(" + drift.first + ")"});
+
+	/* Drift however it was made: the live schema against the state the last action recorded. */
+	std::vector<SchemaChange> changes = SchemaDrift();
+	if (!changes.empty())
+		problems.push_back(
+		    {"warning", "schema-drift", "", "",
+		     "the schema differs from the state the last recorded action left: " + DescribeDrift(changes) +
+		         "; pg_migrate diff shows each difference, pg_migrate deploy --accept-drift records "
+		         "them"});
 
 	/* Stored scripts cannot drift from their checksums: a CHECK constraint refuses such edits. */
 	return problems;

@@ -13,6 +13,7 @@
 #include "lint.hpp"
 #include "pg_api.hpp"
 #include "register.hpp"
+#include "schema_state.hpp"
 
 #include <type_traits>
 
@@ -197,6 +198,12 @@ MIGRATE_FUNCTION(migrate_drift)
 	pg::ResultSet result(fcinfo);
 	WithSpi([&] { catalog::DriftInto(fcinfo, include_acknowledged); });
 	return (Datum)0;
+}
+
+MIGRATE_FUNCTION(migrate_accept_drift)
+{
+	std::string fingerprint = WithSpi([&] { return AcceptDrift(); });
+	return pg::TextResult(fingerprint);
 }
 
 MIGRATE_FUNCTION(migrate_acknowledge_drift)

@@ -41,6 +41,8 @@ namespace pgmigrate {
 #define MG_UNKNOWN MAKE_SQLSTATE('M', 'G', '0', '0', '9')
 /* pg_migrate's additions: stored text written by a role without the caller's privileges. */
 #define MG_UNTRUSTED_AUTHOR MAKE_SQLSTATE('M', 'G', '0', '1', '0')
+/* The schema differs from the state the last recorded action left (pg_migrate.drift_gate = error). */
+#define MG_SCHEMA_DRIFT MAKE_SQLSTATE('M', 'G', '0', '1', '1')
 
 /* An error raised by PostgreSQL, caught and carried through C++ frames. */
 class PgException : public std::exception {

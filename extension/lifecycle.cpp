@@ -14,6 +14,7 @@
 #include "leftovers.hpp"
 #include "register.hpp"
 #include "runner_launch.hpp"
+#include "schema_state.hpp"
 #include "script.hpp"
 #include "trust.hpp"
 
@@ -167,6 +168,8 @@ RollbackMigrations(const RollbackRequest &req)
 		catalog::RecordPending(m, catalog::Entry("rollback", "succeeded", start, end));
 		rows.push_back({m.stream, m.version, m.name, "rolled-back", pg::MillisecondsBetween(start, end)});
 	}
+	if (!range.empty())
+		RecordSchemaState(range.back().stream, range.back().version);
 	return rows;
 }
 
@@ -204,6 +207,8 @@ ResolveMigration(const std::string &stream, const std::string &version, const st
 	else
 		catalog::RecordPending(m, h);
 	jobs::Cancel(m.stream, m.version);
+	/* what was done by hand is now the recorded state */
+	RecordSchemaState(m.stream, m.version);
 }
 
 void
@@ -245,6 +250,7 @@ BaselineStream(const std::string &stream, const std::string &version)
 	std::string key = VersionKeyOr(version, "version");
 	pg::LockMigrations();
 	int count = 0;
+	Migration last;
 	for (const Migration &m : catalog::LoadPending(Value(stream))) {
 		if (m.version_key > key)
 			continue;
@@ -253,7 +259,11 @@ BaselineStream(const std::string &stream, const std::string &version)
 		h.message = "baseline " + version + ": marked applied without running it";
 		catalog::RecordApplied(m, h);
 		count++;
+		last = m;
 	}
+	/* the existing schema is the starting state */
+	if (count > 0)
+		RecordSchemaState(last.stream, last.version);
 	return count;
 }
 

@@ -35,6 +35,7 @@ RETURNS TABLE (kind text, object text, description text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $describe$
+SELECT u.kind, u.object, u.description FROM (
 WITH ns AS (
     SELECT n.oid, n.nspname
     FROM pg_namespace n
@@ -177,7 +178,8 @@ FROM pg_description d JOIN rel r ON d.classoid = 'pg_class'::regclass AND d.objo
 UNION ALL
 SELECT 'comment', f.oid::regprocedure::text, d.description
 FROM pg_description d JOIN fn f ON d.classoid = 'pg_proc'::regclass AND d.objoid = f.oid
-ORDER BY 1, 2
+) u (kind, object, description)
+ORDER BY u.kind COLLATE "C", u.object COLLATE "C"
 $describe$;
 COMMENT ON FUNCTION migrate.describe(text[]) IS 'pg_migrate: canonical description of the schema, one object per row';
 
@@ -187,13 +189,54 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT encode(sha256(convert_to(coalesce(string_agg(d.kind || ' ' || d.object || E'\n' || d.description, E'\n'
-                                                        ORDER BY d.kind, d.object), ''), 'UTF8')), 'hex')
+                                                        ORDER BY d.kind COLLATE "C", d.object COLLATE "C"), ''),
+                                      'UTF8')), 'hex')
     FROM migrate.describe(schemas) d
 $$;
 COMMENT ON FUNCTION migrate.fingerprint(text[]) IS 'pg_migrate: sha256 of describe()';
 
+-- Object by object, what differs between the recorded state and the live schema.
+CREATE FUNCTION migrate.schema_diff()
+RETURNS TABLE (kind text, object text, change text, before text, after text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(l.kind, s.kind), coalesce(l.object, s.object),
+           CASE WHEN s.kind IS NULL THEN 'added' WHEN l.kind IS NULL THEN 'removed' ELSE 'changed' END,
+           s.description, l.description
+    FROM migrate.describe() l
+    FULL JOIN migrate.schema_state s ON s.kind = l.kind AND s.object = l.object
+    WHERE l.description IS DISTINCT FROM s.description
+    ORDER BY coalesce(l.kind, s.kind) COLLATE "C", coalesce(l.object, s.object) COLLATE "C"
+$$;
+COMMENT ON FUNCTION migrate.schema_diff() IS 'pg_migrate: what differs between the recorded schema state and the live schema';
+
+CREATE FUNCTION migrate.accept_drift()
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_accept_drift' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION migrate.accept_drift() IS 'pg_migrate: record the live schema as the new baseline (history action accept-drift)';
+
 REVOKE ALL ON FUNCTION migrate.describe(text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION migrate.fingerprint(text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.schema_diff() FROM PUBLIC;
+REVOKE ALL ON FUNCTION migrate.accept_drift() FROM PUBLIC;
+-- Whoever may call apply() may use them.
+DO $$
+DECLARE
+    g record;
+    f text;
+BEGIN
+    FOR g IN SELECT a.grantee, a.is_grantable
+             FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
+             WHERE p.oid OPERATOR(pg_catalog.=) 'migrate.apply(text, text, boolean, text)'::pg_catalog.regprocedure
+               AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE' AND a.grantee OPERATOR(pg_catalog.<>) 0 LOOP
+        FOREACH f IN ARRAY ARRAY['migrate.describe(text[])', 'migrate.fingerprint(text[])', 'migrate.schema_diff()',
+                                 'migrate.accept_drift()'] LOOP
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %s%s', f, g.grantee::pg_catalog.regrole,
+                                      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+        END LOOP;
+    END LOOP;
+END $$;
 
 CREATE OR REPLACE FUNCTION migrate.version_sql()
 RETURNS text

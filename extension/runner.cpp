@@ -15,6 +15,7 @@
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "runner_launch.hpp"
+#include "schema_state.hpp"
 #include "script.hpp"
 #include "statements.hpp"
 #include "trust.hpp"
@@ -107,6 +108,7 @@ RunJob(const Job &job)
 			InTransaction([&] {
 				RunSection(m, SectionKind::Up);
 				jobs::Succeed(job, m, started);
+				RecordSchemaState(m.stream, m.version);
 			});
 			return;
 		}
@@ -145,6 +147,7 @@ RunJob(const Job &job)
 			if (m.has_verify)
 				RunSection(m, SectionKind::Verify);
 			jobs::Succeed(job, m, started);
+			RecordSchemaState(m.stream, m.version);
 		});
 	} catch (const StatementError &e) {
 		HistoryEntry failure = FailureOf(e, e.statement, e.line);

@@ -31,6 +31,9 @@ bool lint_strict = false;
 char *lock_timeout = nullptr;
 int lock_retries = 3;
 bool capture_ddl = true;
+int drift_gate = 1;
+const struct config_enum_entry kDriftGates[] = {
+    {"off", 0, false}, {"warn", 1, false}, {"error", 2, false}, {nullptr, 0, false}};
 } // namespace
 
 void
@@ -50,6 +53,11 @@ _PG_init(void)
 	                         "Turn it off for a session that recreates objects on purpose, such as pg_restore "
 	                         "(PGOPTIONS='-c pg_migrate.capture_ddl=off').",
 	                         &capture_ddl, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+	DefineCustomEnumVariable("pg_migrate.drift_gate", "What apply() does when the schema drifted.",
+	                         "Before applying anything, apply() compares the live schema with the state the last "
+	                         "recorded action left: off ignores a difference, warn (the default) lists it in a "
+	                         "WARNING, error refuses with MG011.",
+	                         &drift_gate, 1, kDriftGates, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 	MarkGUCPrefixReserved("pg_migrate");
 }
 
@@ -77,6 +85,12 @@ int
 LockRetries()
 {
 	return lock_retries;
+}
+
+const char *
+DriftGate()
+{
+	return drift_gate == 0 ? "off" : drift_gate == 2 ? "error" : "warn";
 }
 
 } // namespace pgmigrate

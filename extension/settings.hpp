@@ -17,4 +17,7 @@ bool CaptureDdl();
 /* pg_migrate.lock_retries: retries of a statement that timed out waiting for a lock. */
 int LockRetries();
 
+/* pg_migrate.drift_gate: "off", "warn" or "error" — what apply() does about a drifted schema. */
+const char *DriftGate();
+
 } // namespace pgmigrate

@@ -8,7 +8,7 @@ ExitCodeForSqlState(const std::string &sqlstate)
 {
 	/* Problems the operator must resolve before anything can be applied. */
 	if (sqlstate == "MG001" || sqlstate == "MG004" || sqlstate == "MG005" || sqlstate == "MG006" ||
-	    sqlstate == "MG007" || sqlstate == "MG008" || sqlstate == "MG009" || sqlstate == "MG010")
+	    sqlstate == "MG007" || sqlstate == "MG008" || sqlstate == "MG009" || sqlstate == "MG010" || sqlstate == "MG011")
 		return kExitValidation;
 	/* The files themselves are wrong: fix them and run again. */
 	if (sqlstate == "MG002" || sqlstate == "MG003")

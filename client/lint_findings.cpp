@@ -243,6 +243,12 @@ LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<Mig
 				return;
 			}
 		}
+		/* the drift gate's warning (MG011) is for every deploy to show, not only -v */
+		if (notice.sqlstate == "MG011") {
+			sink->Note("warning: " + notice.message);
+			sink->Doc()["drift_warning"] = notice.message;
+			return;
+		}
 		sink->Verbose(notice.text);
 	});
 }

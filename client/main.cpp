@@ -161,6 +161,8 @@ main(int argc, char **argv)
 	deploy->add_option("--target", deploy_options.target, "apply up to this version");
 	deploy->add_flag("--dry-run", deploy_options.dry_run, "run the migrations and roll them back");
 	deploy->add_flag("--no-wait", deploy_options.no_wait, "do not wait for the background runner");
+	deploy->add_flag("--accept-drift", deploy_options.accept_drift,
+	                 "record the schema as it is now as the new baseline before applying (history: accept-drift)");
 	deploy->add_flag("--include-server-only", deploy_options.include_server_only,
 	                 "also apply pending migrations registered on the server that are in none of the files");
 	CLI::App *status = app.add_subcommand("status", "registered migrations and their state, per stream");
@@ -187,6 +189,8 @@ main(int argc, char **argv)
 	    app.add_subcommand("verify", "run the verify sections of applied migrations (exit 1 on failure)");
 	verify->add_option("--stream", verify_options.stream, "only this stream");
 	CLI::App *validate = app.add_subcommand("validate", "list every problem migrate.validate() finds (exit 4 if any)");
+	CLI::App *diff =
+	    app.add_subcommand("diff", "what differs between the recorded schema state and the database (exit 4 if any)");
 	CLI::App *resolve = app.add_subcommand("resolve", "mark a migration applied or rolled back without running it");
 	CLI::Option *resolve_applied =
 	    resolve->add_option("--applied", resolve_options.applied, "version (or file name) applied by hand");
@@ -266,6 +270,8 @@ main(int argc, char **argv)
 			return RunRollback(global, rollback_options, out);
 		if (command == verify)
 			return RunVerify(global, verify_options, out);
+		if (command == diff)
+			return RunDiff(global, out);
 		if (command == validate)
 			return RunValidate(global, out);
 		if (command == resolve)

@@ -39,6 +39,8 @@ struct DeployOptions {
 	bool no_wait = false; /* return once apply() has queued work for the background runner */
 	/* apply pending migrations registered on the server that are in none of the files */
 	bool include_server_only = false;
+	/* record the schema as it is as the baseline first (migrate.accept_drift()) */
+	bool accept_drift = false;
 };
 
 struct HistoryOptions {

@@ -159,6 +159,8 @@ RollbackMigrations(const RollbackRequest &req)
 	Oid caller = pg::CurrentUserOid();
 	for (const Migration &m : range)
 		RequireTrustedAuthor(m, caller, "down");
+	if (!range.empty() && !SchemaDrift().empty())
+		KeepDriftAcross();
 
 	std::vector<ApplyRow> rows;
 	for (const Migration &m : range) {

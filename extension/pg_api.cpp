@@ -722,9 +722,14 @@ Notice(const std::string &message)
 }
 
 void
-Warning(const std::string &message)
+Warning(const std::string &message, int sqlstate)
 {
-	Call([&] { ereport(WARNING, (errmsg_internal("%s", message.c_str()))); });
+	Call([&] {
+		if (sqlstate != 0)
+			ereport(WARNING, (errcode(sqlstate), errmsg_internal("%s", message.c_str())));
+		else
+			ereport(WARNING, (errmsg_internal("%s", message.c_str())));
+	});
 }
 
 void

@@ -178,8 +178,8 @@ Datum TextResult(const std::string &s);
 /* Shows a NOTICE to the client. */
 void Notice(const std::string &message);
 
-/* Shows a WARNING to the client. */
-void Warning(const std::string &message);
+/* Shows a WARNING to the client, with sqlstate when given (a client can tell it apart). */
+void Warning(const std::string &message, int sqlstate = 0);
 
 /* Sends a caught error to the client as a WARNING, with all its fields. */
 void ReportAsWarning(ErrorData *edata);

@@ -21,8 +21,32 @@ RecordSchemaState(const std::string &stream, const std::string &version)
 	pg::CatalogScope scope;
 	if (!pg::CatalogHasColumn("history", "fingerprint"))
 		return "";
-	pg::Exec("DELETE FROM migrate.schema_state", {});
-	pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT * FROM migrate.describe()", {});
+	if (pg::Query("SELECT pg_catalog.to_regclass('pg_temp.pg_migrate_schema_before')", {}).at(0)[0]) {
+		/*
+		 * The schema had drifted before this action: only what the action
+		 * itself changed enters the recorded state, so the drift stays
+		 * visible until someone accepts it.
+		 */
+		pg::Exec("CREATE TEMP TABLE pg_migrate_schema_after ON COMMIT DROP AS SELECT * FROM migrate.describe()", {});
+		pg::Exec("CREATE TEMP TABLE pg_migrate_schema_changed ON COMMIT DROP AS "
+		         "SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.object, a.object) AS object "
+		         "FROM pg_temp.pg_migrate_schema_before b FULL JOIN pg_temp.pg_migrate_schema_after a "
+		         "ON a.kind = b.kind AND a.object = b.object WHERE a.description IS DISTINCT FROM b.description",
+		         {});
+		pg::Exec("DELETE FROM migrate.schema_state s USING pg_temp.pg_migrate_schema_changed c "
+		         "WHERE s.kind = c.kind AND s.object = c.object",
+		         {});
+		pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT a.kind, a.object, a.description "
+		         "FROM pg_temp.pg_migrate_schema_after a JOIN pg_temp.pg_migrate_schema_changed c "
+		         "ON a.kind = c.kind AND a.object = c.object",
+		         {});
+		pg::Exec("DROP TABLE pg_temp.pg_migrate_schema_before, pg_temp.pg_migrate_schema_after, "
+		         "pg_temp.pg_migrate_schema_changed",
+		         {});
+	} else {
+		pg::Exec("DELETE FROM migrate.schema_state", {});
+		pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT * FROM migrate.describe()", {});
+	}
 	/* the same text fingerprint() hashes; kind and object are COLLATE "C" columns, so the order is fixed */
 	std::string fingerprint =
 	    Str(pg::Query("SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg("
@@ -60,21 +84,33 @@ DescribeDrift(const std::vector<SchemaChange> &drift, std::size_t limit)
 }
 
 void
+KeepDriftAcross()
+{
+	pg::CatalogScope scope;
+	if (!pg::Query("SELECT pg_catalog.to_regclass('pg_temp.pg_migrate_schema_before')", {}).at(0)[0])
+		pg::Exec("CREATE TEMP TABLE pg_migrate_schema_before ON COMMIT DROP AS SELECT * FROM migrate.describe()", {});
+}
+
+void
 CheckDriftGate()
 {
 	std::string gate = DriftGate();
-	if (gate == "off")
+	if (gate == "off") {
+		if (!SchemaDrift().empty())
+			KeepDriftAcross();
 		return;
+	}
 	std::vector<SchemaChange> drift = SchemaDrift();
 	if (drift.empty())
 		return;
+	KeepDriftAcross();
 	std::string what = "schema drift since the last recorded action: " + DescribeDrift(drift);
 	if (gate == "error")
 		throw MigrateError(MG_SCHEMA_DRIFT, "the schema differs from the state the last recorded action left",
 		                   DescribeDrift(drift, 200),
 		                   "pg_migrate diff shows each difference; undo them, or record them as the new baseline "
 		                   "with pg_migrate deploy --accept-drift (SELECT migrate.accept_drift()).");
-	pg::Warning(what + " (pg_migrate diff shows them; pg_migrate deploy --accept-drift records them)");
+	pg::Warning(what + " (pg_migrate diff shows them; pg_migrate deploy --accept-drift records them)", MG_SCHEMA_DRIFT);
 }
 
 std::string

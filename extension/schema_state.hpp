@@ -40,6 +40,13 @@ std::vector<SchemaChange> SchemaDrift();
 /* "changed table public.accounts, added index public.x, ..." (at most limit, then "and N more"). */
 std::string DescribeDrift(const std::vector<SchemaChange> &drift, std::size_t limit = 20);
 
+/*
+ * Before an action on a drifted schema: snapshots the live description (a
+ * temporary table of this transaction), so RecordSchemaState takes into the
+ * recorded state only what the action itself changes.
+ */
+void KeepDriftAcross();
+
 /* The pre-apply gate: warns about or refuses (MG011) a drifted schema, per pg_migrate.drift_gate. */
 void CheckDriftGate();
 

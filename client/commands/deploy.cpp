@@ -9,6 +9,7 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "lifecycle.hpp"
 #include "lint_findings.hpp"
 #include "rows.hpp"
 #include "script.hpp"
@@ -368,6 +369,13 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		return kExitOk;
 	}
 
+	if (options.accept_drift && !options.dry_run) {
+		Result accepted = CallExtension(conn, "SELECT migrate.accept_drift()");
+		out.Doc()["accepted_fingerprint"] = accepted.Get(0, 0);
+		out.Note("the schema as it is was recorded as the baseline (fingerprint " + accepted.Get(0, 0).substr(0, 12) +
+		         ")");
+	}
+
 	ApplyRows rows;
 	try {
 		std::string expected = ExpectedChecksums(files);
@@ -382,7 +390,8 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		}
 	} catch (const SqlError &e) {
 		/* Refusals before anything ran: the trust boundary, changed or unlisted content, a blocked stream. */
-		if (e.sqlstate == "MG010" || e.sqlstate == "MG001" || e.sqlstate == "MG009" || e.sqlstate == "MG008") {
+		if (e.sqlstate == "MG010" || e.sqlstate == "MG001" || e.sqlstate == "MG009" || e.sqlstate == "MG008" ||
+		    e.sqlstate == "MG011") {
 			out.Doc()["applied"] = rows.json;
 			if (!rows.table.rows.empty())
 				out.Print(rows.table.Render());

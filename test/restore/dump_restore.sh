@@ -28,6 +28,10 @@ PGOPTIONS='-c pg_migrate.capture_ddl=off' pg_restore -d $dst --exit-on-error "$d
     || fail "history differs after restore"
 [ "$(q $dst "SELECT count(*) FROM migrate.migrations WHERE state = 'applied'")" = "$applied_src" ] || fail "applied migrations differ"
 [ "$(q $dst "SELECT count(*) FROM projects")" = "$rows_src" ] || fail "data differs"
+# The schema comes back as it was: the same fingerprint, recorded and live, and no drift.
+fp_src=$(q $src "SELECT migrate.fingerprint()")
+[ "$(q $dst "SELECT migrate.fingerprint()")" = "$fp_src" ] || fail "schema fingerprint differs after restore"
+[ "$(q $dst "SELECT count(*) FROM migrate.schema_diff()")" = 0 ] || fail "restored schema shows drift"
 [ "$(q $dst "SELECT count(*) FROM migrate.drift()")" = "0" ] || fail "the restore was recorded as drift"
 [ "$(q $dst "SELECT count(*) FROM migrate.streams")" = "$(q $src "SELECT count(*) FROM migrate.streams")" ] || fail "streams differ"
 

@@ -24,7 +24,7 @@ int RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &o
 int RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output &out);
 int RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out);
 int RunValidate(const GlobalOptions &global, Output &out);
-int RunDiff(const GlobalOptions &global, Output &out);
+int RunDiff(const GlobalOptions &global, const DiffOptions &options, Output &out);
 int RunResolve(const GlobalOptions &global, const ResolveOptions &options, Output &out);
 int RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
 int RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);

@@ -334,6 +334,13 @@ Connection::Port() const
 }
 
 std::string
+Connection::Password() const
+{
+	const char *v = PQpass(conn_.get());
+	return v != nullptr ? v : "";
+}
+
+std::string
 Connection::Database() const
 {
 	const char *v = PQdb(conn_.get());

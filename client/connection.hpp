@@ -146,6 +146,8 @@ public:
 	std::string User() const;
 	std::string Host() const;
 	std::string Port() const;
+	/* The password this connection used ("" when none): for a second connection to the same server. */
+	std::string Password() const;
 	std::string Database() const;
 	int
 	ServerVersion() const

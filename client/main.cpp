@@ -112,6 +112,7 @@ main(int argc, char **argv)
 	NewOptions new_options;
 	DeployOptions deploy_options;
 	HistoryOptions history_options;
+	DiffOptions diff_options;
 	LintOptions lint_options;
 	DriftOptions drift_options;
 	RollbackOptions rollback_options;
@@ -191,6 +192,8 @@ main(int argc, char **argv)
 	CLI::App *validate = app.add_subcommand("validate", "list every problem migrate.validate() finds (exit 4 if any)");
 	CLI::App *diff =
 	    app.add_subcommand("diff", "what differs between the recorded schema state and the database (exit 4 if any)");
+	diff->add_flag("--against-folder", diff_options.against_folder,
+	               "compare with the schema the folders produce (a scratch database on the server; needs CREATEDB)");
 	CLI::App *resolve = app.add_subcommand("resolve", "mark a migration applied or rolled back without running it");
 	CLI::Option *resolve_applied =
 	    resolve->add_option("--applied", resolve_options.applied, "version (or file name) applied by hand");
@@ -271,7 +274,7 @@ main(int argc, char **argv)
 		if (command == verify)
 			return RunVerify(global, verify_options, out);
 		if (command == diff)
-			return RunDiff(global, out);
+			return RunDiff(global, diff_options, out);
 		if (command == validate)
 			return RunValidate(global, out);
 		if (command == resolve)

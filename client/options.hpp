@@ -43,6 +43,10 @@ struct DeployOptions {
 	bool accept_drift = false;
 };
 
+struct DiffOptions {
+	bool against_folder = false; /* compare with a scratch database built from the folders */
+};
+
 struct HistoryOptions {
 	long limit = 50;
 };

@@ -87,6 +87,26 @@ TEST_F(Diff, DeployWarnsRefusesWithErrorGateAndAcceptsDrift)
 	EXPECT_EQ(Run({"diff"}).exit_code, 0);
 }
 
+TEST_F(Diff, AgainstFolderComparesWithTheSchemaTheFoldersProduce)
+{
+	RunResult r = Run({"diff", "--against-folder"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("what the folders produce"), std::string::npos) << r.All();
+
+	/* changed by hand (and accepted, so the recorded state has it too): the folders still say otherwise */
+	db_->Script("ALTER TABLE accounts ADD COLUMN phone text; SELECT migrate.accept_drift();");
+	EXPECT_EQ(Run({"diff"}).exit_code, 0);
+	r = Run({"--format", "json", "diff", "--against-folder"});
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	json changes = ParseStdout(r)["changes"];
+	ASSERT_EQ(changes.size(), 1u) << changes.dump(2);
+	EXPECT_EQ(changes[0]["object"], "public.accounts");
+	EXPECT_EQ(changes[0]["change"], "changed");
+	EXPECT_EQ(changes[0]["before"], "(id bigint not null, email text)");
+	/* the scratch database is gone */
+	EXPECT_EQ(db_->Scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'pg_migrate_scratch_%'"), "0");
+}
+
 TEST_F(Diff, SameMigrationsInTwoDatabasesDescribeAlike)
 {
 	std::string other = db_name_ + "_twin";

@@ -59,36 +59,28 @@ FindRegistration(const std::string &stream, const std::string &version_key)
 	return r;
 }
 
+/* The columns register() writes; the author column came with catalog 0.1.3. */
+#define INSERT_MIGRATION(author_column, author_value)                                                                  \
+	"INSERT INTO migrate.migrations (stream, version, name, up_sql, down_sql, verify_sql, transactional, "             \
+	"requires, db_version, allow, lock_timeout, checksum, source, registered_at, registered_by, version_key, "         \
+	"out_of_order, script, up_line, down_line, verify_line" author_column ") "                                         \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7::boolean, $8::text[], $9, $10::text[], $11, $12, $13, "                        \
+	"pg_catalog.now(), $14, $15, $16::boolean, $17, $18::int, $19::int, $20::int" author_value ")"
+
+#define INSERT_MIGRATION_ARGS(m)                                                                                       \
+	m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),                                   \
+	    m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),                   \
+	    Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source), m.registered_by,        \
+	    m.version_key, Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)
+
 void
 InsertMigration(const NewMigration &m)
 {
 	pg::CatalogScope scope;
-	pg::Exec("INSERT INTO migrate.migrations (stream, version, name, up_sql, down_sql, verify_sql, transactional, "
-	         "requires, db_version, allow, lock_timeout, checksum, source, registered_at, registered_by, version_key, "
-	         "out_of_order, script, up_line, down_line, verify_line) "
-	         "VALUES ($1, $2, $3, $4, $5, $6, $7::boolean, $8::text[], $9, $10::text[], $11, $12, $13, "
-	         "pg_catalog.now(), $14, $15, $16::boolean, $17, $18::int, $19::int, $20::int)",
-	         {m.stream,
-	          m.version,
-	          m.name,
-	          m.up_sql,
-	          m.has_down ? Value(m.down_sql) : Value(),
-	          m.has_verify ? Value(m.verify_sql) : Value(),
-	          Bool(m.transactional),
-	          TextArray(m.requires_),
-	          Opt(m.db_version),
-	          TextArray(m.allow),
-	          Opt(m.lock_timeout),
-	          m.checksum,
-	          Opt(m.source),
-	          m.registered_by,
-	          m.version_key,
-	          Bool(m.out_of_order),
-	          m.script,
-	          Int(m.up_line),
-	          OptInt(m.down_line),
-	          OptInt(m.verify_line)});
-	SetAuthor(m.stream, m.version, m.author, m.registered_by);
+	if (pg::CatalogHasColumn("migrations", "author"))
+		pg::Exec(INSERT_MIGRATION(", author", ", $21::oid"), {INSERT_MIGRATION_ARGS(m), std::to_string(m.author)});
+	else
+		pg::Exec(INSERT_MIGRATION("", ""), {INSERT_MIGRATION_ARGS(m)});
 }
 
 void

@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgmigrate::client {
@@ -90,6 +91,8 @@ private:
 
 /* SQL text of a text[] array literal holding values, for a $n::text[] parameter. */
 std::string TextArrayLiteral(const std::vector<std::string> &values);
+/* The same over views: a large upload is escaped straight from the file contents, not from a copy. */
+std::string TextArrayLiteralOfViews(const std::vector<std::string_view> &values);
 
 class Connection {
 public:

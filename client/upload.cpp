@@ -131,7 +131,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 	std::vector<Uploaded> uploaded;
 	if (changed.empty())
 		return uploaded;
-	std::vector<std::string> streams, versions, names, scripts, sources;
+	std::vector<std::string> streams, versions, names, sources;
+	std::vector<std::string_view> scripts; /* views: the contents are not copied */
 	for (const MigrationFile *file : changed) {
 		streams.push_back(file->stream);
 		versions.push_back(file->version);
@@ -168,8 +169,15 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 			          "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(stream, version, n) ORDER BY n",
 			          {TextArrayLiteral(again_streams), TextArrayLiteral(again_versions)});
 		}
-		Result result = conn.Exec(kSql, {TextArrayLiteral(streams), TextArrayLiteral(versions), TextArrayLiteral(names),
-		                                 TextArrayLiteral(scripts), TextArrayLiteral(sources)});
+		/* Moved in, not copied from an initializer list: the scripts' literal can be megabytes. */
+		std::vector<Param> params;
+		params.reserve(5);
+		params.emplace_back(TextArrayLiteral(streams));
+		params.emplace_back(TextArrayLiteral(versions));
+		params.emplace_back(TextArrayLiteral(names));
+		params.emplace_back(TextArrayLiteralOfViews(scripts));
+		params.emplace_back(TextArrayLiteral(sources));
+		Result result = conn.Exec(kSql, params);
 		if (transaction)
 			conn.Exec("COMMIT");
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)

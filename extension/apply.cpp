@@ -212,6 +212,8 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 			caller_name = pg::CurrentRoleName();
 		catalog::SetAuthor(m.stream, m.version, caller, caller_name);
 	}
+	/* Written once the inline part succeeded: a failure rolls the whole batch back anyway. */
+	std::vector<catalog::AppliedEntry> applied;
 	for (std::size_t i = 0; i < inline_count; i++) {
 		const Migration &m = plan[i];
 		TimestampTz start = pg::Now();
@@ -237,11 +239,12 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 		if (!req.dry_run) {
 			HistoryEntry h = catalog::Entry("apply", "succeeded", start, end);
 			h.message = m.lint_warnings;
-			catalog::RecordApplied(m, h);
+			applied.push_back({&m, std::move(h)});
 		}
 		result.rows.push_back(
 		    {m.stream, m.version, m.name, req.dry_run ? "dry-run" : "applied", pg::MillisecondsBetween(start, end)});
 	}
+	catalog::RecordAppliedBatch(applied);
 	/* The rest goes to the background runner, which starts once the caller commits. */
 	for (std::size_t i = inline_count; i < plan.size(); i++) {
 		const Migration &m = plan[i];

@@ -259,6 +259,48 @@ RecordApplied(const Migration &m, const HistoryEntry &h)
 }
 
 void
+RecordAppliedBatch(const std::vector<AppliedEntry> &entries)
+{
+	if (entries.empty())
+		return;
+	std::vector<std::string> streams, versions, names, started, finished, durations, checksums, db_versions, messages;
+	for (const AppliedEntry &e : entries) {
+		const Migration &m = *e.migration;
+		const HistoryEntry &h = e.history;
+		streams.push_back(m.stream);
+		versions.push_back(m.version);
+		names.push_back(m.name);
+		started.push_back(*Timestamp(h.started_at));
+		finished.push_back(*Timestamp(h.finished_at));
+		durations.push_back(*Double(h.duration_ms));
+		checksums.push_back(m.checksum);
+		db_versions.push_back(m.db_version);
+		messages.push_back(h.message);
+	}
+	const HistoryEntry &first = entries.front().history;
+	pg::CatalogScope scope;
+	/* Empty strings stand for NULL: the text[] literals carry no NULL elements. */
+	pg::Exec(
+	    "WITH r AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
+	    "pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::float8[]), pg_catalog.unnest($5::float8[]), "
+	    "pg_catalog.unnest($6::float8[]), pg_catalog.unnest($7::text[]), pg_catalog.unnest($8::text[]), "
+	    "pg_catalog.unnest($9::text[])) WITH ORDINALITY "
+	    "AS r(stream, version, name, started, finished, duration, checksum, db_version, message, ord)), "
+	    "h AS (INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
+	    "duration_ms, checksum, db_version, role, backend_pid, application_name, message) "
+	    "SELECT stream, version, name, 'apply', 'succeeded', "
+	    "TIMESTAMPTZ '2000-01-01 00:00:00+00' + started * INTERVAL '1 microsecond', "
+	    "TIMESTAMPTZ '2000-01-01 00:00:00+00' + finished * INTERVAL '1 microsecond', duration, "
+	    "NULLIF(checksum, ''), NULLIF(db_version, ''), $10, pg_catalog.pg_backend_pid(), $11, "
+	    "NULLIF(message, '') FROM r ORDER BY ord RETURNING id, stream, version, finished_at, duration_ms) "
+	    "UPDATE migrate.migrations m SET state = 'applied', applied_at = h.finished_at, "
+	    "duration_ms = h.duration_ms, applied_seq = h.id FROM h WHERE m.stream = h.stream AND m.version = h.version",
+	    {TextArray(streams), TextArray(versions), TextArray(names), TextArray(started), TextArray(finished),
+	     TextArray(durations), TextArray(checksums), TextArray(db_versions), TextArray(messages), first.role,
+	     Opt(first.application_name)});
+}
+
+void
 RecordPending(const Migration &m, const HistoryEntry &h)
 {
 	pg::CatalogScope scope;

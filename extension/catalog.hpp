@@ -114,6 +114,17 @@ bool IsAppliedOrQueued(const std::string &stream, const std::string &version);
 
 /* Each logs h and sets the migration's state, in one statement. */
 void RecordApplied(const Migration &m, const HistoryEntry &h);
+/*
+ * RecordApplied for a whole batch in one statement, rows in the given order
+ * (one INSERT and one UPDATE instead of one pair per migration). Every entry
+ * is action "apply", status "succeeded", by the same role and application;
+ * only the fields that differ per migration are sent.
+ */
+struct AppliedEntry {
+	const Migration *migration;
+	HistoryEntry history;
+};
+void RecordAppliedBatch(const std::vector<AppliedEntry> &entries);
 void RecordPending(const Migration &m, const HistoryEntry &h);
 void RecordFailed(const Migration &m, const HistoryEntry &h);
 /* Logs h only. */

@@ -21,3 +21,50 @@ admin() {
 	if [ -n "${DATABASE_URL:-}" ]; then psql -X -v ON_ERROR_STOP=1 -d "$DATABASE_URL" "$@"
 	else psql -X -v ON_ERROR_STOP=1 "$@"; fi
 }
+
+die() { echo "bench: $*" >&2; exit 1; }
+# psql on database $1.
+on() { local db=$1; shift; psql -X -v ON_ERROR_STOP=1 -d "$(conn "$db")" "$@"; }
+
+fresh_db() {  # $1 name, $2 "ext" to create the extension
+	admin -q -c "DROP DATABASE IF EXISTS $1" >/dev/null || die "cannot drop database $1"
+	admin -q -c "CREATE DATABASE $1" >/dev/null || die "cannot create database $1"
+	if [ "${2:-}" = ext ]; then
+		on "$1" -q -c "CREATE EXTENSION pg_migrate" >/dev/null || die "CREATE EXTENSION pg_migrate failed in $1 (make install?)"
+	fi
+}
+
+# Flush dirty buffers left by CREATE DATABASE and earlier rounds, so a timed
+# section does not pay for someone else's writes. Needs superuser; else skipped.
+settle() { admin -q -c CHECKPOINT >/dev/null 2>&1 || true; }
+
+# --- timing ----------------------------------------------------------------
+
+# Microseconds since the epoch; $EPOCHREALTIME (bash 5) costs no fork.
+now_us() {
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME//[.,]/}
+		echo "$t"
+	else
+		echo $(( $(date +%s%N) / 1000 ))
+	fi
+}
+ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }  # $1 start us, $2 end us
+
+# stats "x1 x2 ..." -> "median min max"
+stats() {
+	python3 -c 'import sys, statistics as s
+v = [float(x) for x in sys.argv[1:]]
+print("%.1f %.1f %.1f" % (s.median(v), min(v), max(v)))' $1
+}
+
+# Runs "$@" with stdout/stderr to $out_file; sets $elapsed (ms) and $rc.
+timed() {
+	local t0 t1
+	t0=$(now_us)
+	"$@" >"$out_file" 2>&1
+	rc=$?
+	t1=$(now_us)
+	elapsed=$(ms "$t0" "$t1")
+}
+show_failure() { echo "  FAILED (exit $rc): $*" >&2; tail -n 20 "$out_file" | sed 's/^/    /' >&2; }

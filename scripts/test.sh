@@ -93,6 +93,15 @@ else
 fi
 rm -rf "$fuzz_corpus"
 
+echo "== pg_regress schedule (test/schedule/)"
+if bash test/schedule/check.sh >"$log/schedule" 2>&1; then
+    passed=$((passed + 1))
+    tail -1 "$log/schedule"
+else
+    failed=$((failed + 1))
+    cat "$log/schedule"
+fi
+
 echo "== clang-format"
 mapfile -t sources < <(find extension client test -name '*.cpp' -o -name '*.hpp' | sort)
 if clang-format --dry-run --Werror "${sources[@]}" >"$log/format" 2>&1; then

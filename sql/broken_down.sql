@@ -57,3 +57,5 @@ SELECT count(*) AS broken FROM migrate.validate() WHERE check_name = 'broken-dow
 SELECT migrate.register('schema', '5', 'tags', E'CREATE TABLE tags (id int);\n-- migrate:down\nDROP TABLE tags;\n');
 SELECT count(*) AS broken FROM migrate.validate() WHERE check_name = 'broken-down';
 SELECT down_sql, down_line FROM migrate.migrations WHERE version = '5';
+SELECT to_regclass('notes') IS NULL AS notes_gone, to_regclass('tags') IS NULL AS tags_never_applied;
+DROP EXTENSION pg_migrate;

@@ -352,6 +352,20 @@ Connection::Password() const
 	return v != nullptr ? v : "";
 }
 
+std::vector<std::pair<std::string, std::string>>
+Connection::Options() const
+{
+	std::vector<std::pair<std::string, std::string>> out;
+	PQconninfoOption *options = PQconninfo(conn_.get());
+	if (options == nullptr)
+		return out;
+	for (PQconninfoOption *o = options; o->keyword != nullptr; o++)
+		if (o->val != nullptr && o->val[0] != '\0')
+			out.emplace_back(o->keyword, o->val);
+	PQconninfoFree(options);
+	return out;
+}
+
 std::string
 Connection::Database() const
 {

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgmigrate::client {
@@ -152,6 +153,8 @@ public:
 	/* The password this connection used ("" when none): for a second connection to the same server. */
 	std::string Password() const;
 	std::string Database() const;
+	/* keyword -> value of every connection option in effect (PQconninfo), password included: for a child tool. */
+	std::vector<std::pair<std::string, std::string>> Options() const;
 	int
 	ServerVersion() const
 	{

@@ -3,6 +3,7 @@
 
 #include "script.hpp"
 #include "exit_codes.hpp"
+#include "script_warnings.hpp"
 #include "session.hpp"
 
 #include <algorithm>
@@ -243,6 +244,8 @@ LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<Mig
 				return;
 			}
 		}
+		if (ShowScriptWarning(notice, *sink))
+			return;
 		/* the drift gate's warning (MG011) is for every deploy to show, not only -v */
 		if (notice.sqlstate == "MG011") {
 			sink->Note("warning: " + notice.message);

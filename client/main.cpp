@@ -162,6 +162,10 @@ main(int argc, char **argv)
 	deploy->add_option("--target", deploy_options.target, "apply up to this version");
 	deploy->add_flag("--dry-run", deploy_options.dry_run, "run the migrations and roll them back");
 	deploy->add_flag("--no-wait", deploy_options.no_wait, "do not wait for the background runner");
+	deploy
+	    ->add_option("--backup", deploy_options.backup_dir,
+	                 "pg_dump -Fc into DIR/<database>-<UTC timestamp>.dump before anything pending is applied")
+	    ->type_name("DIR");
 	deploy->add_flag("--accept-drift", deploy_options.accept_drift,
 	                 "record the schema as it is now as the new baseline before applying (history: accept-drift)");
 	deploy->add_flag("--include-server-only", deploy_options.include_server_only,

@@ -41,6 +41,8 @@ struct DeployOptions {
 	bool include_server_only = false;
 	/* record the schema as it is as the baseline first (migrate.accept_drift()) */
 	bool accept_drift = false;
+	/* --backup DIR: pg_dump -Fc into DIR before anything pending is applied (empty: no backup) */
+	std::string backup_dir;
 };
 
 struct DiffOptions {

@@ -24,7 +24,7 @@
  *            "warnings": [lint finding] of the uploaded files not acknowledged with -- migrate:allow
  *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}]
  *            (outcome after waiting for the background runner; "queued" with --no-wait);
- *            "nothing_to_do": bool; "dry_run": bool;
+ *            "nothing_to_do": bool; "dry_run": bool; "backup": the --backup file written, else null;
  *            "failed": the failed migrate.history row plus "file" (only when a migration failed);
  *            "warnings": [lint finding] apply() reported; on MG004 "error" has "findings": [lint finding]
  *            several databases (--db twice, --targets): "targets": [{"database" (password masked), "ok",

@@ -2,6 +2,7 @@
 #include "session.hpp"
 
 #include "exit_codes.hpp"
+#include "script_warnings.hpp"
 
 #include <cstdlib>
 #include <exception>
@@ -26,8 +27,11 @@ void
 Prepare(Connection &conn, Output &out)
 {
 	/* Notices (RAISE NOTICE in migrations, "already exists, skipping") are detail: -v shows them. */
-	const Output *sink = &out;
-	conn.SetNoticeHandler([sink](const Notice &notice) { sink->Verbose(notice.text); });
+	Output *sink = &out;
+	conn.SetNoticeHandler([sink](const Notice &notice) {
+		if (!ShowScriptWarning(notice, *sink))
+			sink->Verbose(notice.text);
+	});
 	/* One line per round trip, so -v shows what a deploy cost. */
 	conn.SetStatementTracer([sink](const std::string &sql) { sink->Verbose("sql: " + sql); });
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <utility>
 
 namespace pgmigrate::client {
@@ -90,6 +91,95 @@ ThrowUntranslatable(const SqlError &error, const std::vector<const MigrationFile
 	                  "another way (an escape such as U&'\\20AC' or E'\\u20AC' where the encoding allows), or use a "
 	                  "database in UTF8",
 	              SqlErrorJson(error));
+}
+
+/* One refused file: "path:line: message" (":line" when known), the server's SQLSTATE and DETAIL. */
+struct Refusal {
+	FileProblem problem;
+	std::string sqlstate, detail, hint;
+};
+
+/* The file line a register() error names: "PATH:LINE: ..." in its message, else "line N" in its context. */
+Refusal
+RefusalOf(const MigrationFile &file, const SqlError &error)
+{
+	Refusal refusal{{file.path, 0, error.what()}, error.sqlstate, error.detail, error.hint};
+	static const std::regex kPrefix("^(.+?):([0-9]{1,9}): (.*)$");
+	static const std::regex kContextLine("line ([0-9]{1,9})");
+	std::smatch match;
+	std::string message = error.what();
+	if (std::regex_match(message, match, kPrefix) && match[1] == file.path) {
+		refusal.problem.line = std::stoi(match[2]);
+		refusal.problem.message = match[3];
+	} else if (message.rfind(file.path + ": ", 0) == 0) {
+		refusal.problem.message = message.substr(file.path.size() + 2);
+	} else if (std::regex_search(error.context, match, kContextLine) ||
+	           std::regex_search(error.detail, match, kContextLine)) {
+		refusal.problem.line = std::stoi(match[1]);
+	}
+	return refusal;
+}
+
+/*
+ * The upload statement stopped at the first file the server refused. To
+ * name every refused file in one run, each is registered again on its own
+ * under a savepoint of a transaction that is rolled back: nothing is kept.
+ */
+[[noreturn]] void
+ThrowEveryRefusal(Connection &conn, const std::vector<const MigrationFile *> &changed, const SqlError &first,
+                  Output &out)
+{
+	std::vector<Refusal> refusals;
+	try {
+		/* the first attempt already showed this upload's warnings */
+		conn.ExecAll("BEGIN; SET LOCAL client_min_messages = error");
+		for (const MigrationFile *file : changed) {
+			conn.Exec("SAVEPOINT pg_migrate_check");
+			try {
+				conn.Exec("SELECT migrate.register($1, $2, $3, $4, $5)",
+				          {file->stream, file->version, file->name, file->content, file->path});
+				conn.Exec("RELEASE SAVEPOINT pg_migrate_check");
+			} catch (const SqlError &e) {
+				if (e.connection_lost)
+					throw;
+				refusals.push_back(RefusalOf(*file, e));
+				conn.Exec("ROLLBACK TO SAVEPOINT pg_migrate_check");
+			}
+		}
+		conn.Exec("ROLLBACK");
+	} catch (const SqlError &e) {
+		if (!e.connection_lost) {
+			try {
+				conn.Exec("ROLLBACK");
+			} catch (const SqlError &) {
+			}
+		}
+		refusals.clear();
+	}
+	if (refusals.empty()) {
+		/* the files are fine on their own (or the check could not run): the first error is the answer */
+		out.Error(SqlErrorText(first));
+		throw Failure(kExitUsage, "the server refused a migration script; nothing was uploaded", SqlErrorJson(first));
+	}
+	nlohmann::json problems = nlohmann::json::array();
+	for (const Refusal &r : refusals) {
+		out.Error(r.problem.ToString() + (r.sqlstate.empty() ? "" : " (SQLSTATE " + r.sqlstate + ")") +
+		          (r.detail.empty() ? "" : "\nDETAIL: " + r.detail) + (r.hint.empty() ? "" : "\nHINT: " + r.hint));
+		nlohmann::json item = {{"file", r.problem.path}, {"message", r.problem.message}, {"sqlstate", r.sqlstate}};
+		item["line"] = r.problem.line > 0 ? nlohmann::json(r.problem.line) : nlohmann::json(nullptr);
+		if (!r.detail.empty())
+			item["detail"] = r.detail;
+		if (!r.hint.empty())
+			item["hint"] = r.hint;
+		problems.push_back(item);
+	}
+	std::size_t n = refusals.size();
+	nlohmann::json details = SqlErrorJson(first);
+	details["problems"] = problems;
+	throw Failure(kExitUsage,
+	              "the server refused " + std::to_string(n) + (n == 1 ? " migration script" : " migration scripts") +
+	                  "; nothing was uploaded",
+	              details);
 }
 
 } // namespace
@@ -193,10 +283,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 			ThrowChangedApplied(e, changed, remote, out);
 		if (e.sqlstate == "22P05")
 			ThrowUntranslatable(e, changed, out);
-		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601") {
-			out.Error(SqlErrorText(e));
-			throw Failure(kExitUsage, "the server refused a migration script; nothing was uploaded", SqlErrorJson(e));
-		}
+		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601")
+			ThrowEveryRefusal(conn, changed, e, out);
 		throw;
 	}
 	return uploaded;

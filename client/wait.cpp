@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <thread>
@@ -17,6 +18,20 @@ constexpr auto kSlowestPoll = std::chrono::milliseconds(1000);
 /* how long "interrupted" must last before the wait believes it */
 constexpr auto kInterruptedConfirm = std::chrono::milliseconds(1500);
 
+/* a step running this long gets a "running" line in a log */
+constexpr auto kLongStep = std::chrono::seconds(2);
+
+/* " (12.345 ms)", or "" when unknown */
+std::string
+DurationText(const std::optional<double> &ms)
+{
+	if (!ms)
+		return "";
+	char buffer[64];
+	std::snprintf(buffer, sizeof buffer, " (%.3f ms)", *ms);
+	return buffer;
+}
+
 } // namespace
 
 std::map<MigrationKey, FinalState>
@@ -24,7 +39,9 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 {
 	std::map<MigrationKey, FinalState> done;
 	std::set<MigrationKey> waiting(queued.begin(), queued.end());
-	std::set<MigrationKey> seen_running; /* to print "running" once per migration (not on a terminal) */
+	/* not on a terminal: when each step was first seen running, and which were reported as long */
+	std::map<MigrationKey, std::chrono::steady_clock::time_point> running_since;
+	std::set<MigrationKey> reported_long;
 	auto wait_start = std::chrono::steady_clock::now();
 	/* when each was first seen "interrupted" in an unbroken run of polls */
 	std::map<MigrationKey, std::chrono::steady_clock::time_point> interrupted_since;
@@ -66,13 +83,16 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 			} else {
 				interrupted_since.erase(key);
 			}
+			std::string what = key.first + " " + key.second + " " + result.Get(r, 2);
 			if (state == "queued" || state == "running") {
-				std::string what = key.first + " " + key.second + " " + result.Get(r, 2);
 				if (state == "running" && live.empty())
 					live = what + " running" + (progress.empty() ? "" : ": " + progress);
-				/* a log (not a terminal) gets one line per step, not one per progress change */
-				if (state == "running" && !out.Live() && seen_running.insert(key).second)
-					out.Note("runner: " + what + " running");
+				/* a log learns what a long step is busy with: once, when it has run a while */
+				auto now = std::chrono::steady_clock::now();
+				if (state == "running" && !out.Live() &&
+				    now - running_since.emplace(key, now).first->second >= kLongStep &&
+				    reported_long.insert(key).second)
+					out.Note("runner: " + what + " running" + (progress.empty() ? "" : ": " + progress));
 				continue;
 			}
 			FinalState final_state{state, std::nullopt};
@@ -80,11 +100,18 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 				final_state.duration_ms = std::strtod(result.Get(r, 5).c_str(), nullptr);
 			done[key] = final_state;
 			waiting.erase(key);
+			/* a log (not a terminal) gets one line per finished step */
+			if (!out.Live())
+				out.Note("runner: " + what + " " + state + DurationText(final_state.duration_ms));
 		}
 		if (any_stopped && !any_running) {
 			for (const MigrationKey &key : waiting)
-				if (done.count(key) == 0)
+				if (done.count(key) == 0) {
 					done[key] = FinalState{"blocked", std::nullopt};
+					if (!out.Live())
+						out.Note("runner: " + key.first + " " + key.second +
+						         " blocked (not run: a step before it stopped)");
+				}
 			waiting.clear();
 		}
 		/* a migration that vanished from status() (resolved or deleted meanwhile) is not waited for */

@@ -30,8 +30,9 @@ struct FinalState {
 /*
  * Polls until none of queued is queued or running any more. On a terminal
  * (stderr) a live status line shows the running step and its progress;
- * otherwise one line per step as it starts running (stderr, not with -q).
- * Returns the final state of each.
+ * otherwise (a log) one line per finished step with its outcome and
+ * duration, plus a "running" line for a step still running after 2 s
+ * (stderr, not with -q). Returns the final state of each.
  */
 std::map<MigrationKey, FinalState> WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued,
                                                  Output &out);

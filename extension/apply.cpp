@@ -1,7 +1,9 @@
 /*
  * apply.cpp — plan and execute pending migrations in the caller's transaction.
  *
- * The whole batch is atomic: it runs in the caller's transaction, and when
+ * The batch is atomic up to the first migration that cannot share a
+ * transaction with what follows (no-transaction, or adding an enum value;
+ * InlineCount): that part runs in the caller's transaction, and when
  * the caller asked for dry_run or on_error => 'record' inside one
  * subtransaction that can be rolled back on its own. Migrations do not get a
  * subtransaction each: any failure rolls the whole batch back anyway, and a
@@ -11,6 +13,7 @@
  */
 #include "apply.hpp"
 
+#include "broken_down.hpp"
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
@@ -21,6 +24,8 @@
 #include "trust.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -118,6 +123,17 @@ CheckTrust(std::vector<Migration> &plan, const ApplyRequest &req)
 			RequireTrustedAuthor(m, caller, "up");
 }
 
+/* A migration registered with a down section that does not parse is applied, and says so. */
+void
+WarnBrokenDowns(const std::vector<Migration> &plan)
+{
+	for (const Migration &m : plan)
+		if (HasBrokenDown(m))
+			pg::Warning(DescribeBrokenDown(m) + "; the migration is applied, but rolling it back is refused until "
+			                                    "the down section is fixed",
+			            MG_INVALID_SCRIPT);
+}
+
 std::vector<Migration>
 Plan(const ApplyRequest &req, const QueueState &queue)
 {
@@ -179,6 +195,7 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		                   "Register and apply the required migrations first, or deploy all streams together.");
 
 	LintPlan(pending);
+	WarnBrokenDowns(pending);
 	CheckTrust(pending, req);
 	return pending;
 }
@@ -255,10 +272,40 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 	return result;
 }
 
+/* True when text holds word in any letter case (ASCII): a cheap look before parsing. */
+bool
+MentionsWord(const std::string &text, const char *word)
+{
+	auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
+	std::size_t n = std::strlen(word);
+	return std::search(text.begin(), text.end(), word, word + n, same) != text.end();
+}
+
+/*
+ * True when the up section adds an enum value (the server's parse decides).
+ * Only a script that spells out ALTER, TYPE and VALUE can, so the others are
+ * not parsed again.
+ */
+bool
+AddsEnumValue(const Migration &m)
+{
+	if (!MentionsWord(m.up_sql, "alter") || !MentionsWord(m.up_sql, "type") || !MentionsWord(m.up_sql, "value"))
+		return false;
+	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
+	for (const Statement &st : SplitStatements(m.up_sql, origin))
+		if (st.adds_enum_value)
+			return true;
+	return false;
+}
+
 /*
  * How much of the plan runs in the caller's transaction: everything before
  * the first no-transaction migration, or nothing while the runner has work
- * (it must finish what was queued before, in order).
+ * (it must finish what was queued before, in order). A migration that adds an
+ * enum value ends the inline part too: a later migration may use the value,
+ * which PostgreSQL allows only once the transaction that added it has
+ * committed (55P04), so the rest runs in the runner, each migration in a
+ * transaction of its own, as every tool that commits per migration runs it.
  */
 std::size_t
 InlineCount(const std::vector<Migration> &plan, const QueueState &queue)
@@ -266,8 +313,15 @@ InlineCount(const std::vector<Migration> &plan, const QueueState &queue)
 	if (queue.has_queued || queue.has_running)
 		return 0;
 	std::size_t n = 0;
-	while (n < plan.size() && plan[n].transactional)
+	while (n < plan.size() && plan[n].transactional) {
 		n++;
+		if (n < plan.size() && AddsEnumValue(plan[n - 1])) {
+			pg::Notice("migration " + plan[n - 1].Label() +
+			           " adds an enum value: the migrations after it run in the background runner once this "
+			           "transaction commits, each in a transaction of its own, so they can use the value");
+			break;
+		}
+	}
 	return n;
 }
 

@@ -190,6 +190,30 @@ LoadOpenSummaries()
 	    {}));
 }
 
+std::vector<Migration>
+LoadBrokenDownSummaries()
+{
+	pg::CatalogScope scope;
+	/* down_line without down_sql: a down section register() could not parse (broken_down.hpp) */
+	return ToMigrations(pg::Query(
+	    "SELECT m.stream, m.version, m.name, m.version_key, NULL::text, NULL::text, m.up_line, m.verify_line, "
+	    "m.transactional, m.out_of_order, m.checksum, m.db_version, m.lock_timeout, m.source, m.state, m.requires, "
+	    "NULL::text, m.down_line, m.applied_seq, m.allow "
+	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	    "WHERE m.down_sql IS NULL AND m.down_line IS NOT NULL "
+	    "ORDER BY s.position, s.name, m.version_key",
+	    {}));
+}
+
+std::string
+StoredScript(const std::string &stream, const std::string &version)
+{
+	pg::CatalogScope scope;
+	auto rows =
+	    pg::Query("SELECT script FROM migrate.migrations WHERE stream = $1 AND version = $2", {stream, version});
+	return rows.empty() ? "" : Str(rows[0][0]);
+}
+
 std::vector<std::string>
 AppliedDbVersions()
 {

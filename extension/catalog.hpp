@@ -49,6 +49,8 @@ struct NewMigration {
 	std::string stream, version, version_key, name, script, checksum, source;
 	std::string up_sql, down_sql, verify_sql; /* down/verify empty when absent */
 	bool has_down = false, has_verify = false;
+	/* the down section does not parse: stored as no down with down_line kept (broken_down.hpp) */
+	std::string down_problem;
 	int up_line = 1, down_line = 0, verify_line = 0;
 	bool transactional = true, out_of_order = false;
 	std::vector<std::string> requires_, allow;
@@ -88,6 +90,10 @@ std::vector<Migration> LoadAll();
  * requirements — without their SQL texts (up_sql etc. empty), in apply order.
  */
 std::vector<Migration> LoadOpenSummaries();
+/* The registered migrations whose down section did not parse (broken_down.hpp), without SQL texts. */
+std::vector<Migration> LoadBrokenDownSummaries();
+/* The whole script as it was uploaded; "" when not registered. */
+std::string StoredScript(const std::string &stream, const std::string &version);
 /* The distinct db-version values of applied migrations. */
 std::vector<std::string> AppliedDbVersions();
 std::optional<Migration> LoadMigration(const std::string &stream, const std::string &version_key);

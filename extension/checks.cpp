@@ -3,6 +3,7 @@
  */
 #include "checks.hpp"
 
+#include "broken_down.hpp"
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
@@ -118,6 +119,12 @@ Validate()
 				                        "CONCURRENTLY IF EXISTS " +
 				                        index + "; (migrate.retry() does this)"});
 	}
+	/* A down that does not parse was registered anyway; rolling that migration back is refused. */
+	for (const Migration &m : MigrationsWithBrokenDown())
+		problems.push_back({"warning", "broken-down", m.stream, m.version,
+		                    DescribeBrokenDown(m) +
+		                        "; rollback of this migration is refused until the down section is fixed (edit "
+		                        "the file, then pg_migrate repair or, while pending, deploy again)"});
 	if (queue.has_queued && !queue.runner_alive && queue.blocked.empty())
 		problems.push_back({"warning", "runner-waiting", "", "",
 		                    "work is queued but no runner is running (all max_worker_processes slots busy?); the next "

@@ -8,6 +8,7 @@
  */
 #include "lifecycle.hpp"
 
+#include "broken_down.hpp"
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
@@ -111,15 +112,23 @@ RollbackRange(const RollbackRequest &req)
 void
 CheckRollbackRange(const std::vector<Migration> &range)
 {
-	std::string no_down, no_transaction;
+	std::string no_down, broken_down, no_transaction;
 	std::set<std::string> undone;
 	for (const auto &m : range) {
-		if (!m.has_down)
+		if (HasBrokenDown(m))
+			broken_down += (broken_down.empty() ? "" : "\n") + DescribeBrokenDown(m);
+		else if (!m.has_down)
 			no_down += (no_down.empty() ? "" : ", ") + m.Label();
 		if (!m.transactional)
 			no_transaction += (no_transaction.empty() ? "" : ", ") + m.Label();
 		undone.insert(m.stream + ":" + m.version_key);
 	}
+	if (!broken_down.empty())
+		throw MigrateError(MG_NO_DOWN, "cannot roll back: " + broken_down,
+		                   no_down.empty() ? "" : "also without a down section: " + no_down,
+		                   "Fix the down section in the file and record it with pg_migrate repair (migrate.repair()), "
+		                   "or undo the migration by hand and mark it with migrate.resolve(stream, version, "
+		                   "'rolled_back').");
 	if (!no_down.empty())
 		throw MigrateError(MG_NO_DOWN, "cannot roll back: migrations without a down section",
 		                   "no down section: " + no_down,
@@ -285,6 +294,7 @@ RepairMigration(const std::string &stream, const std::string &version, const std
 		return;
 	}
 	catalog::ReplaceContent(repaired);
+	WarnBrokenDown(repaired);
 	TimestampTz now = pg::Now();
 	HistoryEntry h = catalog::Entry("repair", "succeeded", now, now);
 	h.message = "content replaced without running it; previous checksum " + m.checksum;

@@ -8,6 +8,7 @@
  */
 #include "lint.hpp"
 
+#include "broken_down.hpp"
 #include "guard.hpp"
 #include "script.hpp"
 #include "settings.hpp"
@@ -775,6 +776,13 @@ LintScript(const std::string &script)
 	if (parsed.down.present) {
 		origin.section = "down";
 		origin.first_line = parsed.down.first_line;
+		/* register() accepts a down that does not parse (broken_down.hpp): a warning here too */
+		if (auto broken = FindDownSyntaxError(parsed.down.sql, origin)) {
+			findings.push_back({0, broken->line, "broken-down", "warning", "",
+			                    "the down section does not parse: " + broken->message +
+			                        "; rolling this migration back will be refused until it is fixed"});
+			return findings;
+		}
 		for (auto &f : LintSection(parsed.down.sql, origin, {parsed.transactional, true}))
 			findings.push_back(f);
 	}

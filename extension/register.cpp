@@ -8,6 +8,7 @@
  */
 #include "register.hpp"
 
+#include "broken_down.hpp"
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
@@ -65,6 +66,15 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 }
 
 } // namespace
+
+void
+WarnBrokenDown(const NewMigration &m)
+{
+	if (!m.down_problem.empty())
+		pg::Warning(m.down_problem + "; registered anyway, so its up can be deployed, but rolling it back is refused "
+		                             "until the down section is fixed (validate() reports it as broken-down)",
+		            MG_INVALID_SCRIPT);
+}
 
 NewMigration
 ParseMigration(const RegisterRequest &req)
@@ -126,7 +136,13 @@ ParseMigration(const RegisterRequest &req)
 	if (parsed.down.present) {
 		origin.section = "down";
 		origin.first_line = parsed.down.first_line;
-		m.has_down = !CheckSection(parsed.down, origin, parsed.transactional).empty();
+		/* A down nobody could run must not keep the up from being deployed (broken_down.hpp). */
+		if (auto broken = FindDownSyntaxError(parsed.down.sql, origin)) {
+			m.down_problem = DescribeDownSyntaxError(file, *broken);
+			m.down_line = parsed.down.first_line;
+		} else {
+			m.has_down = !CheckSection(parsed.down, origin, parsed.transactional).empty();
+		}
 	}
 	if (parsed.verify.present) {
 		origin.section = "verify";
@@ -170,6 +186,7 @@ RegisterMigration(const RegisterRequest &req)
 	if (!existing.exists) {
 		catalog::EnsureStream(req.stream);
 		catalog::InsertMigration(m);
+		WarnBrokenDown(m);
 		return "new";
 	}
 	if (existing.version != req.version)
@@ -198,6 +215,7 @@ RegisterMigration(const RegisterRequest &req)
 		                   "Fix the cause and SELECT migrate.retry(stream, version), or resolve it with "
 		                   "migrate.resolve(stream, version, 'rolled_back'), then register the new content.");
 	catalog::UpdatePendingMigration(m);
+	WarnBrokenDown(m);
 	return "updated";
 }
 

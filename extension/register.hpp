@@ -16,6 +16,9 @@ struct NewMigration;
 /* Parses and checks a script as register() does, without storing it. Throws MG002/MG003. */
 NewMigration ParseMigration(const RegisterRequest &req);
 
+/* A WARNING (MG002) naming file and line when the script's down section does not parse. */
+void WarnBrokenDown(const NewMigration &m);
+
 /* Stores the migration; returns "new", "unchanged" or "updated". Throws MG001/MG002/MG003. */
 std::string RegisterMigration(const RegisterRequest &req);
 

@@ -284,6 +284,7 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);
+			st.adds_enum_value = IsA(raw->stmt, AlterEnumStmt) && castNode(AlterEnumStmt, raw->stmt)->oldVal == nullptr;
 			if (const RangeVar *target = LockTarget(raw->stmt)) {
 				st.target_name = target->relname;
 				if (target->schemaname != nullptr)

@@ -26,6 +26,8 @@ struct Statement {
 	std::string tag; /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
 	bool returns_rows = false;
+	/* ALTER TYPE ... ADD VALUE: the new value is usable only once its transaction commits (55P04). */
+	bool adds_enum_value = false;
 	/* The existing relation whose lock the statement waits for (ALTER TABLE, CREATE INDEX, ...). */
 	std::string target_schema, target_name;
 	/* CREATE INDEX CONCURRENTLY: the index it builds, which a failure leaves INVALID. */

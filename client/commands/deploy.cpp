@@ -8,6 +8,7 @@
  */
 #include "commands.hpp"
 
+#include "backup.hpp"
 #include "exit_codes.hpp"
 #include "lifecycle.hpp"
 #include "lint_findings.hpp"
@@ -312,6 +313,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	out.Doc()["uploaded"] = nlohmann::json::array();
 	out.Doc()["applied"] = nlohmann::json::array();
 	out.Doc()["warnings"] = nlohmann::json::array();
+	out.Doc()["backup"] = nullptr;
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
@@ -367,6 +369,16 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		out.Note(filter.Active() ? "nothing to do in the selected streams"
 		                         : "nothing to do: every migration is applied");
 		return kExitOk;
+	}
+
+	if (!options.backup_dir.empty()) {
+		if (options.dry_run) {
+			out.Note("dry run: no backup taken (nothing will be changed)");
+		} else {
+			Backup backup = TakeBackup(conn, options.backup_dir, out);
+			out.Doc()["backup"] = backup.path;
+			out.Note("backup: " + backup.path + " (" + std::to_string(backup.bytes) + " bytes, pg_dump -Fc)");
+		}
 	}
 
 	if (options.accept_drift && !options.dry_run) {

@@ -6,6 +6,8 @@
 #include "session.hpp"
 #include "upload.hpp"
 
+#include <algorithm>
+
 namespace pgmigrate::client {
 
 namespace {
@@ -29,6 +31,10 @@ LintUploaded(Connection &conn, const std::vector<Uploaded> &uploaded, Output &ou
 		out.Note("could not lint the uploaded files: " + SqlErrorText(e));
 		return;
 	}
+	/* register() has already warned about a down section that does not parse */
+	findings.erase(
+	    std::remove_if(findings.begin(), findings.end(), [](const LintFinding &f) { return f.rule == "broken-down"; }),
+	    findings.end());
 	ReportWarnings(findings, out);
 	std::size_t errors = 0;
 	for (const LintFinding &f : findings)
@@ -46,9 +52,9 @@ RunPush(const GlobalOptions &global, Output &out)
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	out.Doc()["warnings"] = nlohmann::json::array(); /* register()'s warnings come first */
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
-	out.Doc()["warnings"] = nlohmann::json::array();
 	if (uploaded.empty()) {
 		out.Note("nothing to upload: all " + std::to_string(files.size()) + " files are registered unchanged");
 		return kExitOk;

@@ -51,7 +51,7 @@ ShellQuoted(const std::string &value)
 std::string
 Trimmed(const std::string &line)
 {
-	std::size_t b = line.find_first_not_of(" \t\r"), e = line.find_last_not_of(" \t\r");
+	std::size_t b = line.find_first_not_of(" \t\r\n"), e = line.find_last_not_of(" \t\r\n");
 	return b == std::string::npos ? "" : line.substr(b, e - b + 1);
 }
 
@@ -78,23 +78,22 @@ WithApplyLine(const std::string &content, int header_line)
 	return out;
 }
 
-/* A spec with each "-- migrate:step STREAM:VERSION" line replaced by that migration's up section. */
+/* A spec with each "-- migrate:step STREAM:VERSION" replaced by that migration's up section (as registered). */
 std::string
 WithMigrationSteps(Connection &conn, const std::vector<PlannedMigration> &plan, const std::string &content)
 {
-	std::istringstream in(content);
-	std::string line, out;
 	const std::string marker = "-- migrate:step ";
-	while (std::getline(in, line)) {
-		std::string t = Trimmed(line);
-		if (t.compare(0, marker.size(), marker) != 0) {
-			out += line + "\n";
-			continue;
-		}
-		const PlannedMigration &m = plan[PrefixEnd(plan, Trimmed(t.substr(marker.size()))) - 1];
+	std::string out = content;
+	for (std::size_t at = out.find(marker); at != std::string::npos; at = out.find(marker, at)) {
+		std::size_t begin = out.find_first_not_of(" \t", at + marker.size());
+		std::size_t end = out.find_first_of(" \t\r\n}", begin);
+		std::string which = out.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+		const PlannedMigration &m = plan[PrefixEnd(plan, which) - 1];
 		Result up = conn.Exec("SELECT up_sql FROM migrate.migrations WHERE stream = $1 AND version = $2",
 		                      {m.stream, m.version});
-		out += Trimmed(up.Get(0, 0)) + "\n";
+		std::string sql = Trimmed(up.Get(0, 0));
+		out.replace(at, (end == std::string::npos ? out.size() : end) - at, sql);
+		at += sql.size();
 	}
 	return out;
 }

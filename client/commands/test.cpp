@@ -110,7 +110,7 @@ RunTest(const GlobalOptions &global, const TestOptions &options, Output &out)
 	std::vector<MigrationFile> files;
 	Connection admin = ConnectWhileLoading(global, out, &files, "SELECT current_database()");
 	admin.TakeEarly();
-	ScratchServer server(std::move(admin), options.keep);
+	ScratchServer server(std::move(admin), options.keep, out);
 	Report report(out);
 
 	std::string base = server.Create("base");

@@ -102,8 +102,8 @@ UnregisterChild(int pid)
 	TheRegistry().children.erase(pid);
 }
 
-ScratchServer::ScratchServer(Connection admin, bool keep_failing)
-    : admin_(std::move(admin)), keep_failing_(keep_failing)
+ScratchServer::ScratchServer(Connection admin, bool keep_failing, const Output &out)
+    : admin_(std::move(admin)), keep_failing_(keep_failing), out_(out)
 {
 	/* Children (pg_regress, psql, this program again) read the password from the environment, never from argv. */
 	if (!admin_.Password().empty())
@@ -152,6 +152,7 @@ ScratchServer::Create(const std::string &label, const std::string &template_db)
 			                  std::string(e.what()));
 		throw;
 	}
+	out_.Verbose("created scratch database " + name + " from " + (template_db.empty() ? "template0" : template_db));
 	if (template_db.empty()) {
 		Connection fresh = Open(name);
 		fresh.Exec("CREATE EXTENSION pg_migrate");

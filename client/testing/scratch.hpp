@@ -15,6 +15,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "output.hpp"
 
 #include <memory>
 #include <string>
@@ -24,8 +25,8 @@ namespace pgmigrate::client::testing {
 
 class ScratchServer {
 public:
-	/* admin: a connection to the URL's database; keep_failing: --keep. */
-	ScratchServer(Connection admin, bool keep_failing);
+	/* admin: a connection to the URL's database; keep_failing: --keep; each database created is named with -v. */
+	ScratchServer(Connection admin, bool keep_failing, const Output &out);
 	~ScratchServer();
 	ScratchServer(const ScratchServer &) = delete;
 	ScratchServer &operator=(const ScratchServer &) = delete;
@@ -70,6 +71,7 @@ public:
 private:
 	Connection admin_;
 	bool keep_failing_;
+	const Output &out_;
 	std::vector<std::string> kept_;
 	int counter_ = 0;
 };

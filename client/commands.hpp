@@ -30,6 +30,7 @@ int RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options
 int RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
 int RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &out);
 int RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out);
+int RunTest(const GlobalOptions &global, const TestOptions &options, Output &out);
 int RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out);
 
 } // namespace pgmigrate::client

@@ -122,6 +122,7 @@ main(int argc, char **argv)
 	VersionOptions version_options;
 	ResetOptions reset_options;
 	AdoptOptions adopt_options;
+	TestOptions test_options;
 	std::string format = "text";
 
 	CLI::App app{"pg_migrate: PostgreSQL migrations that live inside the database", "pg_migrate"};
@@ -225,6 +226,14 @@ main(int argc, char **argv)
 	adopt->add_option("--table", adopt_options.table,
 	                  "its history table, if not the default (_prisma_migrations, flyway_schema_history, "
 	                  "schema_migrations, drizzle.__drizzle_migrations)");
+	CLI::App *test = app.add_subcommand(
+	    "test", "check the history in scratch databases (round trips, verify, reruns, lint), run tests/migrations");
+	test->add_option("--tests", test_options.tests_dir, "folder of sql/, expected/, specs/ (default tests/migrations)");
+	test->add_flag("--keep", test_options.keep, "keep the scratch databases of failed checks (names printed)");
+	test->add_flag("--no-roundtrip", test_options.no_roundtrip, "do not check down sections by a down/up round trip");
+	test->add_flag("--accept", test_options.accept, "write expected/NAME.out from the results of tests that differ");
+	test->add_option("--pg-regress", test_options.pg_regress, "pg_regress to use (default: looked up, see README)");
+	test->add_option("--apply-through", test_options.apply_through)->group(""); /* run by a user test's psql */
 	app.require_subcommand(1);
 
 	try {
@@ -291,6 +300,8 @@ main(int argc, char **argv)
 			return RunVersion(global, version_options, out);
 		if (command == reset)
 			return RunReset(global, reset_options, out);
+		if (command == test)
+			return RunTest(global, test_options, out);
 		if (command == adopt)
 			return RunAdopt(global, adopt_options, out);
 		throw Failure(kExitUsage, "unknown command");

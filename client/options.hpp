@@ -49,6 +49,16 @@ struct DiffOptions {
 	bool against_folder = false; /* compare with a scratch database built from the folders */
 };
 
+/* test: checks of the folders' history and the team's tests, in scratch databases */
+struct TestOptions {
+	std::string tests_dir = "tests/migrations"; /* sql/, expected/, specs/ */
+	bool keep = false;                          /* keep the scratch databases of failed checks */
+	bool no_roundtrip = false;                  /* skip down/up round trips */
+	bool accept = false;                        /* write expected files from the results */
+	std::string pg_regress;                     /* empty: looked up */
+	std::string apply_through; /* internal: the apply step a user test's psql runs (STREAM:VERSION or none) */
+};
+
 struct HistoryOptions {
 	long limit = 50;
 };

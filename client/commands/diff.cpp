@@ -13,49 +13,17 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "schema_description.hpp"
 #include "session.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <map>
-#include <sstream>
-#include <tuple>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace pgmigrate::client {
 
 namespace {
-
-/* "-" / "+" lines of a description (a whole-object diff: descriptions are short). */
-std::string
-Lines(const std::string &prefix, const std::string &text)
-{
-	std::string out;
-	std::istringstream in(text);
-	std::string line;
-	while (std::getline(in, line))
-		out += prefix + line + "\n";
-	return out;
-}
-
-struct Change {
-	std::string kind, object, change;
-	std::optional<std::string> before, after;
-};
-
-using Description = std::map<std::pair<std::string, std::string>, std::string>;
-
-Description
-Describe(Connection &conn)
-{
-	Description rows;
-	Result result = conn.Exec("SELECT kind, object, description FROM migrate.describe()");
-	for (int r = 0; r < result.Rows(); r++)
-		rows[{result.Get(r, 0), result.Get(r, 1)}] = result.Get(r, 2);
-	return rows;
-}
 
 /* What the folders produce, described in a scratch database that is dropped again. */
 Description
@@ -123,37 +91,18 @@ DescribeFolders(const GlobalOptions &global, Connection &conn, Output &out)
 	return Describe(built);
 }
 
-std::vector<Change>
-Compare(const Description &reference, const Description &live)
-{
-	std::vector<Change> changes;
-	for (const auto &[key, text] : reference) {
-		auto it = live.find(key);
-		if (it == live.end())
-			changes.push_back({key.first, key.second, "removed", text, std::nullopt});
-		else if (it->second != text)
-			changes.push_back({key.first, key.second, "changed", text, it->second});
-	}
-	for (const auto &[key, text] : live)
-		if (reference.count(key) == 0)
-			changes.push_back({key.first, key.second, "added", std::nullopt, text});
-	std::sort(changes.begin(), changes.end(),
-	          [](const Change &a, const Change &b) { return std::tie(a.kind, a.object) < std::tie(b.kind, b.object); });
-	return changes;
-}
-
 } // namespace
 
 int
 RunDiff(const GlobalOptions &global, const DiffOptions &options, Output &out)
 {
 	Connection conn = OpenSession(global, out);
-	std::vector<Change> found;
+	std::vector<SchemaChange> found;
 	std::string reference = options.against_folder ? "folders" : "recorded";
 	try {
 		if (options.against_folder) {
 			Description live = Describe(conn);
-			found = Compare(DescribeFolders(global, conn, out), live);
+			found = CompareDescriptions(DescribeFolders(global, conn, out), live);
 		} else {
 			Result result = conn.Exec("SELECT kind, object, change, before, after FROM migrate.schema_diff()");
 			for (int r = 0; r < result.Rows(); r++)
@@ -164,22 +113,13 @@ RunDiff(const GlobalOptions &global, const DiffOptions &options, Output &out)
 		RethrowCatalogError(e, conn);
 	}
 	nlohmann::json changes = nlohmann::json::array();
-	std::string text;
-	for (const Change &c : found) {
-		const std::string &kind = c.kind, &object = c.object, &change = c.change;
-		const std::optional<std::string> &before = c.before, &after = c.after;
-		changes.push_back({{"kind", kind},
-		                   {"object", object},
-		                   {"change", change},
-		                   {"before", before ? nlohmann::json(*before) : nlohmann::json()},
-		                   {"after", after ? nlohmann::json(*after) : nlohmann::json()}});
-		text += "--- " + reference + " " + kind + " " + object + "\n+++ live " + kind + " " + object + "\n";
-		text += "@@ " + change + " @@\n";
-		if (before)
-			text += Lines("-", *before);
-		if (after)
-			text += Lines("+", *after);
-	}
+	for (const SchemaChange &c : found)
+		changes.push_back({{"kind", c.kind},
+		                   {"object", c.object},
+		                   {"change", c.change},
+		                   {"before", c.before ? nlohmann::json(*c.before) : nlohmann::json()},
+		                   {"after", c.after ? nlohmann::json(*c.after) : nlohmann::json()}});
+	std::string text = ChangesText(found, reference, "live");
 	out.Doc()["changes"] = changes;
 	if (changes.empty()) {
 		out.Note(options.against_folder ? "no drift: the schema is what the folders produce"

@@ -11,6 +11,7 @@
 #include "guard.hpp"
 #include "script.hpp"
 #include "settings.hpp"
+#include "transaction_policy.hpp"
 
 #include <set>
 
@@ -771,6 +772,7 @@ LintScript(const std::string &script)
 		throw MigrateError(MG_INVALID_SCRIPT, "line " + std::to_string(e.line) + ": " + e.what());
 	}
 	SectionOrigin origin{"lint", "up", parsed.up.first_line};
+	SettleTransaction(&parsed, origin); /* as register() runs it: a file's own BEGIN/COMMIT, if-needed */
 	std::vector<Finding> findings = LintSection(parsed.up.sql, origin, {parsed.transactional, false});
 	if (parsed.down.present) {
 		origin.section = "down";

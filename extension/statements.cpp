@@ -268,7 +268,8 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 		std::size_t counted_to = 0;
 		foreach (cell, parsed) {
 			auto *raw = lfirst_node(RawStmt, cell);
-			std::size_t begin = static_cast<std::size_t>(raw->stmt_location);
+			std::size_t gap_from = static_cast<std::size_t>(raw->stmt_location);
+			std::size_t begin = gap_from;
 			std::size_t end = raw->stmt_len == 0 ? sql.size() : begin + static_cast<std::size_t>(raw->stmt_len);
 			begin = SkipSpaceAndComments(sql, begin, end);
 			while (end > begin && isspace(static_cast<unsigned char>(sql[end - 1])))
@@ -281,9 +282,16 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			counted_to = begin;
 			st.line = origin.first_line + lines_before;
 			st.sql.assign(sql, begin, end - begin);
+			st.offset = begin;
+			st.gap_from = gap_from;
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);
+			if (IsA(raw->stmt, TransactionStmt)) {
+				auto *tx = castNode(TransactionStmt, raw->stmt);
+				st.plain_begin = (tx->kind == TRANS_STMT_BEGIN || tx->kind == TRANS_STMT_START) && tx->options == NIL;
+				st.plain_commit = tx->kind == TRANS_STMT_COMMIT && !tx->chain;
+			}
 			if (const RangeVar *target = LockTarget(raw->stmt)) {
 				st.target_name = target->relname;
 				if (target->schemaname != nullptr)

@@ -22,9 +22,13 @@ enum class TxKind {
 struct Statement {
 	int number = 0;  /* 1-based within its section */
 	int line = 0;    /* file line where the statement's first token stands */
-	std::string sql; /* the statement without leading comments or trailing ';' */
-	std::string tag; /* command tag, e.g. "CREATE INDEX" */
+	std::string sql;         /* the statement without leading comments or trailing ';' */
+	std::size_t offset = 0;  /* where sql starts in the section's text */
+	std::size_t gap_from = 0; /* where the comments and blanks before it start (after the previous ';') */
+	std::string tag;         /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
+	/* BEGIN / START TRANSACTION, COMMIT / END without options: a file's own transaction (transaction_policy.hpp) */
+	bool plain_begin = false, plain_commit = false;
 	bool returns_rows = false;
 	/* The existing relation whose lock the statement waits for (ALTER TABLE, CREATE INDEX, ...). */
 	std::string target_schema, target_name;

@@ -265,11 +265,10 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 		error_context_stack = callback.previous;
 		ListCell *cell;
 		int number = 0, lines_before = 0;
-		std::size_t counted_to = 0;
+		std::size_t counted_to = 0, previous_end = 0;
 		foreach (cell, parsed) {
 			auto *raw = lfirst_node(RawStmt, cell);
-			std::size_t gap_from = static_cast<std::size_t>(raw->stmt_location);
-			std::size_t begin = gap_from;
+			std::size_t begin = static_cast<std::size_t>(raw->stmt_location);
 			std::size_t end = raw->stmt_len == 0 ? sql.size() : begin + static_cast<std::size_t>(raw->stmt_len);
 			begin = SkipSpaceAndComments(sql, begin, end);
 			while (end > begin && isspace(static_cast<unsigned char>(sql[end - 1])))
@@ -283,7 +282,8 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			st.line = origin.first_line + lines_before;
 			st.sql.assign(sql, begin, end - begin);
 			st.offset = begin;
-			st.gap_from = gap_from;
+			st.gap_from = previous_end;
+			previous_end = end;
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);

@@ -24,7 +24,7 @@ struct Statement {
 	int line = 0;    /* file line where the statement's first token stands */
 	std::string sql;         /* the statement without leading comments or trailing ';' */
 	std::size_t offset = 0;  /* where sql starts in the section's text */
-	std::size_t gap_from = 0; /* where the comments and blanks before it start (after the previous ';') */
+	std::size_t gap_from = 0; /* where the previous statement's text ends (its ';' and comments follow); 0 for the first */
 	std::string tag;         /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
 	/* BEGIN / START TRANSACTION, COMMIT / END without options: a file's own transaction (transaction_policy.hpp) */

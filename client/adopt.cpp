@@ -417,8 +417,8 @@ PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 			       (std::to_string(f.created_millis) == created_at || V1Timestamp(f) == created_at);
 		};
 		/* v1 folders may share a timestamp: the one with the recorded hash first */
-		const MigrationFile *file = match.FindIfAny(
-		    [&](const MigrationFile &f) { return same_time(f) && Sha256Hex(f.ToolBytes()) == hash; });
+		const MigrationFile *file =
+		    match.FindIfAny([&](const MigrationFile &f) { return same_time(f) && Sha256Hex(f.ToolBytes()) == hash; });
 		if (file == nullptr)
 			file = match.Find(label, same_time);
 		if (file == nullptr)

@@ -202,9 +202,8 @@ MayNeedNoTransaction(std::string_view sql)
 {
 	static const std::set<std::string> kWords = {"CONCURRENTLY", "VACUUM", "REINDEX"};
 	static const std::set<std::pair<std::string, std::string>> kPairs = {
-	    {"ALTER", "SYSTEM"},          {"CREATE", "DATABASE"},     {"DROP", "DATABASE"},
-	    {"ALTER", "DATABASE"},        {"CREATE", "TABLESPACE"},   {"DROP", "TABLESPACE"},
-	    {"CREATE", "SUBSCRIPTION"},   {"DROP", "SUBSCRIPTION"}};
+	    {"ALTER", "SYSTEM"},      {"CREATE", "DATABASE"}, {"DROP", "DATABASE"},       {"ALTER", "DATABASE"},
+	    {"CREATE", "TABLESPACE"}, {"DROP", "TABLESPACE"}, {"CREATE", "SUBSCRIPTION"}, {"DROP", "SUBSCRIPTION"}};
 	std::vector<std::string> words = UpperWords(sql);
 	for (std::size_t i = 0; i < words.size(); i++) {
 		if (kWords.count(words[i]) > 0)
@@ -344,7 +343,7 @@ SeparateSharedTimestamps(std::vector<ToolMigration> *migrations)
 		if (taken.insert(VersionKey(m.file.version)).second)
 			continue;
 		std::size_t groups = 1 + static_cast<std::size_t>(std::count_if(m.file.version.begin(), m.file.version.end(),
-		                                                                 [](char c) { return c == '_' || c == '.'; }));
+		                                                                [](char c) { return c == '_' || c == '.'; }));
 		if (groups < kMaxGroups)
 			m.file.version += "." + NameGroups(m.file.name, kMaxGroups - groups);
 	}
@@ -630,7 +629,8 @@ ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vecto
 long long
 FolderMillis(const std::string &version)
 {
-	if (version.size() != 14 || !std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; }))
+	if (version.size() != 14 ||
+	    !std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; }))
 		return 0;
 	auto number = [&](std::size_t at, std::size_t n) { return std::stoi(version.substr(at, n)); };
 	int year = number(0, 4), month = number(4, 2), day = number(6, 2);
@@ -866,7 +866,8 @@ TranslateScript(const std::string &up, const std::string *down, bool repeatable,
 		EndLine(&t.script);
 		t.script += "SELECT; -- pg_migrate: the tool's file has no statement\n";
 	}
-	if (policy != NoTransactionIf::kNever && (MayNeedNoTransaction(up) || (down != nullptr && MayNeedNoTransaction(*down)))) {
+	if (policy != NoTransactionIf::kNever &&
+	    (MayNeedNoTransaction(up) || (down != nullptr && MayNeedNoTransaction(*down)))) {
 		EndLine(&t.script);
 		t.script += PolicyDirective(policy);
 	}

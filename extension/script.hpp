@@ -39,8 +39,8 @@ struct Section {
  * (statements.cpp); see transaction_policy.hpp.
  */
 enum class NoTransactionIf {
-	kNever,                  /* the native format: a directive is the contract */
-	kNeeded,                 /* prisma, flyway */
+	kNever,                   /* the native format: a directive is the contract */
+	kNeeded,                  /* prisma, flyway */
 	kNeededBetweenBreakpoints /* drizzle: such a statement must be alone between --> statement-breakpoint lines */
 };
 

@@ -238,8 +238,9 @@ TEST_F(LayoutsHistories, GolangMigrateInnerTransactionControlRefused)
 TEST_F(LayoutsHistories, DrizzleUnlistedFileSkippedWithWarning)
 {
 	RunResult r = DeployMatchesPsql("drizzle", kDrizzleUps);
-	EXPECT_NE(r.err.find("warning: " + tmp_.Path() + "/histories/drizzle/0002_draft_not_generated.sql: not listed in "
-	                                                  "meta/_journal.json"),
+	EXPECT_NE(r.err.find("warning: " + tmp_.Path() +
+	                     "/histories/drizzle/0002_draft_not_generated.sql: not listed in "
+	                     "meta/_journal.json"),
 	          std::string::npos)
 	    << r.All();
 	EXPECT_TRUE(db_->TableExists("orders"));
@@ -289,7 +290,8 @@ TEST_F(LayoutsHistories, DbmateIndentedMarkerIsSql)
 	EXPECT_EQ(Schema(db_name_), Schema(psql_db_));
 	Sql("SELECT audit('hello')");
 	EXPECT_EQ(db_->Count("SELECT count(*) FROM audit_log"), 1);
-	EXPECT_NE(db_->Scalar("SELECT up_sql FROM migrate.migrations WHERE name = 'audit_function'").find("    -- migrate:down\n"),
+	EXPECT_NE(db_->Scalar("SELECT up_sql FROM migrate.migrations WHERE name = 'audit_function'")
+	              .find("    -- migrate:down\n"),
 	          std::string::npos);
 	/* both downs run: the real markers are the ones at column 0 */
 	r = Run({"--dir", dir, "rollback", "--steps", "2"});
@@ -320,10 +322,11 @@ TEST_F(LayoutsHistories, AdoptPrismaSameTimestampsThenDeployAppliesNothing)
 	int n = 0;
 	for (const std::string &up : kPrismaUps) {
 		Sql(pgmtest::ReadFile(dir + "/" + up));
-		db_->Query("INSERT INTO \"_prisma_migrations\" (id, checksum, finished_at, migration_name, applied_steps_count) "
-		           "VALUES ($1, $2, now(), $3, 1)",
-		           {"id-" + std::to_string(++n), pgmigrate::client::Sha256Hex(pgmtest::ReadFile(dir + "/" + up)),
-		            up.substr(0, up.find('/'))});
+		db_->Query(
+		    "INSERT INTO \"_prisma_migrations\" (id, checksum, finished_at, migration_name, applied_steps_count) "
+		    "VALUES ($1, $2, now(), $3, 1)",
+		    {"id-" + std::to_string(++n), pgmigrate::client::Sha256Hex(pgmtest::ReadFile(dir + "/" + up)),
+		     up.substr(0, up.find('/'))});
 	}
 	RunResult r = Run({"--dir", dir, "adopt", "--from", "prisma"});
 	ASSERT_EQ(r.exit_code, 0) << r.All();

@@ -52,9 +52,10 @@ TEST(ScriptParser, CrOnlyLineEndsAreRefusedWithAClearMessage)
 TEST(ScriptParser, DirectivesOnlyAtColumnZero)
 {
 	/* dbmate: an indented marker is SQL (a comment), not a marker */
-	pgmigrate::Script s = pgmigrate::ParseScript("-- migrate:up\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n"
-	                                             "  -- migrate:down\n  SELECT 1 $$;\n-- migrate:down\nDROP FUNCTION f;\n",
-	                                             "schema");
+	pgmigrate::Script s =
+	    pgmigrate::ParseScript("-- migrate:up\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n"
+	                           "  -- migrate:down\n  SELECT 1 $$;\n-- migrate:down\nDROP FUNCTION f;\n",
+	                           "schema");
 	EXPECT_NE(s.up.sql.find("  -- migrate:down\n"), std::string::npos);
 	EXPECT_EQ(s.down.sql, "DROP FUNCTION f;\n");
 	EXPECT_EQ(s.down.first_line, 6);

@@ -64,7 +64,7 @@ PrintFolderWarnings(const FolderContents &contents, Output &out)
 		out.Error("warning: " + warning.ToString());
 		warnings.push_back({{"file", warning.path}, {"message", warning.message}});
 	}
-	out.Doc()["warnings"] = warnings;
+	out.Doc()["skipped_files"] = warnings;
 }
 
 Connection

@@ -249,8 +249,8 @@ TEST_F(LayoutsHistories, DrizzleUnlistedFileSkippedWithWarning)
 	r = Run({"--dir", tmp_.Path() + "/histories/drizzle", "--format", "json", "deploy"});
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	nlohmann::json doc = pgmtest::ParseStdout(r);
-	ASSERT_TRUE(doc.contains("warnings")) << doc.dump();
-	EXPECT_EQ(doc["warnings"].size(), 1u);
+	ASSERT_TRUE(doc.contains("skipped_files")) << doc.dump();
+	EXPECT_EQ(doc["skipped_files"].size(), 1u);
 }
 
 TEST_F(LayoutsHistories, DrizzleConcurrentIndexSharingItsChunkIsRefused)

@@ -75,7 +75,7 @@ SELECT version, transactional FROM migrate.migrations WHERE version IN ('23', '2
 SELECT pg_temp.reg('25', E'-- migrate:no-transaction\nCREATE TABLE IF NOT EXISTS t25 (id int);\n-- migrate:no-transaction if-needed\n');
 SELECT transactional FROM migrate.migrations WHERE version = '25';
 -- (the runner suite runs no-transaction migrations; these are only registered)
-DELETE FROM migrate.migrations WHERE version IN ('20', '21', '22', '24', '25');
+DELETE FROM migrate.migrations WHERE version IN ('20', '21', '22', '23', '24', '25');
 
 -- lint() reads a script as register() does.
 SELECT rule FROM migrate.lint(E'BEGIN;\nCREATE TABLE l1 (id int);\nCOMMIT;\n') WHERE rule = 'transaction-control';

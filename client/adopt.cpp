@@ -128,6 +128,17 @@ public:
 		return nullptr;
 	}
 
+	/* The file the predicate picks, or nullptr (no problem added). */
+	template <typename Pred>
+	const MigrationFile *
+	FindIfAny(Pred pred) const
+	{
+		for (const MigrationFile &f : files_)
+			if (pred(f))
+				return &f;
+		return nullptr;
+	}
+
 	void
 	Applied(const MigrationFile *file, const std::string &recorded_as)
 	{
@@ -147,9 +158,12 @@ public:
 				Applied(&f, recorded_as);
 	}
 
+	/* One problem per file: the tool did record it, so CheckNoGaps does not report it again. */
 	void
 	Changed(const MigrationFile *file, const std::string &recorded_as)
 	{
+		if (!changed_.insert(file).second)
+			return;
 		plan_->problems.push_back(file->path + ": changed since " + tool_ + " applied it (" + recorded_as +
 		                          " has another checksum); restore the file as it was applied");
 	}
@@ -166,7 +180,7 @@ public:
 		}
 		for (const MigrationFile &f : files_) {
 			auto it = newest.find(f.stream);
-			if (f.repeatable || applied_.count(&f) > 0 || it == newest.end())
+			if (f.repeatable || applied_.count(&f) > 0 || changed_.count(&f) > 0 || it == newest.end())
 				continue;
 			if (VersionKey(f.version) < VersionKey(it->second->version))
 				plan_->problems.push_back(f.path + ": " + tool_ +
@@ -191,6 +205,7 @@ private:
 	const std::vector<MigrationFile> &files_;
 	AdoptionPlan *plan_;
 	std::set<const MigrationFile *> applied_;
+	std::set<const MigrationFile *> changed_; /* recorded by the tool with another checksum */
 };
 
 void
@@ -374,6 +389,19 @@ PlanGolang(const std::vector<nlohmann::json> &rows, Matcher &match, AdoptionPlan
 		match.AppliedUpTo(version, label);
 }
 
+/*
+ * A drizzle-kit v1 folder (<timestamp>_<name>/migration.sql) has no journal
+ * "when": its created_at is taken to be the folder's timestamp, read as UTC
+ * in milliseconds (created_millis), or written as the timestamp's digits
+ * (this). Empty for a journal file.
+ */
+std::string
+V1Timestamp(const MigrationFile &f)
+{
+	bool v1 = f.path.size() > 14 && f.path.compare(f.path.size() - 14, 14, "/migration.sql") == 0;
+	return v1 ? f.version.substr(0, f.version.find('.')) : "";
+}
+
 void
 PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 {
@@ -383,12 +411,18 @@ PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 	for (const nlohmann::json &row : rows) {
 		std::string created_at = Text(row, "created_at");
 		std::string label = "__drizzle_migrations id " + Text(row, "id") + " (created_at " + created_at + ")";
-		const MigrationFile *file = match.Find(label, [&](const MigrationFile &f) {
-			return f.layout == "drizzle" && std::to_string(f.created_millis) == created_at;
-		});
+		std::string hash = Text(row, "hash");
+		auto same_time = [&](const MigrationFile &f) {
+			return f.layout == "drizzle" &&
+			       (std::to_string(f.created_millis) == created_at || V1Timestamp(f) == created_at);
+		};
+		/* v1 folders may share a timestamp: the one with the recorded hash first */
+		const MigrationFile *file =
+		    match.FindIfAny([&](const MigrationFile &f) { return same_time(f) && Sha256Hex(f.ToolBytes()) == hash; });
+		if (file == nullptr)
+			file = match.Find(label, same_time);
 		if (file == nullptr)
 			continue;
-		std::string hash = Text(row, "hash");
 		if (!hash.empty() && hash != Sha256Hex(file->ToolBytes())) {
 			match.Changed(file, label);
 			continue;

@@ -269,16 +269,21 @@ ReadOne(const DirSpec &dir, const DirEntry &entry, MigrationFile *out, std::vect
 
 /* The checked migrations of one folder, in its layout. */
 void
-ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<FileProblem> *problems)
+ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<FileProblem> *problems,
+           std::vector<FileProblem> *warnings)
 {
 	std::vector<DirEntry> entries;
 	if (!ListEntries(dir, &entries, problems))
 		return;
 	Layout layout = ResolveLayout(dir, &entries, problems);
 	if (layout != Layout::kNative) {
-		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems))
-			if (CheckNameCharacters(m.file, problems) && CheckScript(&m.file, problems, m.down_path, m.down_first_line))
+		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems, warnings))
+			if (CheckNameCharacters(m.file, problems) &&
+			    CheckScript(&m.file, problems, m.down_path, m.down_first_line)) {
+				m.file.down_path = m.down_path;
+				m.file.down_first_line = m.down_first_line;
 				files->push_back(std::move(m.file));
+			}
 		return;
 	}
 	for (const DirEntry &entry : entries) {
@@ -364,7 +369,7 @@ ReadFolders(const std::vector<DirSpec> &dirs)
 	std::map<std::pair<std::string, std::string>, std::string> seen;
 	for (const DirSpec &dir : dirs) {
 		std::vector<MigrationFile> files;
-		ReadFolder(dir, &files, &out.problems);
+		ReadFolder(dir, &files, &out.problems, &out.warnings);
 		for (MigrationFile &file : files) {
 			auto key = std::make_pair(file.stream, VersionKey(file.version));
 			auto [it, inserted] = seen.emplace(key, file.path);

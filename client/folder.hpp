@@ -41,6 +41,8 @@ struct MigrationFile {
 	std::string tool_id;
 	/* other layouts: the tool's own up file, byte for byte, as that tool checksums it; empty for native */
 	std::string original;
+	std::string down_path;        /* other layouts: the tool's down file, when content holds it */
+	int down_first_line = 0;      /* line of content where down_path's first line is; 0: none */
 	bool repeatable = false;      /* flyway R__ file: applied again whenever its content changes */
 	long long created_millis = 0; /* drizzle: "when" of its meta/_journal.json entry */
 
@@ -63,6 +65,7 @@ struct FileProblem {
 struct FolderContents {
 	std::vector<MigrationFile> files; /* folder by folder, each sorted by file name */
 	std::vector<FileProblem> problems;
+	std::vector<FileProblem> warnings; /* files skipped as their tool skips them (an unlisted drizzle file) */
 };
 
 /*

@@ -125,7 +125,8 @@ ExpectedNames(Layout layout)
 	case Layout::kFlyway:
 		return "V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql";
 	case Layout::kDrizzle:
-		return "<NNNN>_<name>.sql listed in meta/_journal.json";
+		return "<NNNN>_<name>.sql listed in meta/_journal.json, or drizzle-kit v1's <timestamp>_<name>/migration.sql "
+		       "folders";
 	case Layout::kGolangMigrate:
 		return "<version>_<name>.up.sql and <version>_<name>.down.sql";
 	}
@@ -134,7 +135,7 @@ ExpectedNames(Layout layout)
 
 /* Whether an entry of this kind is read (or quietly ignored) by the layout, rather than a problem. */
 bool
-Fits(Layout layout, Kind kind, bool forced)
+Fits(Layout layout, Kind kind, bool forced, bool drizzle_folders)
 {
 	switch (layout) {
 	case Layout::kNative:
@@ -145,7 +146,7 @@ Fits(Layout layout, Kind kind, bool forced)
 	case Layout::kFlyway:
 		return kind == Kind::kNone || kind == Kind::kFlyway;
 	case Layout::kDrizzle:
-		return kind == Kind::kNone || kind == Kind::kNative;
+		return kind == Kind::kNone || kind == (drizzle_folders ? Kind::kPrisma : Kind::kNative);
 	case Layout::kGolangMigrate:
 		return kind == Kind::kNone || kind == Kind::kGolang;
 	}
@@ -167,6 +168,84 @@ HasStatement(std::string_view sql)
 		pos = nl + 1;
 	}
 	return false;
+}
+
+/* Words of sql, upper-cased: letters, digits, '_' and '$' (the rest separates them). */
+std::vector<std::string>
+UpperWords(std::string_view sql)
+{
+	std::vector<std::string> words;
+	std::string word;
+	for (char c : sql) {
+		bool part = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+		if (part) {
+			word.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+		} else if (!word.empty()) {
+			words.push_back(std::move(word));
+			word.clear();
+		}
+	}
+	if (!word.empty())
+		words.push_back(std::move(word));
+	return words;
+}
+
+/*
+ * Whether a translation carries "-- migrate:no-transaction if-needed": when
+ * the text has a word that every statement the server runs outside a
+ * transaction contains (statements.cpp decides which statements do; this
+ * only leaves the directive out where none can). Every other script stays
+ * the tool's file, as earlier versions uploaded it, so its checksum stays.
+ */
+bool
+MayNeedNoTransaction(std::string_view sql)
+{
+	static const std::set<std::string> kWords = {"CONCURRENTLY", "VACUUM", "REINDEX"};
+	static const std::set<std::pair<std::string, std::string>> kPairs = {
+	    {"ALTER", "SYSTEM"},      {"CREATE", "DATABASE"}, {"DROP", "DATABASE"},       {"ALTER", "DATABASE"},
+	    {"CREATE", "TABLESPACE"}, {"DROP", "TABLESPACE"}, {"CREATE", "SUBSCRIPTION"}, {"DROP", "SUBSCRIPTION"}};
+	std::vector<std::string> words = UpperWords(sql);
+	for (std::size_t i = 0; i < words.size(); i++) {
+		if (kWords.count(words[i]) > 0)
+			return true;
+		if (i + 1 < words.size() && kPairs.count({words[i], words[i + 1]}) > 0)
+			return true;
+	}
+	return false;
+}
+
+const char *
+PolicyDirective(NoTransactionIf policy)
+{
+	switch (policy) {
+	case NoTransactionIf::kNeeded:
+		return "-- migrate:no-transaction if-needed\n";
+	case NoTransactionIf::kNeededBetweenBreakpoints:
+		return "-- migrate:no-transaction if-needed-between-breakpoints\n";
+	case NoTransactionIf::kNever:
+		break;
+	}
+	return "";
+}
+
+/* name's bytes, 7 per group (at most groups of them), as big-endian numbers joined by '.'. */
+std::string
+NameGroups(std::string_view name, std::size_t groups)
+{
+	constexpr std::size_t kBytesPerGroup = 7;
+	std::string version;
+	std::size_t length = std::min(name.size(), kBytesPerGroup * groups);
+	for (std::size_t start = 0; start == 0 || start < length; start += kBytesPerGroup) {
+		unsigned long long value = 0;
+		for (std::size_t i = 0; i < kBytesPerGroup; i++) {
+			unsigned char byte = start + i < length ? static_cast<unsigned char>(name[start + i]) : 0;
+			value = value * 256 + byte;
+		}
+		if (!version.empty())
+			version += '.';
+		version += std::to_string(value);
+	}
+	return version;
 }
 
 void
@@ -217,17 +296,57 @@ NewMigration(Layout layout, const DirSpec &dir, const std::string &path, const s
 	return m;
 }
 
-void
-SetScript(ToolMigration *m, std::string up, const std::string *down, const std::string &down_path, bool repeatable,
-          const std::string &translated_up = "")
+/* How each layout's tool runs a file with a statement that cannot run in a transaction (README). */
+NoTransactionIf
+PolicyOf(Layout layout)
 {
-	Translation t = TranslateScript(translated_up.empty() ? up : translated_up, down, repeatable);
+	switch (layout) {
+	case Layout::kPrisma:
+	case Layout::kFlyway:
+		return NoTransactionIf::kNeeded;
+	case Layout::kDrizzle:
+		return NoTransactionIf::kNeededBetweenBreakpoints;
+	case Layout::kNative:
+	case Layout::kGolangMigrate:
+		break;
+	}
+	return NoTransactionIf::kNever;
+}
+
+void
+SetScript(ToolMigration *m, Layout layout, std::string up, const std::string *down, const std::string &down_path,
+          bool repeatable, const std::string &translated_up = "")
+{
+	Translation t = TranslateScript(translated_up.empty() ? up : translated_up, down, repeatable, PolicyOf(layout));
 	m->file.content = std::move(t.script);
 	m->file.original = std::move(up);
 	m->file.repeatable = repeatable;
 	m->down_first_line = t.down_first_line;
 	if (t.down_first_line > 0)
 		m->down_path = down_path;
+}
+
+/*
+ * Prisma (and drizzle v1) identify a migration by its folder name, so two
+ * folders may share a timestamp. The first of them in name order (the
+ * tool's order) keeps the timestamp as its version; each later one gets
+ * the timestamp followed by its name's bytes as digit groups (NameGroups),
+ * which sort after the timestamp and among themselves as the names do, and
+ * depend on nothing but the folder's own name.
+ */
+void
+SeparateSharedTimestamps(std::vector<ToolMigration> *migrations)
+{
+	constexpr std::size_t kMaxGroups = 8; /* script.cpp's limit */
+	std::set<std::string> taken;          /* version keys of the first folder of each timestamp */
+	for (ToolMigration &m : *migrations) {
+		if (taken.insert(VersionKey(m.file.version)).second)
+			continue;
+		std::size_t groups = 1 + static_cast<std::size_t>(std::count_if(m.file.version.begin(), m.file.version.end(),
+		                                                                [](char c) { return c == '_' || c == '.'; }));
+		if (groups < kMaxGroups)
+			m.file.version += "." + NameGroups(m.file.name, kMaxGroups - groups);
+	}
 }
 
 /* ---- prisma ---- */
@@ -276,9 +395,10 @@ ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		bool ok = ReadInto(m.file.path, &up, problems) && (!has_down || ReadInto(down_path, &down, problems));
 		if (!ok)
 			continue;
-		SetScript(&m, std::move(up), has_down ? &down : nullptr, down_path, false);
+		SetScript(&m, Layout::kPrisma, std::move(up), has_down ? &down : nullptr, down_path, false);
 		out.push_back(std::move(m));
 	}
+	SeparateSharedTimestamps(&out);
 	return out;
 }
 
@@ -404,7 +524,7 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 			std::replace(description.begin(), description.end(), '_', ' ');
 			m.file.stream = repeatable_stream;
 			m.file.version = RepeatableVersion(description);
-			SetScript(&m, std::move(up), nullptr, "", true);
+			SetScript(&m, Layout::kFlyway, std::move(up), nullptr, "", true);
 			out.push_back(std::move(m));
 			continue;
 		}
@@ -433,7 +553,7 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		it->down_path = path;
 	}
 	for (Versioned &v : versioned) {
-		SetScript(&v.m, std::move(v.up), v.has_down ? &v.down : nullptr, v.down_path, false);
+		SetScript(&v.m, Layout::kFlyway, std::move(v.up), v.has_down ? &v.down : nullptr, v.down_path, false);
 		out.push_back(std::move(v.m));
 	}
 	return out;
@@ -442,7 +562,8 @@ ReadFlyway(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 /* ---- drizzle ---- */
 
 std::vector<ToolMigration>
-ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
+ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems,
+            std::vector<FileProblem> *warnings)
 {
 	std::vector<ToolMigration> out;
 	std::string journal_path = JoinPath(JoinPath(dir.path, "meta"), "_journal.json");
@@ -489,15 +610,93 @@ ReadDrizzle(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vecto
 			continue;
 		}
 		std::string statements = DrizzleStatements(up);
-		SetScript(&m, std::move(up), nullptr, "", false, statements);
+		SetScript(&m, Layout::kDrizzle, std::move(up), nullptr, "", false, statements);
 		out.push_back(std::move(m));
 	}
 	for (const DirEntry &entry : entries)
 		if (!entry.is_directory && Classify(entry) == Kind::kNative && listed.count(entry.name) == 0)
-			problems->push_back({JoinPath(dir.path, entry.name), 0,
-			                     "not listed in meta/_journal.json, so drizzle would never run it; add it to the "
-			                     "journal (drizzle-kit generate does) or remove it"});
+			warnings->push_back({JoinPath(dir.path, entry.name), 0,
+			                     "not listed in meta/_journal.json, so drizzle never runs it; skipped (add it to "
+			                     "the journal, as drizzle-kit generate does, to deploy it)"});
 	return out;
+}
+
+/*
+ * drizzle-kit v1's created_at for a folder: its timestamp YYYYMMDDHHMMSS read
+ * as UTC, in milliseconds since 1970 (what the journal's "when" was); 0 when
+ * the version is not such a timestamp.
+ */
+long long
+FolderMillis(const std::string &version)
+{
+	if (version.size() != 14 ||
+	    !std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; }))
+		return 0;
+	auto number = [&](std::size_t at, std::size_t n) { return std::stoi(version.substr(at, n)); };
+	int year = number(0, 4), month = number(4, 2), day = number(6, 2);
+	int hour = number(8, 2), minute = number(10, 2), second = number(12, 2);
+	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+		return 0;
+	/* days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil) */
+	int y = year - (month <= 2 ? 1 : 0);
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	long long days = static_cast<long long>(era) * 146097 + doe - 719468;
+	return ((days * 24 + hour) * 60 + minute) * 60000LL + second * 1000LL;
+}
+
+/* drizzle-kit v1: one <timestamp>_<name>/ folder per migration, with migration.sql and snapshot.json. */
+std::vector<ToolMigration>
+ReadDrizzleFolders(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector<FileProblem> *problems)
+{
+	std::vector<ToolMigration> out;
+	for (const DirEntry &entry : entries) {
+		if (!entry.is_directory || !IsPrismaFolderName(entry.name))
+			continue; /* meta/, README.md: not migrations */
+		std::string folder = JoinPath(dir.path, entry.name);
+		FileName fn;
+		if (!SplitVersionName(entry.name, folder, &fn, problems))
+			continue;
+		std::string path = JoinPath(folder, "migration.sql");
+		ToolMigration m = NewMigration(Layout::kDrizzle, dir, path, entry.name);
+		m.file.version = fn.version;
+		m.file.name = fn.name;
+		m.file.created_millis = FolderMillis(fn.version);
+		std::string up, error;
+		if (!ReadFileBytes(path, &up, &error)) {
+			problems->push_back({folder, 0, "drizzle migration folder without a readable migration.sql: " + error});
+			continue;
+		}
+		std::string statements = DrizzleStatements(up);
+		SetScript(&m, Layout::kDrizzle, std::move(up), nullptr, "", false, statements);
+		out.push_back(std::move(m));
+	}
+	SeparateSharedTimestamps(&out);
+	return out;
+}
+
+bool
+HasJournal(const DirSpec &dir)
+{
+	std::error_code ec;
+	return fs::exists(JoinPath(JoinPath(dir.path, "meta"), "_journal.json"), ec);
+}
+
+/* A drizzle v1 folder has snapshot.json in its migration folders (Prisma's have none, and a migration_lock.toml). */
+bool
+LooksLikeDrizzleFolders(const DirSpec &dir, const std::vector<DirEntry> &entries)
+{
+	bool has_lock = std::any_of(entries.begin(), entries.end(),
+	                            [](const DirEntry &e) { return !e.is_directory && e.name == "migration_lock.toml"; });
+	if (has_lock)
+		return false;
+	std::error_code ec;
+	return std::any_of(entries.begin(), entries.end(), [&](const DirEntry &e) {
+		return e.is_directory && IsPrismaFolderName(e.name) &&
+		       fs::exists(JoinPath(JoinPath(dir.path, e.name), "snapshot.json"), ec);
+	});
 }
 
 /* ---- golang-migrate ---- */
@@ -535,7 +734,7 @@ ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		bool ok = ReadInto(path, &up, problems) && (down_path.empty() || ReadInto(down_path, &down, problems));
 		if (!ok)
 			continue;
-		SetScript(&m, std::move(up), down_path.empty() ? nullptr : &down, down_path, false);
+		SetScript(&m, Layout::kGolangMigrate, std::move(up), down_path.empty() ? nullptr : &down, down_path, false);
 		out.push_back(std::move(m));
 	}
 	return out;
@@ -588,8 +787,7 @@ ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<Fi
 	if (!forced) {
 		bool has_meta = std::any_of(entries.begin(), entries.end(),
 		                            [](const DirEntry &e) { return e.is_directory && e.name == "meta"; });
-		std::error_code ec;
-		if (has_meta && fs::exists(JoinPath(JoinPath(dir.path, "meta"), "_journal.json"), ec)) {
+		if (has_meta && HasJournal(dir)) {
 			layout = Layout::kDrizzle;
 		} else {
 			/* the layout most entries show; on a tie the first of native, prisma, flyway, golang-migrate */
@@ -607,12 +805,15 @@ ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<Fi
 					layout = candidate;
 				}
 			}
+			if (layout == Layout::kPrisma && LooksLikeDrizzleFolders(dir, entries))
+				layout = Layout::kDrizzle;
 		}
 	}
+	bool drizzle_folders = layout == Layout::kDrizzle && !HasJournal(dir);
 	std::vector<DirEntry> fitting;
 	for (const DirEntry &e : entries) {
 		Kind kind = Classify(e);
-		if (Fits(layout, kind, forced)) {
+		if (Fits(layout, kind, forced, drizzle_folders)) {
 			fitting.push_back(e);
 			continue;
 		}
@@ -637,7 +838,7 @@ ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<Fi
 
 std::vector<ToolMigration>
 ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &entries,
-               std::vector<FileProblem> *problems)
+               std::vector<FileProblem> *problems, std::vector<FileProblem> *warnings)
 {
 	switch (layout) {
 	case Layout::kPrisma:
@@ -645,7 +846,9 @@ ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &e
 	case Layout::kFlyway:
 		return ReadFlyway(dir, entries, problems);
 	case Layout::kDrizzle:
-		return ReadDrizzle(dir, entries, problems);
+		if (!HasJournal(dir))
+			return ReadDrizzleFolders(dir, entries, problems);
+		return ReadDrizzle(dir, entries, problems, warnings);
 	case Layout::kGolangMigrate:
 		return ReadGolang(dir, entries, problems);
 	case Layout::kNative:
@@ -655,7 +858,7 @@ ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &e
 }
 
 Translation
-TranslateScript(const std::string &up, const std::string *down, bool repeatable)
+TranslateScript(const std::string &up, const std::string *down, bool repeatable, NoTransactionIf policy)
 {
 	Translation t;
 	t.script = up;
@@ -663,7 +866,13 @@ TranslateScript(const std::string &up, const std::string *down, bool repeatable)
 		EndLine(&t.script);
 		t.script += "SELECT; -- pg_migrate: the tool's file has no statement\n";
 	}
-	if (down != nullptr && HasStatement(*down)) {
+	if (policy != NoTransactionIf::kNever &&
+	    (MayNeedNoTransaction(up) || (down != nullptr && MayNeedNoTransaction(*down)))) {
+		EndLine(&t.script);
+		t.script += PolicyDirective(policy);
+	}
+	/* an empty or comment-only down file is a down that does nothing, as the tool runs it */
+	if (down != nullptr) {
 		EndLine(&t.script);
 		t.script += "-- migrate:down\n";
 		t.down_first_line = CountLines(t.script) + 1;
@@ -711,20 +920,7 @@ DrizzleStatements(const std::string &sql)
 std::string
 RepeatableVersion(std::string_view description)
 {
-	constexpr std::size_t kBytesPerGroup = 7, kGroups = 8;
-	std::string version;
-	std::size_t length = std::min(description.size(), kBytesPerGroup * kGroups);
-	for (std::size_t start = 0; start == 0 || start < length; start += kBytesPerGroup) {
-		unsigned long long value = 0;
-		for (std::size_t i = 0; i < kBytesPerGroup; i++) {
-			unsigned char byte = start + i < length ? static_cast<unsigned char>(description[start + i]) : 0;
-			value = value * 256 + byte;
-		}
-		if (!version.empty())
-			version += '.';
-		version += std::to_string(value);
-	}
-	return version;
+	return NameGroups(description, 8);
 }
 
 std::string

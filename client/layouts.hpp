@@ -6,7 +6,8 @@
  *   prisma          <version>_<name>/migration.sql (+ down.sql); migration_lock.toml ignored
  *   flyway          V<version>__<desc>.sql, U<version>__<desc>.sql (its down), R__<desc>.sql
  *                   (repeatable), in the folder and its subfolders
- *   drizzle         <NNNN>_<name>.sql in the order of meta/_journal.json
+ *   drizzle         <NNNN>_<name>.sql in the order of meta/_journal.json; drizzle-kit v1:
+ *                   <timestamp>_<name>/migration.sql (+ snapshot.json) folders
  *   golang-migrate  <version>_<name>.up.sql and <version>_<name>.down.sql
  *
  * A folder's layout is forced with --layout or detected from its entries; an
@@ -15,14 +16,19 @@
  * Translation: the server parses one native script per migration, so a
  * tool's files become one script. The up file's bytes come first, unchanged
  * (its line numbers stay the file's); a down file follows after a
- * "-- migrate:down" line. Without a down file and with SQL in it, the script
- * is the tool's file itself. The checksum pg_migrate keeps is the SHA-256 of
- * this script, so it changes exactly when the tool's files change.
+ * "-- migrate:down" line (an empty down file too: a down that does nothing).
+ * A Prisma, Flyway or Drizzle file that may hold a statement which cannot run
+ * in a transaction gets "-- migrate:no-transaction if-needed" (Drizzle:
+ * "if-needed-between-breakpoints") after its up bytes; the server decides
+ * whether it needs it. Without a down file, the script is mostly the tool's
+ * file itself. The checksum pg_migrate keeps is the SHA-256 of this script,
+ * so it changes exactly when the tool's files change.
  * Details per layout are in TranslateScript and ReadToolLayout.
  */
 #pragma once
 
 #include "folder.hpp"
+#include "script.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -59,7 +65,8 @@ struct DirEntry {
  * when forced, else detected — drizzle when meta/_journal.json exists, else
  * the layout most entries show (prisma folders or migration_lock.toml, flyway
  * V/U/R files, golang-migrate .up.sql/.down.sql files, native files), native
- * for an empty folder. Every entry of another layout is added to problems
+ * for an empty folder; <version>_<name>/ folders with snapshot.json and no
+ * migration_lock.toml are drizzle-kit v1's. Every entry of another layout is added to problems
  * and removed from entries, so the folder's reader sees only its own.
  */
 Layout ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems);
@@ -76,10 +83,13 @@ struct ToolMigration {
  * other than native: every migration with
  * its translated script (not yet parsed). Files it cannot take (a U without
  * its V, a journal entry without its file, a name without a version, ...)
- * are added to problems.
+ * are added to problems; files the tool itself would skip (a drizzle file
+ * the journal does not list) to warnings. Prisma and drizzle v1 folders that
+ * share a timestamp: the first keeps it as version, each later one gets
+ * "<timestamp>.<its name's bytes as digit groups>" (see RepeatableVersion).
  */
 std::vector<ToolMigration> ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &entries,
-                                          std::vector<FileProblem> *problems);
+                                          std::vector<FileProblem> *problems, std::vector<FileProblem> *warnings);
 
 /* A translated script and where the down file's text starts in it (0: no down). */
 struct Translation {
@@ -91,11 +101,14 @@ struct Translation {
  * One native script from a tool's up file and optional down file: the up
  * bytes unchanged; when up has no statement (Prisma writes "-- This is an
  * empty migration."), a "SELECT;" line is added so it still registers; then
- * "-- migrate:down" and the down bytes. A repeatable migration ends with
- * "-- migrate:out-of-order" so it may be applied again below newer versions
- * of its stream.
+ * policy's "-- migrate:no-transaction if-needed..." line when a statement of
+ * up or down may need it (policy kNever: never); then "-- migrate:down" and
+ * the down bytes, even when they hold no statement. A repeatable migration
+ * ends with "-- migrate:out-of-order" so it may be applied again below newer
+ * versions of its stream.
  */
-Translation TranslateScript(const std::string &up, const std::string *down, bool repeatable);
+Translation TranslateScript(const std::string &up, const std::string *down, bool repeatable,
+                            NoTransactionIf policy = NoTransactionIf::kNever);
 
 /*
  * Drizzle's SQL with its "--> statement-breakpoint" lines kept as comments

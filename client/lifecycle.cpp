@@ -60,6 +60,21 @@ FileForVersion(const std::vector<MigrationFile> &files, const std::string &strea
 	return nullptr;
 }
 
+const MigrationFile *
+FileNamed(const std::vector<MigrationFile> &files, const std::string &name)
+{
+	auto without = [](std::string s, const std::string &suffix) {
+		if (s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0)
+			s.resize(s.size() - suffix.size());
+		return s;
+	};
+	std::string wanted = without(without(without(name, "/"), ".sql"), ".up");
+	for (const MigrationFile &f : files)
+		if (f.tool_id == name || without(without(f.tool_id, ".sql"), ".up") == wanted)
+			return &f;
+	return nullptr;
+}
+
 std::string
 StreamForVersion(const std::string &given, const std::string &version, const std::vector<MigrationFile> &files)
 {

@@ -42,6 +42,14 @@ const MigrationFile *FileForVersion(const std::vector<MigrationFile> &files, con
                                     const std::string &version);
 
 /*
+ * The file whose tool knows it by name (a Prisma or drizzle v1 folder name,
+ * a native or golang-migrate file name with or without ".sql"), or nullptr.
+ * Prisma folders may share a timestamp, so their name is the only sure way
+ * to name one (resolve --applied 20260630120000_drop_y).
+ */
+const MigrationFile *FileNamed(const std::vector<MigrationFile> &files, const std::string &name);
+
+/*
  * For commands that need the migrations registered first (resolve,
  * baseline): reads the folders and uploads new and changed files, as push
  * does, in one statement. Without --dir and without ./migrations there is

@@ -20,6 +20,8 @@
  *     }
  *   }
  * Command fields:
+ *   every command that reads the folders: "skipped_files": [{"file", "message"}] when a file is skipped as its
+ *            tool skips it (a drizzle file meta/_journal.json does not list)
  *   push     "uploaded": [{"stream", "version", "name", "file", "outcome": "new"|"updated"|"unchanged"}];
  *            "warnings": [lint finding] of the uploaded files not acknowledged with -- migrate:allow
  *   deploy   "uploaded" as push; "applied": [{"stream", "version", "name", "outcome", "duration_ms"}]

@@ -39,6 +39,7 @@ Prepare(Connection &conn, Output &out)
 std::vector<MigrationFile>
 CheckedFiles(FolderContents contents, Output &out)
 {
+	PrintFolderWarnings(contents, out);
 	if (contents.problems.empty())
 		return std::move(contents.files);
 	nlohmann::json problems = nlohmann::json::array();
@@ -56,6 +57,19 @@ CheckedFiles(FolderContents contents, Output &out)
 }
 
 } // namespace
+
+void
+PrintFolderWarnings(const FolderContents &contents, Output &out)
+{
+	if (contents.warnings.empty())
+		return;
+	nlohmann::json warnings = nlohmann::json::array();
+	for (const FileProblem &warning : contents.warnings) {
+		out.Error("warning: " + warning.ToString());
+		warnings.push_back({{"file", warning.path}, {"message", warning.message}});
+	}
+	out.Doc()["skipped_files"] = warnings;
+}
 
 Connection
 OpenSession(const GlobalOptions &options, Output &out)

@@ -17,6 +17,9 @@ namespace pgmigrate::client {
 /* --db, else $DATABASE_URL, else "" (libpq's PG* defaults). */
 std::string ConnectionTarget(const GlobalOptions &options);
 
+/* "warning: FILE: message" on stderr for each file the folders skip as their tool would; "skipped_files" in JSON. */
+void PrintFolderWarnings(const FolderContents &contents, Output &out);
+
 /* Connects (exit 3 on failure); with -v tells where, never how (no password, no URL). */
 Connection OpenSession(const GlobalOptions &options, Output &out);
 

@@ -12,7 +12,9 @@
 #include "guard.hpp"
 #include "script.hpp"
 #include "settings.hpp"
+#include "transaction_policy.hpp"
 
+#include <optional>
 #include <set>
 
 extern "C" {
@@ -772,17 +774,27 @@ LintScript(const std::string &script)
 		throw MigrateError(MG_INVALID_SCRIPT, "line " + std::to_string(e.line) + ": " + e.what());
 	}
 	SectionOrigin origin{"lint", "up", parsed.up.first_line};
+	/* register() accepts a down that does not parse (broken_down.hpp): a warning here too */
+	std::optional<Finding> broken_down;
+	if (parsed.down.present) {
+		if (auto broken = FindDownSyntaxError(parsed.down.sql, {origin.where, "down", parsed.down.first_line})) {
+			broken_down = Finding{0,
+			                      broken->line,
+			                      "broken-down",
+			                      "warning",
+			                      "",
+			                      "the down section does not parse: " + broken->message +
+			                          "; rolling this migration back will be refused until it is fixed"};
+			parsed.down.present = false;
+		}
+	}
+	SettleTransaction(&parsed, origin); /* as register() runs it: a file's own BEGIN/COMMIT, if-needed */
 	std::vector<Finding> findings = LintSection(parsed.up.sql, origin, {parsed.transactional, false});
+	if (broken_down)
+		findings.push_back(*broken_down);
 	if (parsed.down.present) {
 		origin.section = "down";
 		origin.first_line = parsed.down.first_line;
-		/* register() accepts a down that does not parse (broken_down.hpp): a warning here too */
-		if (auto broken = FindDownSyntaxError(parsed.down.sql, origin)) {
-			findings.push_back({0, broken->line, "broken-down", "warning", "",
-			                    "the down section does not parse: " + broken->message +
-			                        "; rolling this migration back will be refused until it is fixed"});
-			return findings;
-		}
 		for (auto &f : LintSection(parsed.down.sql, origin, {parsed.transactional, true}))
 			findings.push_back(f);
 	}

@@ -14,6 +14,7 @@
 #include "jobs.hpp"
 #include "script.hpp"
 #include "statements.hpp"
+#include "transaction_policy.hpp"
 
 namespace pgmigrate {
 
@@ -25,11 +26,10 @@ LabelOf(const std::string &stream, const std::string &version, const std::string
 	return stream + "/" + version + "_" + name;
 }
 
-/* Splits one section and refuses statements a migration cannot hold. */
-std::vector<Statement>
-CheckSection(const Section &section, const SectionOrigin &origin, bool transactional)
+/* Refuses statements a migration cannot hold; returns how many the section has. */
+std::size_t
+CheckSection(const std::vector<Statement> &statements, const SectionOrigin &origin, bool transactional)
 {
-	std::vector<Statement> statements = SplitStatements(section.sql, origin);
 	for (const Statement &st : statements) {
 		std::string where = "migration " + origin.where + ", " + origin.section + " section, statement " +
 		                    std::to_string(st.number) + ", line " + std::to_string(st.line);
@@ -37,8 +37,9 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 		case TxKind::TransactionControl:
 			throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " is not allowed inside a migration",
 			                   where + ": " + st.sql,
-			                   "pg_migrate runs each migration in a transaction itself; remove the statement. "
-			                   "A migration that must run outside a transaction is marked -- migrate:no-transaction.");
+			                   "pg_migrate runs each migration in a transaction itself; remove the statement (a "
+			                   "BEGIN ... COMMIT pair around the whole section is taken as that transaction). A "
+			                   "migration that must run outside a transaction is marked -- migrate:no-transaction.");
 		case TxKind::NoTransaction:
 			if (transactional)
 				throw MigrateError(MG_NOT_ALLOWED_HERE, st.tag + " cannot run inside a transaction",
@@ -62,7 +63,7 @@ CheckSection(const Section &section, const SectionOrigin &origin, bool transacti
 			break;
 		}
 	}
-	return statements;
+	return statements.size();
 }
 
 } // namespace
@@ -129,25 +130,31 @@ ParseMigration(const RegisterRequest &req)
 		                   "", "Register it in the stream its -- migrate:stream directive names.");
 
 	SectionOrigin origin{DescribeMigration(label, req.source), "up", parsed.up.first_line};
-	if (CheckSection(parsed.up, origin, parsed.transactional).empty())
+	/* A down nobody could run must not keep the up from being deployed (broken_down.hpp): set aside. */
+	if (parsed.down.present) {
+		SectionOrigin down_origin{origin.where, "down", parsed.down.first_line};
+		if (auto broken = FindDownSyntaxError(parsed.down.sql, down_origin)) {
+			m.down_problem = DescribeDownSyntaxError(file, *broken);
+			m.down_line = parsed.down.first_line;
+			parsed.down.present = false;
+		}
+	}
+	SettledStatements settled = SettleTransaction(&parsed, origin);
+	if (CheckSection(settled.up, origin, parsed.transactional) == 0)
 		throw MigrateError(MG_INVALID_SCRIPT,
 		                   file + ":" + std::to_string(parsed.up.first_line) + ": the up section has no statements", "",
 		                   "Write the migration's SQL after -- migrate:up.");
 	if (parsed.down.present) {
 		origin.section = "down";
 		origin.first_line = parsed.down.first_line;
-		/* A down nobody could run must not keep the up from being deployed (broken_down.hpp). */
-		if (auto broken = FindDownSyntaxError(parsed.down.sql, origin)) {
-			m.down_problem = DescribeDownSyntaxError(file, *broken);
-			m.down_line = parsed.down.first_line;
-		} else {
-			m.has_down = !CheckSection(parsed.down, origin, parsed.transactional).empty();
-		}
+		CheckSection(settled.down, origin, parsed.transactional);
+		/* an empty or comment-only down is a down that does nothing, as dbmate and golang-migrate run it */
+		m.has_down = true;
 	}
 	if (parsed.verify.present) {
 		origin.section = "verify";
 		origin.first_line = parsed.verify.first_line;
-		m.has_verify = !CheckSection(parsed.verify, origin, true).empty();
+		m.has_verify = CheckSection(SplitStatements(parsed.verify.sql, origin), origin, true) > 0;
 	}
 
 	m.up_sql = parsed.up.sql;

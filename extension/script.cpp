@@ -1,7 +1,8 @@
 /*
  * script.cpp — parser of the pg_migrate file format (see script.hpp).
  *
- * Line based, like dbmate: a directive is a whole line "-- migrate:NAME args".
+ * Line based, like dbmate: a directive is a whole line "-- migrate:NAME args"
+ * that starts at column 0 (dbmate's rule; an indented one is an SQL comment).
  * The SQL between directives is kept byte for byte, so line numbers of the
  * stored sections map straight back to the file.
  */
@@ -51,12 +52,12 @@ SplitList(std::string_view s)
 	return out;
 }
 
-/* "-- migrate:NAME rest" → true with name and rest; any other line → false. */
+/* "-- migrate:NAME rest" at column 0 → true with name and rest; any other line → false. */
 bool
 MatchDirective(std::string_view line, std::string_view *name, std::string_view *rest)
 {
 	std::string_view s = Trim(line);
-	if (s.size() < 2 || s[0] != '-' || s[1] != '-')
+	if (s.size() < 2 || line[0] != '-' || s[0] != '-' || s[1] != '-')
 		return false;
 	s.remove_prefix(2);
 	while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -202,8 +203,15 @@ private:
 	HandleDirective(std::string_view name, std::string_view rest, int line_no)
 	{
 		if (name == "no-transaction") {
-			NoArguments(name, rest, line_no);
-			script_.transactional = false;
+			if (rest.empty())
+				script_.transactional = false;
+			else if (rest == "if-needed")
+				script_.no_transaction_if = NoTransactionIf::kNeeded;
+			else if (rest == "if-needed-between-breakpoints")
+				script_.no_transaction_if = NoTransactionIf::kNeededBetweenBreakpoints;
+			else
+				throw ScriptError(line_no, "-- migrate:no-transaction takes no argument, or if-needed, or "
+				                           "if-needed-between-breakpoints");
 		} else if (name == "out-of-order") {
 			NoArguments(name, rest, line_no);
 			script_.out_of_order = true;

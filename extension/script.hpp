@@ -31,9 +31,23 @@ struct Section {
 	int first_line = 0; /* file line of the first line of sql */
 };
 
+/*
+ * "-- migrate:no-transaction if-needed[-between-breakpoints]": the translation
+ * of a Prisma, Flyway or Drizzle file says that the migration runs without a
+ * transaction exactly when one of its statements cannot run in one, as that
+ * tool would run it. Which statements those are is the server's decision
+ * (statements.cpp); see transaction_policy.hpp.
+ */
+enum class NoTransactionIf {
+	kNever,                   /* the native format: a directive is the contract */
+	kNeeded,                  /* prisma, flyway */
+	kNeededBetweenBreakpoints /* drizzle: such a statement must be alone between --> statement-breakpoint lines */
+};
+
 struct Script {
 	Section up, down, verify;
-	bool transactional = true;
+	bool transactional = true; /* false: -- migrate:no-transaction or -- migrate:up transaction:false */
+	NoTransactionIf no_transaction_if = NoTransactionIf::kNever;
 	bool out_of_order = false;
 	std::string stream;                 /* empty when the file names none */
 	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */

@@ -265,7 +265,7 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 		error_context_stack = callback.previous;
 		ListCell *cell;
 		int number = 0, lines_before = 0;
-		std::size_t counted_to = 0;
+		std::size_t counted_to = 0, previous_end = 0;
 		foreach (cell, parsed) {
 			auto *raw = lfirst_node(RawStmt, cell);
 			std::size_t begin = static_cast<std::size_t>(raw->stmt_location);
@@ -281,10 +281,18 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 			counted_to = begin;
 			st.line = origin.first_line + lines_before;
 			st.sql.assign(sql, begin, end - begin);
+			st.offset = begin;
+			st.gap_from = previous_end;
+			previous_end = end;
 			st.tag = GetCommandTagName(CreateCommandTag(raw->stmt));
 			st.kind = Classify(raw->stmt, &st.tag);
 			st.returns_rows = ReturnsRows(raw->stmt);
 			st.adds_enum_value = IsA(raw->stmt, AlterEnumStmt) && castNode(AlterEnumStmt, raw->stmt)->oldVal == nullptr;
+			if (IsA(raw->stmt, TransactionStmt)) {
+				auto *tx = castNode(TransactionStmt, raw->stmt);
+				st.plain_begin = (tx->kind == TRANS_STMT_BEGIN || tx->kind == TRANS_STMT_START) && tx->options == NIL;
+				st.plain_commit = tx->kind == TRANS_STMT_COMMIT && !tx->chain;
+			}
 			if (const RangeVar *target = LockTarget(raw->stmt)) {
 				st.target_name = target->relname;
 				if (target->schemaname != nullptr)

@@ -20,11 +20,16 @@ enum class TxKind {
 };
 
 struct Statement {
-	int number = 0;  /* 1-based within its section */
-	int line = 0;    /* file line where the statement's first token stands */
-	std::string sql; /* the statement without leading comments or trailing ';' */
+	int number = 0;         /* 1-based within its section */
+	int line = 0;           /* file line where the statement's first token stands */
+	std::string sql;        /* the statement without leading comments or trailing ';' */
+	std::size_t offset = 0; /* where sql starts in the section's text */
+	std::size_t gap_from =
+	    0;           /* where the previous statement's text ends (its ';' and comments follow); 0 for the first */
 	std::string tag; /* command tag, e.g. "CREATE INDEX" */
 	TxKind kind = TxKind::Ordinary;
+	/* BEGIN / START TRANSACTION, COMMIT / END without options: a file's own transaction (transaction_policy.hpp) */
+	bool plain_begin = false, plain_commit = false;
 	bool returns_rows = false;
 	/* ALTER TYPE ... ADD VALUE: the new value is usable only once its transaction commits (55P04). */
 	bool adds_enum_value = false;

@@ -47,7 +47,7 @@ SELECT migrate.register('schema', '20260203', 'unterminated', E'-- migrate:up\nC
 \set VERBOSITY terse
 
 -- MG003: transaction control and statements that cannot run in a transaction.
-SELECT pg_temp.reg(E'-- migrate:up\nBEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n');
+SELECT pg_temp.reg(E'-- migrate:up\nCREATE TABLE t (id int);\nBEGIN;\nCREATE TABLE u (id int);\nCOMMIT;\n');
 SELECT pg_temp.reg(E'-- migrate:up\nCREATE TABLE t (id int);\nSAVEPOINT s;\n');
 SELECT pg_temp.reg(E'-- migrate:up\nCREATE TABLE t (id int);\n\nCREATE INDEX CONCURRENTLY t_id ON t (id);\n');
 SELECT pg_temp.reg(E'-- migrate:up\nVACUUM;\n');

@@ -75,6 +75,7 @@ void
 CheckFolders(const GlobalOptions &global, Output &out)
 {
 	FolderContents contents = ReadFolders(ParseDirSpecs(global.dirs, global.layout));
+	PrintFolderWarnings(contents, out);
 	if (contents.problems.empty())
 		return;
 	nlohmann::json problems = nlohmann::json::array();

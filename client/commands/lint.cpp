@@ -12,6 +12,7 @@
 
 #include "exit_codes.hpp"
 #include "lint_findings.hpp"
+#include "lint_source.hpp"
 #include "script.hpp"
 #include "session.hpp"
 
@@ -23,6 +24,8 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 namespace pgmigrate::client {
 
@@ -31,9 +34,20 @@ namespace {
 struct LintFile {
 	std::size_t index; /* position on the command line, to report problems in that order */
 	std::string path;
-	std::string content;
+	std::string content; /* native: the file; another tool's file: its migration's translated script */
 	std::vector<std::string> allow;
+	std::string down_path; /* the tool's down file when content holds it */
+	int down_first_line = 0;
 };
+
+/* path:line of a line of content: lines of a tool's down file are that file's. */
+std::pair<std::string, int>
+Where(const LintFile &file, int line)
+{
+	if (file.down_first_line > 0 && line >= file.down_first_line)
+		return {file.down_path, line - file.down_first_line + 1};
+	return {file.path, line};
+}
 
 /* Reads and checks path the way folders are checked (readable, UTF-8, no NUL, script format); false with a problem. */
 bool
@@ -44,6 +58,19 @@ ReadLintFile(const std::string &path, LintFile *file, std::vector<FileProblem> *
 	if (std::filesystem::is_directory(path, ec)) {
 		problems->push_back({path, 0, "is a directory, not a migration file"});
 		return false;
+	}
+	MigrationFile tool_file;
+	std::size_t known_problems = problems->size();
+	if (ReadToolFile(path, &tool_file, problems)) {
+		if (problems->size() > known_problems)
+			return false;
+		/* findings name the up file (or the down file for its lines), as deploy's problems do */
+		file->path = tool_file.path;
+		file->content = tool_file.content;
+		file->down_path = tool_file.down_path;
+		file->down_first_line = tool_file.down_first_line;
+		file->allow = ParseScript(file->content, tool_file.stream).allow;
+		return true;
 	}
 	std::ifstream in(path, std::ios::binary);
 	if (!in) {
@@ -110,15 +137,15 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 				std::string message = e.what();
 				if (!e.sqlstate.empty())
 					message += " (SQLSTATE " + e.sqlstate + ")";
-				problems.push_back({file.path, ErrorLine(e), message});
+				auto [where, line] = Where(file, ErrorLine(e));
+				problems.push_back({where, line, message});
 				problem_index.push_back(file.index);
 				continue;
 			}
 			for (int r = 0; r < result->Rows(); r++) {
 				LintFinding f;
-				f.file = file.path;
 				f.statement = result->IsNull(r, 0) ? 0 : std::stoi(result->Get(r, 0));
-				f.line = result->IsNull(r, 1) ? 0 : std::stoi(result->Get(r, 1));
+				std::tie(f.file, f.line) = Where(file, result->IsNull(r, 1) ? 0 : std::stoi(result->Get(r, 1)));
 				f.rule = result->Get(r, 2);
 				f.severity = result->Get(r, 3);
 				f.lock_mode = result->Get(r, 4);

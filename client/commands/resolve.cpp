@@ -71,7 +71,14 @@ RunResolve(const GlobalOptions &global, const ResolveOptions &options, Output &o
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectAndUpload(global, out, &files);
-	std::string stream = StreamForVersion(options.stream, version, files);
+	/* a name (20260630120000_drop_y) picks its file even when another shares its timestamp */
+	std::string stream;
+	if (const MigrationFile *named = FileNamed(files, applied ? options.applied : options.rolled_back)) {
+		version = named->version;
+		stream = options.stream.empty() ? named->stream : options.stream;
+	} else {
+		stream = StreamForVersion(options.stream, version, files);
+	}
 	out.Doc()["stream"] = stream;
 	out.Doc()["version"] = version;
 	out.Doc()["state"] = state;

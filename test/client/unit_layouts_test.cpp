@@ -35,12 +35,36 @@ TEST(Translate, DownFollowsAfterMarkerAndParses)
 	EXPECT_EQ(s.down.first_line, 4);
 }
 
-TEST(Translate, EmptyDownIsNoDown)
+TEST(Translate, EmptyDownIsADownThatDoesNothing)
 {
 	std::string down = "-- nothing to undo\n";
 	Translation t = TranslateScript("SELECT 1;\n", &down, false);
-	EXPECT_EQ(t.script, "SELECT 1;\n");
-	EXPECT_FALSE(pgmigrate::ParseScript(t.script, "schema").down.present);
+	EXPECT_EQ(t.script, "SELECT 1;\n-- migrate:down\n-- nothing to undo\n");
+	EXPECT_EQ(t.down_first_line, 3);
+	EXPECT_TRUE(pgmigrate::ParseScript(t.script, "schema").down.present);
+	std::string empty;
+	EXPECT_EQ(TranslateScript("SELECT 1;", &empty, false).script, "SELECT 1;\n-- migrate:down\n");
+}
+
+TEST(Translate, IfNeededDirectiveOnlyWhereAStatementMayNeedIt)
+{
+	using pgmigrate::NoTransactionIf;
+	std::string plain = "CREATE TABLE \"Subscription\" (\"database\" text, \"system\" text);\n";
+	EXPECT_EQ(TranslateScript(plain, nullptr, false, NoTransactionIf::kNeeded).script, plain);
+	std::string index = "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"i\" ON \"t\"(\"a\");";
+	Translation t = TranslateScript(index, nullptr, false, NoTransactionIf::kNeeded);
+	EXPECT_EQ(t.script, index + "\n-- migrate:no-transaction if-needed\n");
+	pgmigrate::Script s = pgmigrate::ParseScript(t.script, "schema");
+	EXPECT_EQ(s.no_transaction_if, NoTransactionIf::kNeeded);
+	EXPECT_TRUE(s.transactional); /* the server decides */
+	EXPECT_EQ(s.up.first_line, 1);
+	std::string undo = "DROP INDEX CONCURRENTLY i;\n";
+	EXPECT_EQ(TranslateScript("SELECT 1;\n", &undo, false, NoTransactionIf::kNeededBetweenBreakpoints).script,
+	          "SELECT 1;\n-- migrate:no-transaction if-needed-between-breakpoints\n-- migrate:down\nDROP INDEX "
+	          "CONCURRENTLY i;\n");
+	EXPECT_EQ(TranslateScript("vacuum analyze t;", nullptr, false, NoTransactionIf::kNeeded).script,
+	          "vacuum analyze t;\n-- migrate:no-transaction if-needed\n");
+	EXPECT_EQ(TranslateScript(index, nullptr, false).script, index); /* native and golang-migrate: never */
 }
 
 TEST(Translate, EmptyPrismaMigrationStillRegisters)
@@ -240,9 +264,59 @@ TEST_F(LayoutFolder, DrizzleUnlistedAndMissingFiles)
 	Write("0002_stray.sql", "SELECT 2;\n");
 	FolderContents c = Read();
 	std::string all = Problems(c);
-	EXPECT_EQ(c.problems.size(), 2u) << all;
+	EXPECT_EQ(c.problems.size(), 1u) << all;
 	EXPECT_NE(all.find(dir_ + "/0001_gone.sql: listed in meta/_journal.json"), std::string::npos) << all;
-	EXPECT_NE(all.find(dir_ + "/0002_stray.sql: not listed in meta/_journal.json"), std::string::npos) << all;
+	/* drizzle never runs a file its journal does not list: skipped with a warning */
+	ASSERT_EQ(c.warnings.size(), 1u);
+	EXPECT_EQ(c.warnings[0].path, dir_ + "/0002_stray.sql");
+	EXPECT_NE(c.warnings[0].message.find("not listed in meta/_journal.json"), std::string::npos);
+	ASSERT_EQ(c.files.size(), 1u);
+	EXPECT_EQ(c.files[0].tool_id, "0000_init");
+}
+
+TEST_F(LayoutFolder, DrizzleV1Folders)
+{
+	Write("20250508193838_init/migration.sql", "CREATE TABLE a (id int);\n");
+	Write("20250508193838_init/snapshot.json", "{}");
+	Write("20250509100000_more/migration.sql", "CREATE TABLE b (id int);\n--> statement-breakpoint\nSELECT 1");
+	Write("20250509100000_more/snapshot.json", "{}");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 2u);
+	EXPECT_EQ(c.files[0].layout, "drizzle");
+	EXPECT_EQ(c.files[0].version, "20250508193838");
+	EXPECT_EQ(c.files[0].tool_id, "20250508193838_init");
+	EXPECT_EQ(c.files[0].created_millis, 1746733118000LL); /* 2025-05-08 19:38:38 UTC */
+	EXPECT_EQ(c.files[1].path, dir_ + "/20250509100000_more/migration.sql");
+	EXPECT_EQ(c.files[1].original, "CREATE TABLE b (id int);\n--> statement-breakpoint\nSELECT 1");
+	/* a migration_lock.toml makes the same folders Prisma's */
+	Write("migration_lock.toml", "provider = \"postgresql\"\n");
+	EXPECT_EQ(Read().files[0].layout, "prisma");
+}
+
+TEST_F(LayoutFolder, PrismaFoldersSharingATimestamp)
+{
+	Write("migration_lock.toml", "provider = \"postgresql\"\n");
+	Write("20260630120000_drop_y/migration.sql", "SELECT 2;\n");
+	Write("20260630120000_add_x/migration.sql", "SELECT 1;\n");
+	Write("20260630120000_zz/migration.sql", "SELECT 3;\n");
+	Write("20260701000000_later/migration.sql", "SELECT 4;\n");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 4u);
+	EXPECT_EQ(c.files[0].tool_id, "20260630120000_add_x");
+	EXPECT_EQ(c.files[0].version, "20260630120000"); /* the first in Prisma's order keeps the timestamp */
+	EXPECT_EQ(c.files[1].tool_id, "20260630120000_drop_y");
+	EXPECT_EQ(c.files[1].version, "20260630120000." + RepeatableVersion("drop_y"));
+	EXPECT_EQ(c.files[3].version, "20260701000000");
+	for (std::size_t i = 1; i < c.files.size(); i++)
+		EXPECT_LT(pgmigrate::CompareVersions(c.files[i - 1].version, c.files[i].version), 0) << i;
+	/* stable: the version depends on the folder's own name only */
+	Write("20260630120000_b/migration.sql", "SELECT 5;\n");
+	FolderContents again = Read();
+	ASSERT_EQ(again.files.size(), 5u);
+	EXPECT_EQ(again.files[2].tool_id, "20260630120000_drop_y");
+	EXPECT_EQ(again.files[2].version, c.files[1].version);
 }
 
 TEST_F(LayoutFolder, DrizzleBadJournal)

@@ -48,3 +48,34 @@ TEST(ScriptParser, CrOnlyLineEndsAreRefusedWithAClearMessage)
 	    ParseScript("-- migrate:up\r\nCREATE TABLE a (id bigint);\r\n-- migrate:down\r\nDROP TABLE a;\r\n", "schema");
 	EXPECT_TRUE(crlf.down.present);
 }
+
+TEST(ScriptParser, DirectivesOnlyAtColumnZero)
+{
+	/* dbmate: an indented marker is SQL (a comment), not a marker */
+	pgmigrate::Script s =
+	    pgmigrate::ParseScript("-- migrate:up\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n"
+	                           "  -- migrate:down\n  SELECT 1 $$;\n-- migrate:down\nDROP FUNCTION f;\n",
+	                           "schema");
+	EXPECT_NE(s.up.sql.find("  -- migrate:down\n"), std::string::npos);
+	EXPECT_EQ(s.down.sql, "DROP FUNCTION f;\n");
+	EXPECT_EQ(s.down.first_line, 6);
+	/* an indented unknown directive is no error either: it is a comment */
+	EXPECT_NO_THROW(pgmigrate::ParseScript("SELECT 1;\n\t-- migrate:bogus\n", "schema"));
+	EXPECT_THROW(pgmigrate::ParseScript("SELECT 1;\n-- migrate:bogus\n", "schema"), pgmigrate::ScriptError);
+	EXPECT_TRUE(pgmigrate::ParseScript("\xEF\xBB\xBF-- migrate:no-transaction\nVACUUM;\n", "schema").transactional ==
+	            false);
+}
+
+TEST(ScriptParser, NoTransactionArguments)
+{
+	using pgmigrate::NoTransactionIf;
+	EXPECT_EQ(pgmigrate::ParseScript("SELECT 1;\n-- migrate:no-transaction if-needed\n", "schema").no_transaction_if,
+	          NoTransactionIf::kNeeded);
+	EXPECT_EQ(pgmigrate::ParseScript("SELECT 1;\n-- migrate:no-transaction if-needed-between-breakpoints\n", "schema")
+	              .no_transaction_if,
+	          NoTransactionIf::kNeededBetweenBreakpoints);
+	EXPECT_THROW(pgmigrate::ParseScript("SELECT 1;\n-- migrate:no-transaction sometimes\n", "schema"),
+	             pgmigrate::ScriptError);
+	pgmigrate::Script plain = pgmigrate::ParseScript("SELECT 1;\n", "schema");
+	EXPECT_EQ(plain.no_transaction_if, NoTransactionIf::kNever);
+}

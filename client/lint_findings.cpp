@@ -7,7 +7,9 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <map>
 #include <regex>
+#include <set>
 
 namespace pgmigrate::client {
 
@@ -56,6 +58,22 @@ FromApply(const std::string &label, const std::vector<MigrationFile> &files, con
 	return f;
 }
 
+/* The column's index, -1 when the result has none (a column an older catalog does not return). */
+int
+OptionalColumn(const Result &result, const char *name)
+{
+	return PQfnumber(result.Raw(), name);
+}
+
+/* A boolean column's value; nullopt for NULL or no such column. */
+std::optional<bool>
+OptionalBool(const Result &result, int row, int column)
+{
+	if (column < 0 || result.IsNull(row, column))
+		return std::nullopt;
+	return result.Get(row, column) == "t";
+}
+
 } // namespace
 
 std::string
@@ -69,6 +87,8 @@ LintText(const LintFinding &f)
 		text += " (lock: " + f.lock_mode + ")";
 	if (f.allowed)
 		text += " [allowed]";
+	else if (f.severity == "error" && f.blocks_here == false)
+		text += " [not blocking here]";
 	return text;
 }
 
@@ -83,7 +103,8 @@ LintJson(const LintFinding &f)
 	        {"severity", f.severity},
 	        {"lock_mode", f.lock_mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.lock_mode)},
 	        {"message", f.message},
-	        {"allowed", f.allowed}};
+	        {"allowed", f.allowed},
+	        {"blocks_here", f.blocks_here ? nlohmann::json(*f.blocks_here) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json
@@ -108,16 +129,23 @@ FileForLabel(const std::vector<MigrationFile> &files, const std::string &label)
 std::vector<LintFinding>
 ParseLintNotice(const std::string &message, const std::vector<MigrationFile> &files)
 {
-	static const std::string kPrefix = "migration ", kMarker = " lint: ";
+	static const std::string kPrefix = "migration ", kMarker = " lint: ", kPassed = " lint, not blocking here: ";
 	std::vector<LintFinding> findings;
 	if (message.compare(0, kPrefix.size(), kPrefix) != 0)
 		return findings;
-	std::size_t marker = message.find(kMarker, kPrefix.size());
+	const char *severity = "notice";
+	std::size_t marker = message.find(kPassed, kPrefix.size()), length = kPassed.size();
+	if (marker == std::string::npos) {
+		severity = "warning";
+		marker = message.find(kMarker, kPrefix.size());
+		length = kMarker.size();
+	}
 	if (marker == std::string::npos)
 		return findings;
 	std::string label = message.substr(kPrefix.size(), marker - kPrefix.size());
-	for (const std::string &line : Lines(message.substr(marker + kMarker.size()))) {
-		LintFinding f = FromApply(label, files, "warning");
+	for (const std::string &line : Lines(message.substr(marker + length))) {
+		LintFinding f = FromApply(label, files, severity);
+		f.blocks_here = false;
 		if (ParseFindingLine(line, &f))
 			findings.push_back(f);
 		else if (!findings.empty())
@@ -133,6 +161,7 @@ ParseLintRefusal(const std::string &detail, const std::vector<MigrationFile> &fi
 	std::string label;
 	for (const std::string &line : Lines(detail)) {
 		LintFinding f = FromApply(label, files, "error");
+		f.blocks_here = true;
 		if (!label.empty() && ParseFindingLine(line, &f)) {
 			findings.push_back(f);
 		} else if (!line.empty() && line.back() == ':' && line.find('/') != std::string::npos) {
@@ -163,12 +192,13 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 	std::vector<std::string> scripts;
 	for (const MigrationFile *file : files)
 		scripts.push_back(file->content);
-	static const std::string kSql =
-	    "SELECT f.n, l.statement, l.line, l.rule, l.severity, l.lock_mode, l.message "
-	    "FROM unnest($1::text[]) WITH ORDINALITY AS f(script, n), "
-	    "LATERAL migrate.lint(f.script) WITH ORDINALITY AS l(statement, line, rule, severity, lock_mode, message, k) "
-	    "ORDER BY f.n, l.k";
+	/* l.*: allowed and blocks_here come with catalog 0.1.5, after the six columns every catalog has */
+	static const std::string kSql = "SELECT f.n, l.* "
+	                                "FROM unnest($1::text[]) WITH ORDINALITY AS f(script, n), "
+	                                "LATERAL migrate.lint(f.script) WITH ORDINALITY AS l "
+	                                "ORDER BY f.n, l.ordinality";
 	Result result = conn.Exec(kSql, {TextArrayLiteral(scripts)});
+	int allowed_column = OptionalColumn(result, "allowed"), blocks_column = OptionalColumn(result, "blocks_here");
 	std::vector<std::vector<std::string>> allowed(files.size());
 	std::vector<bool> parsed(files.size(), false);
 	for (int r = 0; r < result.Rows(); r++) {
@@ -189,11 +219,58 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 		f.severity = result.Get(r, 4);
 		f.lock_mode = result.Get(r, 5);
 		f.message = result.Get(r, 6);
-		f.allowed = std::find(allowed[i].begin(), allowed[i].end(), f.rule) != allowed[i].end();
+		f.allowed = std::find(allowed[i].begin(), allowed[i].end(), f.rule) != allowed[i].end() ||
+		            OptionalBool(result, r, allowed_column).value_or(false);
+		f.blocks_here = OptionalBool(result, r, blocks_column);
 		if (!f.allowed)
 			findings.push_back(f);
 	}
 	return findings;
+}
+
+void
+PrintLintSummary(const std::vector<LintFinding> &findings, Output &out)
+{
+	if (out.IsVerbose()) {
+		for (const LintFinding &f : findings)
+			out.Note(LintText(f));
+		return;
+	}
+	/* per (severity, rule), in the order the rules first appear */
+	struct Group {
+		const LintFinding *first = nullptr;
+		std::size_t count = 0;
+		std::set<std::string> migrations;
+	};
+	std::vector<std::pair<std::string, std::string>> order;
+	std::map<std::pair<std::string, std::string>, Group> groups;
+	for (const LintFinding &f : findings) {
+		auto key = std::make_pair(f.severity, f.rule);
+		Group &g = groups[key];
+		if (g.first == nullptr) {
+			g.first = &f;
+			order.push_back(key);
+		}
+		g.count++;
+		g.migrations.insert(f.migration.empty() ? f.file : f.migration);
+	}
+	bool summarized = false;
+	for (const auto &key : order) {
+		const Group &g = groups[key];
+		if (g.count == 1) {
+			out.Note(LintText(*g.first));
+			continue;
+		}
+		summarized = true;
+		std::string where = g.first->file + (g.first->line > 0 ? ":" + std::to_string(g.first->line) : "");
+		std::size_t m = g.migrations.size();
+		out.Note(key.first + ": " + key.second + ": " + std::to_string(g.count) + " findings" +
+		         (key.first == "notice" ? " that did not block here (their tables were empty or new)" : "") + " in " +
+		         std::to_string(m) + (m == 1 ? " migration" : " migrations") + ", the first at " + where);
+	}
+	if (summarized)
+		out.Note("lint: " + std::to_string(findings.size()) +
+		         " findings, one line per rule; -v lists each, pg_migrate lint FILE shows a file's");
 }
 
 void
@@ -202,10 +279,9 @@ ReportWarnings(const std::vector<LintFinding> &findings, Output &out)
 	nlohmann::json &warnings = out.Doc()["warnings"];
 	if (!warnings.is_array())
 		warnings = nlohmann::json::array();
-	for (const LintFinding &f : findings) {
-		out.Note(LintText(f));
+	for (const LintFinding &f : findings)
 		warnings.push_back(LintJson(f));
-	}
+	PrintLintSummary(findings, out);
 }
 
 void
@@ -228,7 +304,7 @@ ThrowLintRefusal(const SqlError &error, const std::vector<MigrationFile> &files,
 }
 
 LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
-    : findings_(std::make_shared<std::vector<LintFinding>>())
+    : findings_(std::make_shared<std::vector<LintFinding>>()), out_(&out)
 {
 	std::shared_ptr<std::vector<LintFinding>> findings = findings_;
 	const std::vector<MigrationFile> *known = &files;
@@ -239,7 +315,11 @@ LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<Mig
 		if (notice.severity == "NOTICE") {
 			std::vector<LintFinding> found = ParseLintNotice(notice.message, *known);
 			if (!found.empty()) {
-				ReportWarnings(found, *sink);
+				nlohmann::json &warnings = sink->Doc()["warnings"];
+				for (const LintFinding &f : found) {
+					warnings.push_back(LintJson(f));
+					sink->Verbose(LintText(f)); /* -v: each as it comes; else a summary at the end */
+				}
 				findings->insert(findings->end(), found.begin(), found.end());
 				return;
 			}
@@ -254,6 +334,25 @@ LintNoticeCollector::LintNoticeCollector(Connection &conn, const std::vector<Mig
 		}
 		sink->Verbose(notice.text);
 	});
+}
+
+void
+LintNoticeCollector::Finish()
+{
+	if (finished_)
+		return;
+	finished_ = true;
+	if (!out_->IsVerbose())
+		PrintLintSummary(*findings_, *out_);
+}
+
+LintNoticeCollector::~LintNoticeCollector()
+{
+	try {
+		Finish();
+	} catch (...) {
+		/* a summary that cannot be printed must not end the command another way */
+	}
 }
 
 } // namespace pgmigrate::client

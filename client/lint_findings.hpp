@@ -6,13 +6,19 @@
  * apply()'s MG004 refusal (`deploy`). All three become LintFinding, printed
  * as "file:line: severity: rule: message (lock: MODE)".
  *
- * The NOTICE and the DETAIL are written by the extension (apply.cpp):
+ * The NOTICE and the DETAIL are written by the extension (lint_here.cpp):
  *   NOTICE  migration STREAM/VERSION_NAME lint: RULE (statement N, line L): MESSAGE
  *           [RULE (statement N, line L): MESSAGE]...
+ *   NOTICE  migration STREAM/VERSION_NAME lint, not blocking here: RULE (statement N, line L): MESSAGE [...]
+ *           (an error that did not block: its table was empty or new when the statement ran)
  *   DETAIL  STREAM/VERSION_NAME:
  *           RULE (statement N, line L): MESSAGE
  *           ...                                  (a label line per refused migration)
  * Lines are file lines.
+ *
+ * A deploy of a long history into an empty database gets hundreds of them:
+ * they are shown one line per rule (PrintLintSummary), each finding with -v;
+ * the JSON document carries every one.
  */
 #pragma once
 
@@ -23,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,13 +41,18 @@ struct LintFinding {
 	int statement = 0;
 	int line = 0;
 	std::string rule, severity, lock_mode, message; /* lock_mode empty when unknown or none */
-	bool allowed = false;                           /* acknowledged with -- migrate:allow RULE */
+	bool allowed = false; /* acknowledged with -- migrate:allow RULE (or another linter's suppression comment) */
+	/* whether apply() refuses it against that database now (catalog 0.1.5); unknown when not said */
+	std::optional<bool> blocks_here;
 };
 
-/* "file:line: severity: rule: message (lock: MODE)", plus " [allowed]" when acknowledged. */
+/*
+ * "file:line: severity: rule: message (lock: MODE)", plus " [allowed]" when
+ * acknowledged, " [not blocking here]" for an error the database would let pass.
+ */
 std::string LintText(const LintFinding &finding);
 
-/* {"file", "migration", "line", "statement", "rule", "severity", "lock_mode", "message", "allowed"} */
+/* {"file", "migration", "line", "statement", "rule", "severity", "lock_mode", "message", "allowed", "blocks_here"} */
 nlohmann::json LintJson(const LintFinding &finding);
 nlohmann::json LintJson(const std::vector<LintFinding> &findings);
 
@@ -49,15 +61,23 @@ std::string FileForLabel(const std::vector<MigrationFile> &files, const std::str
 
 /*
  * The findings of a lint NOTICE sent by apply(), with files named from files;
- * empty when message is not such a notice. Severity "warning": errors are
- * never notices, they refuse the plan.
+ * empty when message is not such a notice. Severity "warning", or "notice"
+ * for an error that did not block where it ran (blocks_here false): errors
+ * that block are never notices, they refuse the plan.
  */
 std::vector<LintFinding> ParseLintNotice(const std::string &message, const std::vector<MigrationFile> &files);
 
 /* The findings listed in the DETAIL of an MG004 error (severity "error"). */
 std::vector<LintFinding> ParseLintRefusal(const std::string &detail, const std::vector<MigrationFile> &files);
 
-/* Prints findings (stderr, not with -q) and appends them to the JSON document's "warnings" array. */
+/*
+ * One line per rule: the finding itself when the rule has one, else
+ * "severity: rule: N findings in M migrations, the first at FILE:LINE";
+ * with -v every finding instead. On stderr, not with -q.
+ */
+void PrintLintSummary(const std::vector<LintFinding> &findings, Output &out);
+
+/* Prints findings as PrintLintSummary does and appends them to the JSON document's "warnings" array. */
 void ReportWarnings(const std::vector<LintFinding> &findings, Output &out);
 
 /*
@@ -79,22 +99,30 @@ std::vector<std::string> AllowedRules(const std::string &content);
 
 /*
  * Collects apply()'s lint notices on conn while a command runs: each is
- * printed at once (stderr, not with -q) and appended to the JSON document's
- * "warnings" array; other notices go to -v output as before. files must
- * outlive the connection's use.
+ * appended to the JSON document's "warnings" array, and printed at once with
+ * -v; without -v they are printed as PrintLintSummary does when the
+ * collector ends (Finish(), or its destructor however the command ends).
+ * Other notices go to -v output as before. files and out must outlive it.
  */
 class LintNoticeCollector {
 public:
 	LintNoticeCollector(Connection &conn, const std::vector<MigrationFile> &files, Output &out);
+	~LintNoticeCollector();
+	LintNoticeCollector(const LintNoticeCollector &) = delete;
+	LintNoticeCollector &operator=(const LintNoticeCollector &) = delete;
 	const std::vector<LintFinding> &
 	Findings() const
 	{
 		return *findings_;
 	}
+	/* Prints the summary of what was collected (once; nothing with -v, which printed each). */
+	void Finish();
 
 private:
 	/* on the heap: the handler keeps pointers that must survive moving the collector */
 	std::shared_ptr<std::vector<LintFinding>> findings_;
+	Output *out_;
+	bool finished_ = false;
 };
 
 } // namespace pgmigrate::client

@@ -96,6 +96,12 @@ public:
 	void Note(const std::string &text) const;
 	/* Detail asked for with -v: stderr. */
 	void Verbose(const std::string &text) const;
+	/* Whether -v asked for detail. */
+	bool
+	IsVerbose() const
+	{
+		return verbose_;
+	}
 	/* An error: stderr, always. */
 	void Error(const std::string &text) const;
 

@@ -17,7 +17,7 @@
 #include "catalog.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
-#include "lint.hpp"
+#include "lint_here.hpp"
 #include "runner_launch.hpp"
 #include "schema_state.hpp"
 #include "script.hpp"
@@ -32,38 +32,6 @@
 namespace pgmigrate {
 
 namespace {
-
-/*
- * Lint errors not acknowledged with -- migrate:allow refuse the whole plan
- * (MG004) before anything runs; warnings are shown as NOTICEs and kept in
- * the migration's history row.
- */
-void
-LintPlan(std::vector<Migration> &plan)
-{
-	std::string refused;
-	for (Migration &m : plan) {
-		SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
-		std::vector<Finding> errors, warnings;
-		for (Finding &f : LintSection(m.up_sql, origin, {m.transactional, false})) {
-			bool allowed = std::find(m.allow.begin(), m.allow.end(), f.rule) != m.allow.end();
-			if (allowed)
-				continue;
-			(f.severity == "error" ? errors : warnings).push_back(f);
-		}
-		if (!errors.empty())
-			refused += (refused.empty() ? "" : "\n") + m.Label() + ":\n" + DescribeFindings(errors);
-		if (!warnings.empty()) {
-			m.lint_warnings = "lint: " + DescribeFindings(warnings);
-			pg::Notice("migration " + m.Label() + " " + m.lint_warnings);
-		}
-	}
-	if (!refused.empty())
-		throw MigrateError(
-		    MG_LINT_ERROR, "lint errors not acknowledged", refused,
-		    "Make the change safely as each finding says, or acknowledge a finding with -- migrate:allow "
-		    "RULE in the migration.");
-}
 
 /*
  * Who runs what (trust.hpp). With the checksums of the files a deploy read,
@@ -194,6 +162,7 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 		throw MigrateError(MG_UNMET_REQUIRES, "required migrations are not applied", unmet,
 		                   "Register and apply the required migrations first, or deploy all streams together.");
 
+	/* Lint errors not acknowledged refuse the plan (MG004); those that depend on data wait for their statement. */
 	LintPlan(pending);
 	WarnBrokenDowns(pending);
 	CheckTrust(pending, req);
@@ -234,16 +203,18 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 	for (std::size_t i = 0; i < inline_count; i++) {
 		const Migration &m = plan[i];
 		TimestampTz start = pg::Now();
+		LintGate lint(m);
 		try {
-			RunSection(m, SectionKind::Up);
+			RunSection(m, SectionKind::Up, &lint);
 		} catch (const StatementError &e) {
-			if (!record || IsInterrupt(e.edata)) /* a cancel is no failure to record */
+			/* a cancel is no failure to record, nor is a lint refusal (MG004, as before anything ran) */
+			if (!record || IsInterrupt(e.edata) || e.edata->sqlerrcode == MG_LINT_ERROR)
 				throw;
 			result.edata = e.edata;
 			result.statement = e.statement;
 			result.line = e.line;
 		} catch (const PgException &e) {
-			if (!record || IsInterrupt(e.edata)) /* a cancel is no failure to record */
+			if (!record || IsInterrupt(e.edata) || e.edata->sqlerrcode == MG_LINT_ERROR)
 				throw;
 			result.edata = e.edata;
 		}
@@ -255,7 +226,7 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 		TimestampTz end = pg::Now();
 		if (!req.dry_run) {
 			HistoryEntry h = catalog::Entry("apply", "succeeded", start, end);
-			h.message = m.lint_warnings;
+			h.message = LintMessage(m, lint);
 			applied.push_back({&m, std::move(h)});
 		}
 		result.rows.push_back(
@@ -265,6 +236,7 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 	/* The rest goes to the background runner, which starts once the caller commits. */
 	for (std::size_t i = inline_count; i < plan.size(); i++) {
 		const Migration &m = plan[i];
+		CheckQueuedLint(m);
 		if (!req.dry_run)
 			jobs::Queue(m);
 		result.rows.push_back({m.stream, m.version, m.name, "queued", 0});

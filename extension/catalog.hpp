@@ -8,6 +8,8 @@
 
 #include "pg_api.hpp"
 
+#include "lint.hpp"
+
 #include <optional>
 #include <map>
 #include <string>
@@ -27,6 +29,7 @@ struct Migration {
 	long long applied_seq = 0;          /* history id of the action that applied it */
 	std::vector<std::string> allow;     /* lint rules acknowledged */
 	std::string lint_warnings;          /* filled by apply()'s plan, kept in the history row */
+	std::vector<Finding> lint_at_run;   /* apply(): errors decided when their statement runs (lint_here.hpp) */
 	Oid author = InvalidOid;            /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
 	std::string author_name;            /* registered_by, as it was recorded */
 	bool vouched = false;               /* apply(): the caller named this checksum */

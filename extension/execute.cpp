@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "catalog.hpp"
+#include "lint_here.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -57,7 +58,7 @@ AssertedFalse()
 }
 
 void
-RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
+RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGate *gate)
 {
 	pg::Call([&] {
 		StatementContextArg arg{&st, &origin};
@@ -66,6 +67,10 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify)
 		callback.arg = &arg;
 		callback.previous = error_context_stack;
 		error_context_stack = &callback;
+
+		/* lint findings that depend on data, decided now, with the statement's own locks taken (guarded) */
+		if (gate != nullptr)
+			gate->Before(st);
 
 		/*
 		 * up/down rows go nowhere, as psql would print and forget them: a data
@@ -140,12 +145,12 @@ namespace {
  * between. After the last try the error names the sessions holding locks.
  */
 void
-RunWithLockRetries(const Statement &st, const SectionOrigin &origin, int retries)
+RunWithLockRetries(const Statement &st, const SectionOrigin &origin, int retries, LintGate *gate)
 {
 	for (int attempt = 0;; attempt++) {
 		pg::SubtransactionFrame frame = pg::BeginSubtransaction();
 		try {
-			RunOne(st, origin, false);
+			RunOne(st, origin, false, gate);
 			pg::ReleaseSubtransaction(frame);
 			return;
 		} catch (const PgException &e) {
@@ -168,15 +173,15 @@ RunWithLockRetries(const Statement &st, const SectionOrigin &origin, int retries
 } // namespace
 
 void
-RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify)
+RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify, LintGate *gate)
 {
 	int retries = is_verify ? 0 : LockRetries();
 	for (const Statement &st : statements) {
 		try {
 			if (retries > 0 && !st.target_name.empty() && pg::MayWaitForLock(st.target_schema, st.target_name))
-				RunWithLockRetries(st, origin, retries);
+				RunWithLockRetries(st, origin, retries, gate);
 			else
-				RunOne(st, origin, is_verify);
+				RunOne(st, origin, is_verify, gate);
 		} catch (const PgException &e) {
 			int line = e.edata->internalpos > 0 ? LineAtPosition(st.sql, st.line, e.edata->internalpos) : st.line;
 			throw StatementError(e.edata, st.sql, line);
@@ -235,7 +240,7 @@ IsInterrupt(const ErrorData *edata)
 }
 
 void
-RunSection(const Migration &m, SectionKind section)
+RunSection(const Migration &m, SectionKind section, LintGate *gate)
 {
 	SettingsScope settings;
 	/* The directive, else pg_migrate.lock_timeout: a migration never queues readers behind it for long. */
@@ -251,7 +256,7 @@ RunSection(const Migration &m, SectionKind section)
 		return;
 	}
 	if (section == SectionKind::Up)
-		RunStatements(SplitStatements(m.up_sql, origin), origin, false);
+		RunStatements(SplitStatements(m.up_sql, origin), origin, false, gate);
 	if (m.has_verify) {
 		origin.section = "verify";
 		origin.first_line = m.verify_line;

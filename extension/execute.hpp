@@ -11,6 +11,8 @@
 
 namespace pgmigrate {
 
+class LintGate;
+
 /* A statement of a migration failed: the server's error plus where it happened. */
 class StatementError : public PgException {
 public:
@@ -25,9 +27,11 @@ public:
  * Executes each statement through SPI in the caller's transaction, with an
  * error context naming migration, section, statement number and file line.
  * In a verify section a row whose first column is boolean false fails too.
- * Throws StatementError.
+ * With a gate, each statement's lint findings that depend on data are
+ * decided right before it runs (lint_here.hpp). Throws StatementError.
  */
-void RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify);
+void RunStatements(const std::vector<Statement> &statements, const SectionOrigin &origin, bool is_verify,
+                   LintGate *gate = nullptr);
 
 /*
  * Runs one statement at top level (background runner), with the same error
@@ -41,9 +45,10 @@ enum class SectionKind { Up, Down, Verify };
 /*
  * Runs one section of a migration at its own GUC nest level, with its
  * lock-timeout directive applied. Up also runs the verify section after it,
- * as one post-condition of the same migration.
+ * as one post-condition of the same migration; a gate decides the up
+ * section's lint findings that depend on data (apply(), lint_here.hpp).
  */
-void RunSection(const Migration &m, SectionKind section);
+void RunSection(const Migration &m, SectionKind section, LintGate *gate = nullptr);
 
 /* A cancel or shutdown: never a migration failure to record or report as a row. */
 bool IsInterrupt(const ErrorData *edata);

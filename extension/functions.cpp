@@ -179,10 +179,14 @@ MIGRATE_FUNCTION(migrate_lint)
 {
 	std::string script = RequiredText(fcinfo, 0, "script");
 	pg::ResultSet result(fcinfo);
-	std::vector<Finding> findings = LintScript(script);
-	for (const Finding &f : findings)
+	/* allowed and blocks_here came with catalog 0.1.5; an older declaration takes the first six columns */
+	std::vector<ScriptFinding> findings = LintScript(script);
+	for (const ScriptFinding &sf : findings) {
+		const Finding &f = sf.finding;
 		result.Add({std::to_string(f.statement), std::to_string(f.line), f.rule, f.severity,
-		            f.lock_mode.empty() ? Value() : Value(f.lock_mode), f.message});
+		            f.lock_mode.empty() ? Value() : Value(f.lock_mode), f.message, std::string(sf.allowed ? "t" : "f"),
+		            sf.blocks_here ? Value(*sf.blocks_here ? "t" : "f") : Value()});
+	}
 	return (Datum)0;
 }
 

@@ -9,9 +9,25 @@ SELECT migrate.register('schema', '2', 'broken', 'INSERT INTO nowhere VALUES (1)
 SELECT stream, version, outcome FROM migrate.apply(on_error => 'record');
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;
 
+-- The new library with the old catalog: lint() has the six columns it was declared with.
+CREATE TABLE upgrade_rows (id bigint);
+INSERT INTO upgrade_rows VALUES (1);
+SELECT * FROM migrate.lint('DROP TABLE upgrade_rows;');
+CREATE ROLE upgrade_linter;
+GRANT EXECUTE ON FUNCTION migrate.lint(text) TO upgrade_linter;
+
 ALTER EXTENSION pg_migrate UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate';
 SELECT migrate.version_sql() AS catalog, migrate.version() AS library;
+
+-- 0.1.5: lint() adds allowed and blocks_here at the end, and keeps who may call it.
+SELECT statement, line, rule, severity, lock_mode, allowed, blocks_here FROM migrate.lint('DROP TABLE upgrade_rows;');
+SELECT has_function_privilege('upgrade_linter', 'migrate.lint(text)', 'EXECUTE') AS linter_may_lint,
+       has_function_privilege('public', 'migrate.lint(text)', 'EXECUTE') AS public_may_lint;
+REVOKE EXECUTE ON FUNCTION migrate.lint(text) FROM upgrade_linter;
+DROP OWNED BY upgrade_linter;
+DROP ROLE upgrade_linter;
+DROP TABLE upgrade_rows;
 
 -- Same rows, and the catalog works on: the next history id follows on.
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;

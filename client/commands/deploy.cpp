@@ -317,7 +317,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
-	/* apply() sends lint warnings as NOTICEs: shown as file:line and kept in "warnings" */
+	/* apply() sends lint warnings as NOTICEs: kept in "warnings", shown one line per rule (-v: each) */
 	LintNoticeCollector lint_notices(conn, files, out);
 	std::vector<RemoteMigration> remote = ReadRemote(conn);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
@@ -418,6 +418,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 			out.Print(rows.table.Render());
 		ThrowLintRefusal(e, files, out);
 	}
+	lint_notices.Finish(); /* the lint warnings, one line per rule (-v: each, as it came) */
 	bool queued = rows.outcomes.count("queued") > 0;
 	if (queued && !options.no_wait && rows.outcomes.count("failed") == 0)
 		WaitForQueued(conn, files, &rows, out);

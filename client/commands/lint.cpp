@@ -6,7 +6,11 @@
  *
  * Exit: 2 when a file cannot be read or is not a valid migration script;
  * else 4 when a finding has severity error and the file does not acknowledge
- * it with -- migrate:allow; else 0.
+ * it with -- migrate:allow (or another linter's suppression comment the
+ * server recognizes, catalog 0.1.5); else 0. An error the connected
+ * database would let pass (its tables are empty or new) still counts: the
+ * file is linted, not the database; such errors are marked
+ * "[not blocking here]" (JSON: "blocks_here": false).
  */
 #include "commands.hpp"
 
@@ -127,9 +131,8 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 		for (const LintFile &file : files) {
 			std::optional<Result> result;
 			try {
-				result.emplace(conn.Exec("SELECT statement, line, rule, severity, lock_mode, message "
-				                         "FROM migrate.lint($1)",
-				                         {file.content}));
+				/* *: allowed and blocks_here come with catalog 0.1.5, after the six every catalog has */
+				result.emplace(conn.Exec("SELECT * FROM migrate.lint($1)", {file.content}));
 			} catch (const SqlError &e) {
 				/* the server's parser refused the SQL (42601, ...) or the script (MG002, MG003) */
 				if (e.connection_lost || e.sqlstate == "3F000" || e.sqlstate == "42883" || e.sqlstate == "42P01")
@@ -142,6 +145,8 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 				problem_index.push_back(file.index);
 				continue;
 			}
+			int allowed_column = PQfnumber(result->Raw(), "allowed");
+			int blocks_column = PQfnumber(result->Raw(), "blocks_here");
 			for (int r = 0; r < result->Rows(); r++) {
 				LintFinding f;
 				f.statement = result->IsNull(r, 0) ? 0 : std::stoi(result->Get(r, 0));
@@ -150,19 +155,22 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 				f.severity = result->Get(r, 3);
 				f.lock_mode = result->Get(r, 4);
 				f.message = result->Get(r, 5);
-				f.allowed = std::find(file.allow.begin(), file.allow.end(), f.rule) != file.allow.end();
+				f.allowed = std::find(file.allow.begin(), file.allow.end(), f.rule) != file.allow.end() ||
+				            (allowed_column >= 0 && result->Get(r, allowed_column) == "t");
+				if (blocks_column >= 0 && !result->IsNull(r, blocks_column))
+					f.blocks_here = result->Get(r, blocks_column) == "t";
 				findings.push_back(f);
 			}
 		}
 	}
 
-	int errors = 0, warnings = 0, allowed = 0;
+	int errors = 0, warnings = 0, allowed = 0, passing = 0;
 	for (const LintFinding &f : findings) {
 		out.Print(LintText(f));
 		if (f.allowed)
 			allowed++;
 		else if (f.severity == "error")
-			errors++;
+			errors++, passing += f.blocks_here == false ? 1 : 0;
 		else
 			warnings++;
 	}
@@ -170,12 +178,16 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 	out.Doc()["errors"] = errors;
 	out.Doc()["warnings"] = warnings;
 	out.Doc()["allowed"] = allowed;
+	out.Doc()["errors_not_blocking_here"] = passing;
 
 	std::string summary = std::to_string(options.files.size()) + (options.files.size() == 1 ? " file" : " files") +
 	                      ": " + std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
 	                      std::to_string(warnings) + (warnings == 1 ? " warning" : " warnings");
 	if (allowed > 0)
 		summary += ", " + std::to_string(allowed) + " acknowledged with -- migrate:allow";
+	if (passing > 0)
+		summary += "; " + std::to_string(passing) + (passing == 1 ? " error" : " errors") +
+		           " would not block a deploy to this database (the tables are empty or new)";
 
 	if (!problems.empty()) {
 		std::vector<std::size_t> order(problems.size());

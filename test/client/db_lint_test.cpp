@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
+
 using nlohmann::json;
 using pgmtest::ClientTest;
 using pgmtest::ParseStdout;
@@ -152,6 +155,8 @@ TEST_F(Lint, DeployShowsLintWarnings)
 
 TEST_F(Lint, DeployRefusesLintErrorsWithFindingsListed)
 {
+	/* a table with rows: the data-losing statements would lose something */
+	db_->Query("INSERT INTO accounts VALUES (1, 'a@example.com', 'free')");
 	WriteMigration("0001_note.sql", "ALTER TABLE accounts ADD COLUMN note text;\n");
 	WriteMigration("0002_purge.sql", "UPDATE accounts SET plan = 'free';\nALTER TABLE accounts DROP COLUMN email;\n");
 	RunResult r = Run({"deploy"});
@@ -185,6 +190,7 @@ TEST_F(Lint, DeployRefusesLintErrorsWithFindingsListed)
 
 TEST_F(Lint, PushShowsFindingsOfUploadedFiles)
 {
+	db_->Query("INSERT INTO accounts VALUES (1, 'a@example.com', 'free')");
 	WriteMigration("0001_index.sql", "CREATE INDEX accounts_email ON accounts (email);\n");
 	WriteMigration("0002_purge.sql", "DELETE FROM accounts;\n");
 	RunResult r = Run({"push"});
@@ -196,6 +202,133 @@ TEST_F(Lint, PushShowsFindingsOfUploadedFiles)
 	r = Run({"--format", "json", "push"});
 	json doc = ParseStdout(r);
 	EXPECT_EQ(doc["warnings"].size(), 0u) << "nothing uploaded, nothing linted: " << doc.dump(2);
+}
+
+/* The history of a project deployed into an empty database: nothing can be lost there. */
+TEST_F(Lint, FreshDeployOfAHistoryIsNotRefused)
+{
+	WriteMigration("0001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text, legacy text);\n");
+	WriteMigration("0002_drop_legacy.sql", "ALTER TABLE users DROP COLUMN legacy;\n");
+	WriteMigration("0003_tier.sql", "ALTER TABLE users ADD COLUMN tier text NOT NULL;\n");
+	WriteMigration("0004_backfill.sql", "-- a backfill\nUPDATE users SET email = lower(email);\n");
+	WriteMigration("0005_accounts.sql", "DROP TABLE accounts;\n");
+	RunResult r = Run({"--format", "json", "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["applied"].size(), 5u) << doc.dump(2);
+	/* each finding is kept, as a notice: it did not block here */
+	ASSERT_EQ(doc["warnings"].size(), 4u) << doc.dump(2);
+	EXPECT_EQ(doc["warnings"][0]["rule"], "drop-column");
+	EXPECT_EQ(doc["warnings"][0]["severity"], "notice");
+	EXPECT_EQ(doc["warnings"][0]["blocks_here"], false);
+	EXPECT_EQ(doc["warnings"][0]["file"], "./migrations/0002_drop_legacy.sql");
+	EXPECT_EQ(doc["warnings"][2]["rule"], "update-without-where");
+	EXPECT_EQ(doc["warnings"][2]["line"], 2);
+	EXPECT_EQ(doc["warnings"][3]["rule"], "drop-table");
+	EXPECT_TRUE(doc["warnings"][3]["message"].get<std::string>().find("accounts is empty") != std::string::npos)
+	    << doc.dump(2);
+	EXPECT_FALSE(db_->TableExists("accounts"));
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'legacy'"), 0);
+
+	/* the same statements against rows are refused as always */
+	db_->Query("INSERT INTO users VALUES (1, 'A@example.com', 'gold')");
+	WriteMigration("0006_drop_email.sql", "ALTER TABLE users DROP COLUMN email;\n");
+	r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	EXPECT_TRUE(Has(r.err, "./migrations/0006_drop_email.sql:1: error: drop-column: ")) << r.err;
+	EXPECT_TRUE(Has(r.err, "MG004")) << r.err;
+	/* ... unless acknowledged, by -- migrate:allow or a squawk comment */
+	WriteMigration("0006_drop_email.sql", "-- squawk-ignore ban-drop-column\nALTER TABLE users DROP COLUMN email;\n");
+	r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'email'"), 0);
+}
+
+/* Decided when the statement runs: rows the batch itself put in an existing table count. */
+TEST_F(Lint, RowsAddedEarlierInTheDeployBlockLaterStatements)
+{
+	WriteMigration("0001_seed.sql", "INSERT INTO accounts VALUES (1, 'a@example.com', 'free');\n");
+	WriteMigration("0002_drop_plan.sql", "ALTER TABLE accounts DROP COLUMN plan;\n");
+	RunResult r = Run({"--format", "json", "deploy"});
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["error"]["sqlstate"], "MG004") << doc.dump(2);
+	ASSERT_EQ(doc["error"]["findings"].size(), 1u) << doc.dump(2);
+	EXPECT_EQ(doc["error"]["findings"][0]["file"], "./migrations/0002_drop_plan.sql");
+	EXPECT_EQ(doc["error"]["findings"][0]["rule"], "drop-column");
+	/* the batch was rolled back as a whole, and no failure was recorded */
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM accounts"), 0);
+	EXPECT_EQ(HistoryRows(), 0);
+}
+
+/* A deploy of a long history prints one line per rule, not one per finding; -v prints each. */
+TEST_F(Lint, DeployPrintsOneLinePerRule)
+{
+	for (int i = 1; i <= 30; i++) {
+		char name[32];
+		std::snprintf(name, sizeof name, "%04d_t%d.sql", i, i);
+		WriteMigration(name, "CREATE TABLE t" + std::to_string(i) + " (id bigint PRIMARY KEY, name varchar(20));\n" +
+		                         (i % 3 == 0 ? "CREATE INDEX t" + std::to_string(i) + "_name ON accounts (email);\n"
+		                                     : std::string()));
+	}
+	RunResult r = Run({"deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.err, "warning: prefer-text: 30 findings in 30 migrations, the first at "
+	                       "./migrations/0001_t1.sql:1\n"))
+	    << r.err;
+	EXPECT_TRUE(Has(r.err, "warning: index-not-concurrent: 10 findings in 10 migrations, the first at "
+	                       "./migrations/0003_t3.sql:2\n"))
+	    << r.err;
+	EXPECT_FALSE(Has(r.err, "0002_t2.sql:1: warning: prefer-text")) << r.err;
+	EXPECT_TRUE(Has(r.err, "-v lists each")) << r.err;
+	EXPECT_LT(std::count(r.err.begin(), r.err.end(), '\n'), 8) << r.err;
+	EXPECT_TRUE(Has(r.out, "| applied")) << r.out;
+
+	/* -v: every finding, with its file and line */
+	for (int i = 31; i <= 32; i++)
+		WriteMigration("00" + std::to_string(i) + "_t" + std::to_string(i) + ".sql",
+		               "CREATE TABLE t" + std::to_string(i) + " (name varchar(20));\n");
+	r = Run({"-v", "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.err, "./migrations/0031_t31.sql:1: warning: prefer-text: ")) << r.err;
+	EXPECT_TRUE(Has(r.err, "./migrations/0032_t32.sql:1: warning: prefer-text: ")) << r.err;
+	EXPECT_FALSE(Has(r.err, "findings in")) << r.err;
+
+	/* JSON carries every finding */
+	for (int i = 33; i <= 35; i++)
+		WriteMigration("00" + std::to_string(i) + "_t" + std::to_string(i) + ".sql",
+		               "CREATE TABLE t" + std::to_string(i) + " (name varchar(20));\n");
+	r = Run({"--format", "json", "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(ParseStdout(r)["warnings"].size(), 3u) << r.out;
+}
+
+TEST_F(Lint, LintSaysWhatWouldNotBlockHere)
+{
+	std::string file = tmp_.Write("drop.sql", "ALTER TABLE accounts DROP COLUMN plan;\n");
+	RunResult r = Run({"lint", file});
+	/* the file is linted, not the database: still an error */
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	EXPECT_TRUE(Has(r.out, file + ":1: error: drop-column: ")) << r.out;
+	EXPECT_TRUE(Has(r.out, "[not blocking here]")) << r.out;
+	EXPECT_TRUE(Has(r.err, "1 error would not block a deploy to this database")) << r.err;
+	r = Run({"--format", "json", "lint", file});
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["findings"][0]["blocks_here"], false) << doc.dump(2);
+
+	db_->Query("INSERT INTO accounts VALUES (1, 'a@example.com', 'free')");
+	r = Run({"--format", "json", "lint", file});
+	doc = ParseStdout(r);
+	EXPECT_EQ(doc["findings"][0]["blocks_here"], true) << doc.dump(2);
+
+	/* other linters' comments acknowledge what they name */
+	std::string squawk =
+	    tmp_.Write("squawk.sql", "-- squawk-ignore ban-drop-column\nALTER TABLE accounts DROP COLUMN plan;\n");
+	std::string atlas = tmp_.Write("atlas.sql", "-- atlas:nolint DS103\nALTER TABLE accounts DROP COLUMN plan;\n");
+	r = Run({"lint", squawk, atlas});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.out, squawk + ":2: error: drop-column: ")) << r.out;
+	EXPECT_TRUE(Has(r.out, "[allowed]")) << r.out;
 }
 
 class Drift : public ClientTest {};

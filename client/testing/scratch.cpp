@@ -4,6 +4,7 @@
 #include "exit_codes.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
@@ -26,6 +27,8 @@ struct Registry {
 	std::set<std::string> live; /* scratch databases that exist or are being created */
 	std::set<int> children;
 	bool watching = false;
+	/* Set by the watcher before it cleans up: the main thread then waits for its exit code instead of failing. */
+	std::atomic<bool> interrupted{false};
 };
 
 Registry &
@@ -46,6 +49,7 @@ Quoted(const std::string &name)
 CleanUpAndExit(int signal_number)
 {
 	Registry &registry = TheRegistry();
+	registry.interrupted = true;
 	std::set<std::string> live;
 	std::string conninfo;
 	{
@@ -117,6 +121,9 @@ ScratchServer::ScratchServer(Connection admin, bool keep_failing, const Output &
 
 ScratchServer::~ScratchServer()
 {
+	/* A query the watcher's DROP ... WITH (FORCE) broke is no failure: the run ends with the signal's code. */
+	while (TheRegistry().interrupted)
+		sleep(1);
 	std::set<std::string> live;
 	{
 		std::lock_guard<std::mutex> lock(TheRegistry().mutex);

@@ -285,6 +285,27 @@ SplitVersionName(const std::string &base, const std::string &path, FileName *out
 	}
 }
 
+/*
+ * golang-migrate's own rule (^([0-9]+)_(.*)\.(up|down)\.(.*)$): the version is
+ * the leading digits only, so "0030_2.0.0_schema" is version 0030, name
+ * "2.0.0_schema" — as its schema_migrations table records it (30).
+ */
+bool
+SplitGolangVersionName(const std::string &base, const std::string &path, FileName *out,
+                       std::vector<FileProblem> *problems)
+{
+	std::size_t digits = 0;
+	while (digits < base.size() && base[digits] >= '0' && base[digits] <= '9')
+		digits++;
+	if (digits == 0 || digits >= base.size() || base[digits] != '_') {
+		problems->push_back({path, 0, "not a golang-migrate name: <version digits>_<name>.up.sql"});
+		return false;
+	}
+	out->version = base.substr(0, digits);
+	out->name = base.substr(digits + 1);
+	return true;
+}
+
 ToolMigration
 NewMigration(Layout layout, const DirSpec &dir, const std::string &path, const std::string &tool_id)
 {
@@ -724,7 +745,7 @@ ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 		}
 		std::string path = JoinPath(dir.path, pair.up);
 		FileName fn;
-		if (!SplitVersionName(base, path, &fn, problems))
+		if (!SplitGolangVersionName(base, path, &fn, problems))
 			continue;
 		ToolMigration m = NewMigration(Layout::kGolangMigrate, dir, path, pair.up);
 		m.file.version = fn.version;

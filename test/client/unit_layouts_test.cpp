@@ -342,6 +342,22 @@ TEST_F(LayoutFolder, GolangMigrate)
 	EXPECT_EQ(c.files[1].layout, "golang-migrate");
 }
 
+/* golang-migrate's version is the leading digits: the rest, dots and underscores included, is the name. */
+TEST_F(LayoutFolder, GolangMigrateVersionIsTheLeadingDigits)
+{
+	Write("0030_2.0.0_schema.up.sql", "CREATE TABLE a (id int);\n");
+	Write("0040_2.1.0_schema.up.sql", "CREATE TABLE b (id int);\n");
+	Write("20260101_1200_x.up.sql", "CREATE TABLE c (id int);\n");
+	FolderContents c = Read();
+	ASSERT_TRUE(c.problems.empty()) << Problems(c);
+	ASSERT_EQ(c.files.size(), 3u);
+	EXPECT_EQ(c.files[0].version, "0030");
+	EXPECT_EQ(c.files[0].name, "2.0.0_schema");
+	EXPECT_EQ(c.files[1].version, "0040");
+	EXPECT_EQ(c.files[2].version, "20260101");
+	EXPECT_EQ(c.files[2].name, "1200_x");
+}
+
 TEST_F(LayoutFolder, MixedLayoutsNameTheOddFile)
 {
 	Write("V1__a.sql", "SELECT 1;\n");

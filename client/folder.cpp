@@ -275,7 +275,7 @@ ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<Fi
 	std::vector<DirEntry> entries;
 	if (!ListEntries(dir, &entries, problems))
 		return;
-	Layout layout = ResolveLayout(dir, &entries, problems);
+	Layout layout = ResolveLayout(dir, &entries, problems, warnings);
 	if (layout != Layout::kNative) {
 		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems, warnings))
 			if (CheckNameCharacters(m.file, problems) &&

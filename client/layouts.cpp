@@ -214,6 +214,21 @@ MayNeedNoTransaction(std::string_view sql)
 	return false;
 }
 
+/*
+ * Whether a Prisma file may hold a BEGIN ... COMMIT block (its enum rewrite):
+ * then its translation carries -- migrate:transaction-blocks and the server
+ * decides what the blocks are. Other files stay byte for byte the tool's.
+ */
+bool
+MayHoldTransactionBlock(std::string_view sql)
+{
+	std::vector<std::string> words = UpperWords(sql);
+	for (std::size_t i = 0; i < words.size(); i++)
+		if (words[i] == "BEGIN" || (words[i] == "START" && i + 1 < words.size() && words[i + 1] == "TRANSACTION"))
+			return true;
+	return false;
+}
+
 const char *
 PolicyDirective(NoTransactionIf policy)
 {
@@ -338,7 +353,8 @@ void
 SetScript(ToolMigration *m, Layout layout, std::string up, const std::string *down, const std::string &down_path,
           bool repeatable, const std::string &translated_up = "")
 {
-	Translation t = TranslateScript(translated_up.empty() ? up : translated_up, down, repeatable, PolicyOf(layout));
+	Translation t = TranslateScript(translated_up.empty() ? up : translated_up, down, repeatable, PolicyOf(layout),
+	                                layout == Layout::kPrisma);
 	m->file.content = std::move(t.script);
 	m->file.original = std::move(up);
 	m->file.repeatable = repeatable;
@@ -800,7 +816,8 @@ LayoutNames()
 }
 
 Layout
-ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<FileProblem> *problems)
+ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<FileProblem> *problems,
+              std::vector<FileProblem> *warnings)
 {
 	const std::vector<DirEntry> &entries = *listing;
 	Layout layout = Layout::kNative;
@@ -840,6 +857,12 @@ ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *listing, std::vector<Fi
 		}
 		std::string path = JoinPath(dir.path, e.name);
 		std::string expected = std::string(" (") + ExpectedNames(layout) + ")";
+		if (layout == Layout::kPrisma && !forced && !e.is_directory && warnings != nullptr) {
+			warnings->push_back({path, 0,
+			                     "not a migration folder, so prisma migrate never runs it; skipped (move it into a "
+			                     "<version>_<name>/migration.sql folder to deploy it)"});
+			continue;
+		}
 		if (forced)
 			problems->push_back({path, 0,
 			                     std::string("not a ") + LayoutName(layout) + " migration (--layout " +
@@ -879,7 +902,8 @@ ReadToolLayout(Layout layout, const DirSpec &dir, const std::vector<DirEntry> &e
 }
 
 Translation
-TranslateScript(const std::string &up, const std::string *down, bool repeatable, NoTransactionIf policy)
+TranslateScript(const std::string &up, const std::string *down, bool repeatable, NoTransactionIf policy,
+                bool transaction_blocks)
 {
 	Translation t;
 	t.script = up;
@@ -891,6 +915,10 @@ TranslateScript(const std::string &up, const std::string *down, bool repeatable,
 	    (MayNeedNoTransaction(up) || (down != nullptr && MayNeedNoTransaction(*down)))) {
 		EndLine(&t.script);
 		t.script += PolicyDirective(policy);
+	}
+	if (transaction_blocks && (MayHoldTransactionBlock(up) || (down != nullptr && MayHoldTransactionBlock(*down)))) {
+		EndLine(&t.script);
+		t.script += "-- migrate:transaction-blocks\n";
 	}
 	/* an empty or comment-only down file is a down that does nothing, as the tool runs it */
 	if (down != nullptr) {

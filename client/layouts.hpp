@@ -67,9 +67,12 @@ struct DirEntry {
  * V/U/R files, golang-migrate .up.sql/.down.sql files, native files), native
  * for an empty folder; <version>_<name>/ folders with snapshot.json and no
  * migration_lock.toml are drizzle-kit v1's. Every entry of another layout is added to problems
- * and removed from entries, so the folder's reader sees only its own.
+ * and removed from entries, so the folder's reader sees only its own —
+ * except a loose file in a prisma folder, which Prisma never reads (it reads
+ * only the migration folders): that goes to warnings, skipped.
  */
-Layout ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems);
+Layout ResolveLayout(const DirSpec &dir, std::vector<DirEntry> *entries, std::vector<FileProblem> *problems,
+                     std::vector<FileProblem> *warnings = nullptr);
 
 /* A migration read from a tool's files, before the checks every layout shares. */
 struct ToolMigration {
@@ -102,13 +105,15 @@ struct Translation {
  * bytes unchanged; when up has no statement (Prisma writes "-- This is an
  * empty migration."), a "SELECT;" line is added so it still registers; then
  * policy's "-- migrate:no-transaction if-needed..." line when a statement of
- * up or down may need it (policy kNever: never); then "-- migrate:down" and
+ * up or down may need it (policy kNever: never); with transaction_blocks (Prisma)
+ * a "-- migrate:transaction-blocks" line when up or down may hold a
+ * BEGIN ... COMMIT block; then "-- migrate:down" and
  * the down bytes, even when they hold no statement. A repeatable migration
  * ends with "-- migrate:out-of-order" so it may be applied again below newer
  * versions of its stream.
  */
 Translation TranslateScript(const std::string &up, const std::string *down, bool repeatable,
-                            NoTransactionIf policy = NoTransactionIf::kNever);
+                            NoTransactionIf policy = NoTransactionIf::kNever, bool transaction_blocks = false);
 
 /*
  * Drizzle's SQL with its "--> statement-breakpoint" lines kept as comments

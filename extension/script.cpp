@@ -212,6 +212,9 @@ private:
 			else
 				throw ScriptError(line_no, "-- migrate:no-transaction takes no argument, or if-needed, or "
 				                           "if-needed-between-breakpoints");
+		} else if (name == "transaction-blocks") {
+			NoArguments(name, rest, line_no);
+			script_.transaction_blocks = true;
 		} else if (name == "out-of-order") {
 			NoArguments(name, rest, line_no);
 			script_.out_of_order = true;
@@ -254,7 +257,7 @@ private:
 		} else {
 			throw ScriptError(line_no, "unknown directive \"-- migrate:" + std::string(name) +
 			                               "\"; known: up, down, verify, no-transaction, stream, requires, "
-			                               "db-version, allow, lock-timeout, out-of-order");
+			                               "db-version, allow, lock-timeout, out-of-order, transaction-blocks");
 		}
 	}
 

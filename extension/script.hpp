@@ -48,6 +48,14 @@ struct Script {
 	Section up, down, verify;
 	bool transactional = true; /* false: -- migrate:no-transaction or -- migrate:up transaction:false */
 	NoTransactionIf no_transaction_if = NoTransactionIf::kNever;
+	/*
+	 * "-- migrate:transaction-blocks": BEGIN ... COMMIT blocks anywhere in a
+	 * section group statements inside the migration's own transaction, as
+	 * the translation of a Prisma file says (Prisma writes its enum rewrite
+	 * as such a block in the middle of a migration). Without it only a pair
+	 * around the whole section is taken (transaction_policy.hpp).
+	 */
+	bool transaction_blocks = false;
 	bool out_of_order = false;
 	std::string stream;                 /* empty when the file names none */
 	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */

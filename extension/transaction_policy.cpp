@@ -3,6 +3,7 @@
 
 #include "guard.hpp"
 
+#include <cstddef>
 #include <string_view>
 
 namespace pgmigrate {
@@ -32,16 +33,53 @@ BlankStatement(std::string *sql, const Statement &st)
 			(*sql)[i] = ' ';
 }
 
-/* True (and the pair blanked and dropped) when the section is BEGIN; ...; COMMIT;. */
+/*
+ * True (and the pairs blanked and dropped) when every plain BEGIN of the
+ * section is closed by a plain COMMIT before the next BEGIN: the whole
+ * section, as golang-migrate files wrap themselves, or (with blocks: the
+ * transaction-blocks directive) a block in the middle, as Prisma writes its
+ * enum rewrite. Inside the migration's own transaction
+ * such a block is a group that commits with everything else — all or
+ * nothing, as the rest of the migration. A BEGIN inside a block, a COMMIT
+ * outside one or a block never closed leaves everything as it is (MG003).
+ */
 bool
-TakeOwnTransaction(Section *section, std::vector<Statement> *statements)
+TakeOwnTransaction(Section *section, std::vector<Statement> *statements, bool blocks)
 {
-	if (statements->size() < 2 || !statements->front().plain_begin || !statements->back().plain_commit)
+	if (!blocks) { /* without transaction-blocks: only a pair around the whole section */
+		if (statements->size() < 2 || !statements->front().plain_begin || !statements->back().plain_commit)
+			return false;
+		BlankStatement(&section->sql, statements->back());
+		BlankStatement(&section->sql, statements->front());
+		statements->pop_back();
+		statements->erase(statements->begin());
+		int number = 0;
+		for (Statement &st : *statements)
+			st.number = ++number;
+		return true;
+	}
+	std::vector<std::size_t> control; /* indexes of the paired BEGIN and COMMIT statements */
+	bool open = false;
+	for (std::size_t i = 0; i < statements->size(); i++) {
+		const Statement &st = (*statements)[i];
+		if (st.plain_begin) {
+			if (open)
+				return false;
+			open = true;
+			control.push_back(i);
+		} else if (st.plain_commit) {
+			if (!open)
+				return false;
+			open = false;
+			control.push_back(i);
+		}
+	}
+	if (open || control.empty())
 		return false;
-	BlankStatement(&section->sql, statements->back());
-	BlankStatement(&section->sql, statements->front());
-	statements->pop_back();
-	statements->erase(statements->begin());
+	for (auto it = control.rbegin(); it != control.rend(); ++it) {
+		BlankStatement(&section->sql, (*statements)[*it]);
+		statements->erase(statements->begin() + static_cast<std::ptrdiff_t>(*it));
+	}
 	int number = 0;
 	for (Statement &st : *statements)
 		st.number = ++number;
@@ -105,7 +143,7 @@ SettleTransaction(Script *script, SectionOrigin origin)
 		origin.section = part.name;
 		origin.first_line = part.section->first_line;
 		*part.statements = SplitStatements(part.section->sql, origin);
-		if (script->transactional && TakeOwnTransaction(part.section, part.statements))
+		if (script->transactional && TakeOwnTransaction(part.section, part.statements, script->transaction_blocks))
 			own_transaction = true;
 	}
 	if (!script->transactional || own_transaction || script->no_transaction_if == NoTransactionIf::kNever)

@@ -53,6 +53,13 @@ SELECT pg_temp.reg('10', E'BEGIN;\nCREATE TABLE a (id int);\nSAVEPOINT s;\nCOMMI
 SELECT pg_temp.reg('10', E'-- migrate:no-transaction\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n');
 -- A file with its own transaction asked for one: CONCURRENTLY inside it is refused, if-needed or not.
 SELECT pg_temp.reg('10', E'BEGIN;\nCREATE INDEX CONCURRENTLY i ON t1 (id);\nCOMMIT;\n-- migrate:no-transaction if-needed\n');
+-- With -- migrate:transaction-blocks (the translation of a Prisma file), a block in the middle groups its statements
+-- inside the migration's own transaction; nested or unpaired ones stay refused.
+SELECT pg_temp.reg('11', E'CREATE TABLE tb1 (id int);\nBEGIN;\nCREATE TABLE tb2 (id int);\nCOMMIT;\nCREATE TABLE tb3 (id int);\n-- migrate:transaction-blocks\n');
+SELECT up_sql FROM migrate.migrations WHERE version = '11';
+SELECT pg_temp.reg('12', E'BEGIN;\nBEGIN;\nCREATE TABLE tb4 (id int);\nCOMMIT;\nCOMMIT;\n-- migrate:transaction-blocks\n');
+SELECT pg_temp.reg('12', E'CREATE TABLE tb4 (id int);\nCOMMIT;\n-- migrate:transaction-blocks\n');
+DELETE FROM migrate.migrations WHERE version = '11';
 SELECT count(*) AS stored FROM migrate.migrations WHERE version = '10';
 
 -- The native format keeps its contract: CONCURRENTLY needs the directive (MG003).

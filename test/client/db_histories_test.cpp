@@ -169,6 +169,13 @@ TEST_F(LayoutsHistories, PrismaSameTimestampConcurrentIndexAndEnumRewrite)
 	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = '\"Tag_name_idx\"'::regclass"),
 	          "true");
 	EXPECT_EQ(db_->Scalar("SELECT enum_range(NULL::\"Role\")::text"), "{MEMBER,ADMIN}");
+	/* Prisma's enum rewrite is a BEGIN ... COMMIT block in the middle of its migration: grouped in its transaction */
+	EXPECT_NE(db_->Scalar("SELECT script FROM migrate.migrations WHERE name = 'remove_guest_role'")
+	              .find("\n-- migrate:transaction-blocks\n"),
+	          std::string::npos);
+	EXPECT_EQ(db_->Scalar("SELECT to_regclass('\"User\"') IS NOT NULL AND EXISTS (SELECT FROM "
+	                      "information_schema.columns WHERE table_name = 'User' AND column_name = 'bio')"),
+	          "t");
 	/* the script carries the policy; the up file's line numbers are unchanged */
 	EXPECT_EQ(db_->Scalar("SELECT script FROM migrate.migrations WHERE name = 'tag_name_index'"),
 	          "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"Tag_name_idx\" ON \"Tag\"(\"name\");\n"
@@ -177,6 +184,18 @@ TEST_F(LayoutsHistories, PrismaSameTimestampConcurrentIndexAndEnumRewrite)
 	EXPECT_EQ(db_->Scalar("SELECT checksum FROM migrate.migrations WHERE name = 'user_nickname'"),
 	          pgmigrate::client::Sha256Hex(
 	              pgmtest::ReadFile(tmp_.Path() + "/histories/prisma/20260630120000_user_nickname/migration.sql")));
+}
+
+/* Prisma reads only its migration folders: a loose file beside them is skipped with a warning, as Prisma skips it. */
+TEST_F(LayoutsHistories, PrismaLooseFileSkippedWithWarning)
+{
+	std::string dir = pgmtest::CopyFixture("histories/prisma", tmp_.Path());
+	RunResult r = Run({"--dir", dir, "deploy"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find(dir + "/fix_migrations.sql: not a migration folder, so prisma migrate never runs it"),
+	          std::string::npos)
+	    << r.All();
+	EXPECT_EQ(Count("true"), static_cast<long>(kPrismaUps.size()));
 }
 
 TEST_F(LayoutsHistories, PrismaResolveAndStatusNameSameTimestampFolders)

@@ -263,6 +263,9 @@ AddsEnumValue(const Migration &m)
 {
 	if (!MentionsWord(m.up_sql, "alter") || !MentionsWord(m.up_sql, "type") || !MentionsWord(m.up_sql, "value"))
 		return false;
+	if (m.up_split) /* split by the plan's lint already */
+		return std::any_of(m.up_statements.begin(), m.up_statements.end(),
+		                   [](const Statement &st) { return st.adds_enum_value; });
 	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 	for (const Statement &st : SplitStatements(m.up_sql, origin))
 		if (st.adds_enum_value)

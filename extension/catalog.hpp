@@ -30,9 +30,12 @@ struct Migration {
 	std::vector<std::string> allow;     /* lint rules acknowledged */
 	std::string lint_warnings;          /* filled by apply()'s plan, kept in the history row */
 	std::vector<Finding> lint_at_run;   /* apply(): errors decided when their statement runs (lint_here.hpp) */
-	Oid author = InvalidOid;            /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
-	std::string author_name;            /* registered_by, as it was recorded */
-	bool vouched = false;               /* apply(): the caller named this checksum */
+	/* apply(): the up section's statements as its lint split them, so they run without a second split */
+	std::vector<Statement> up_statements;
+	bool up_split = false;
+	Oid author = InvalidOid; /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
+	std::string author_name; /* registered_by, as it was recorded */
+	bool vouched = false;    /* apply(): the caller named this checksum */
 
 	std::string
 	Label() const

@@ -255,7 +255,9 @@ RunSection(const Migration &m, SectionKind section, LintGate *gate)
 		RunStatements(SplitStatements(m.down_sql, origin), origin, false);
 		return;
 	}
-	if (section == SectionKind::Up)
+	if (section == SectionKind::Up && m.up_split) /* split by the plan's lint already */
+		RunStatements(m.up_statements, origin, false, gate);
+	else if (section == SectionKind::Up)
 		RunStatements(SplitStatements(m.up_sql, origin), origin, false, gate);
 	if (m.has_verify) {
 		origin.section = "verify";

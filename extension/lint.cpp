@@ -1435,14 +1435,21 @@ private:
 std::vector<Finding>
 LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope &scope)
 {
-	std::vector<Statement> statements = SplitStatements(sql, origin);
+	return LintSection(sql, origin, scope, nullptr);
+}
+
+std::vector<Finding>
+LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope &scope,
+            std::vector<Statement> *statements_out)
+{
+	List *parsed = nullptr; /* raw_parser's statements, walked below: the text is parsed once */
+	std::vector<Statement> statements = SplitStatements(sql, origin, &parsed);
 	std::vector<Finding> findings;
 	/* Suppression comments stand in the text between statements: before each statement's first token. */
 	std::vector<Suppression> before(statements.size());
 	Suppression file;
 	pg::Call([&] {
 		Linter linter(scope, &findings, sql, origin.first_line);
-		List *parsed = raw_parser(sql.c_str(), RAW_PARSE_DEFAULT);
 		ListCell *lc;
 		/* from the end of the statement before (where its ';' stands) to this one's first token */
 		std::size_t i = 0, covered = 0;
@@ -1481,6 +1488,8 @@ LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope
 				             "an identifier longer than 63 bytes is silently truncated; shorten it"});
 		}
 	});
+	if (statements_out != nullptr)
+		*statements_out = std::move(statements);
 	return findings;
 }
 

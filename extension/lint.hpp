@@ -54,6 +54,9 @@ struct LintScope {
 
 /* Lints one section. Syntax errors are raised as by SplitStatements. */
 std::vector<Finding> LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope &scope);
+/* The same, handing out the section's statements too (apply() runs them without splitting the text again). */
+std::vector<Finding> LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope &scope,
+                                 std::vector<Statement> *statements_out);
 
 /* A finding of migrate.lint(), with what the script and the database here say about it. */
 struct ScriptFinding {

@@ -256,7 +256,9 @@ LintPlan(std::vector<Migration> &plan)
 		scope.replaced = &replaced;
 		std::vector<Finding> errors, warnings;
 		m.lint_at_run.clear();
-		for (Finding &f : LintSection(m.up_sql, origin, scope)) {
+		std::vector<Finding> found = LintSection(m.up_sql, origin, scope, &m.up_statements);
+		m.up_split = true;
+		for (Finding &f : found) {
 			bool allowed = f.suppressed || std::find(m.allow.begin(), m.allow.end(), f.rule) != m.allow.end();
 			if (allowed)
 				continue;

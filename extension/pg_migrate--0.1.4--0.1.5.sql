@@ -41,3 +41,12 @@ RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT '0.1.5'::text $$;
+
+-- Migration text is stored as written, not compressed: pglz on every
+-- registered script cost a first deploy of many small migrations more time
+-- than it saved space (a thousand migrations are a few MB either way).
+ALTER TABLE migrate.migrations
+    ALTER COLUMN script SET STORAGE EXTERNAL,
+    ALTER COLUMN up_sql SET STORAGE EXTERNAL,
+    ALTER COLUMN down_sql SET STORAGE EXTERNAL,
+    ALTER COLUMN verify_sql SET STORAGE EXTERNAL;

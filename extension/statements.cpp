@@ -251,6 +251,12 @@ LineAtPosition(const std::string &text, int first_line, int pos)
 std::vector<Statement>
 SplitStatements(const std::string &sql, const SectionOrigin &origin)
 {
+	return SplitStatements(sql, origin, nullptr);
+}
+
+std::vector<Statement>
+SplitStatements(const std::string &sql, const SectionOrigin &origin, List **raw_statements)
+{
 	std::vector<Statement> out;
 	pg::Call([&] {
 		ParseContextArg arg{sql.c_str(), &origin};
@@ -261,6 +267,8 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin)
 		error_context_stack = &callback;
 
 		List *parsed = raw_parser(sql.c_str(), RAW_PARSE_DEFAULT);
+		if (raw_statements != nullptr)
+			*raw_statements = parsed;
 
 		error_context_stack = callback.previous;
 		ListCell *cell;

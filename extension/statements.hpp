@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+struct List; /* PostgreSQL's (nodes/pg_list.h), handed out opaque */
+
 namespace pgmigrate {
 
 /* How a statement relates to transactions. */
@@ -55,6 +57,9 @@ std::string DescribeMigration(const std::string &label, const std::string &sourc
  * context.
  */
 std::vector<Statement> SplitStatements(const std::string &sql, const SectionOrigin &origin);
+/* The same, also handing out raw_parser's List of RawStmt (one per statement), so lint walks it without parsing again.
+ */
+std::vector<Statement> SplitStatements(const std::string &sql, const SectionOrigin &origin, ::List **raw_statements);
 
 /* Line of the character position pos (1-based) inside text that starts at first_line. */
 int LineAtPosition(const std::string &text, int first_line, int pos);

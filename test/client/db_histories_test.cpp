@@ -9,6 +9,7 @@
  * adopt then deploy applies nothing on a database the tool migrated.
  */
 #include "checksum.hpp"
+#include "layouts.hpp"
 #include "fixtures.hpp"
 #include "harness.hpp"
 
@@ -350,6 +351,51 @@ TEST_F(LayoutsHistories, AdoptPrismaSameTimestampsThenDeployAppliesNothing)
 	RunResult r = Run({"--dir", dir, "adopt", "--from", "prisma"});
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_EQ(Count("state = 'applied'"), 4) << r.All();
+	r = Run({"--dir", dir, "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+}
+
+/* golang-migrate ran the files (their own BEGIN/COMMIT) and keeps its current version: nothing left to apply. */
+TEST_F(LayoutsHistories, AdoptGolangMigrateOwnTransactionsThenDeployAppliesNothing)
+{
+	std::string dir = pgmtest::CopyFixture("histories/golang", tmp_.Path());
+	for (const std::string &up : kGolangUps)
+		Sql(pgmtest::ReadFile(dir + "/" + up));
+	Sql("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);"
+	    "INSERT INTO schema_migrations VALUES (3, false);");
+	RunResult r = Run({"--dir", dir, "adopt", "--from", "golang-migrate"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kGolangUps.size())) << r.All();
+	r = Run({"--dir", dir, "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+}
+
+/* Flyway ran the CONCURRENTLY files without a transaction and recorded its checksums: nothing left to apply. */
+TEST_F(LayoutsHistories, AdoptFlywayConcurrentIndexesThenDeployAppliesNothing)
+{
+	std::string dir = pgmtest::CopyFixture("histories/flyway", tmp_.Path());
+	Sql(R"(CREATE TABLE "flyway_schema_history" ("installed_rank" INT NOT NULL PRIMARY KEY, "version" VARCHAR(50),
+	           "description" VARCHAR(200) NOT NULL, "type" VARCHAR(20) NOT NULL, "script" VARCHAR(1000) NOT NULL,
+	           "checksum" INTEGER, "installed_by" VARCHAR(100) NOT NULL,
+	           "installed_on" TIMESTAMP NOT NULL DEFAULT now(), "execution_time" INTEGER NOT NULL,
+	           "success" BOOLEAN NOT NULL);)");
+	int rank = 0;
+	for (const std::string &file : kFlywayUps) {
+		std::string bytes = pgmtest::ReadFile(dir + "/" + file);
+		Sql(bytes);
+		std::string version = file.substr(1, file.find("__") - 1);
+		db_->Query("INSERT INTO flyway_schema_history VALUES ($1::int, $2, $3, 'SQL', $4, $5::int, 'flyway', now(), 1, "
+		           "true)",
+		           {std::to_string(++rank), version, file.substr(file.find("__") + 2), file,
+		            std::to_string(pgmigrate::client::FlywayChecksum(bytes))});
+	}
+	RunResult r = Run({"--dir", dir, "adopt", "--from", "flyway"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kFlywayUps.size())) << r.All();
 	r = Run({"--dir", dir, "deploy"});
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();

@@ -8,6 +8,12 @@
 
 namespace pgmigrate {
 
+const char *
+PgException::what() const noexcept
+{
+	return edata && edata->message ? edata->message : "PostgreSQL error";
+}
+
 namespace pg {
 
 void

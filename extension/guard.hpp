@@ -22,54 +22,11 @@ extern "C" {
 #include "utils/elog.h"
 }
 
+#include "errors.hpp"
+
 #include <csetjmp>
-#include <exception>
-#include <string>
-#include <utility>
 
 namespace pgmigrate {
-
-/* SQLSTATEs of the contract (ARCHITECTURE.md §11). */
-#define MG_CHECKSUM_MISMATCH MAKE_SQLSTATE('M', 'G', '0', '0', '1')
-#define MG_INVALID_SCRIPT MAKE_SQLSTATE('M', 'G', '0', '0', '2')
-#define MG_NOT_ALLOWED_HERE MAKE_SQLSTATE('M', 'G', '0', '0', '3')
-#define MG_LINT_ERROR MAKE_SQLSTATE('M', 'G', '0', '0', '4')
-#define MG_NO_DOWN MAKE_SQLSTATE('M', 'G', '0', '0', '5')
-#define MG_OUT_OF_ORDER MAKE_SQLSTATE('M', 'G', '0', '0', '6')
-#define MG_UNMET_REQUIRES MAKE_SQLSTATE('M', 'G', '0', '0', '7')
-#define MG_BLOCKED MAKE_SQLSTATE('M', 'G', '0', '0', '8')
-#define MG_UNKNOWN MAKE_SQLSTATE('M', 'G', '0', '0', '9')
-/* pg_migrate's additions: stored text written by a role without the caller's privileges. */
-#define MG_UNTRUSTED_AUTHOR MAKE_SQLSTATE('M', 'G', '0', '1', '0')
-/* The schema differs from the state the last recorded action left (pg_migrate.drift_gate = error). */
-#define MG_SCHEMA_DRIFT MAKE_SQLSTATE('M', 'G', '0', '1', '1')
-
-/* An error raised by PostgreSQL, caught and carried through C++ frames. */
-class PgException : public std::exception {
-public:
-	explicit PgException(ErrorData *edata) : edata(edata) {}
-	const char *
-	what() const noexcept override
-	{
-		return edata && edata->message ? edata->message : "PostgreSQL error";
-	}
-	ErrorData *edata; /* palloc'd in the memory context current at the call */
-};
-
-/* An error pg_migrate itself raises. */
-class MigrateError : public std::exception {
-public:
-	MigrateError(int sqlstate, std::string message, std::string detail = {}, std::string hint = {})
-	    : sqlstate(sqlstate), message(std::move(message)), detail(std::move(detail)), hint(std::move(hint))
-	{}
-	const char *
-	what() const noexcept override
-	{
-		return message.c_str();
-	}
-	int sqlstate;
-	std::string message, detail, hint;
-};
 
 namespace pg {
 

@@ -1232,7 +1232,8 @@ private:
 			if (not_null)
 				return true;
 		}
-		std::string wanted = std::string("CHECK ((") + quote_identifier(column) + " IS NOT NULL))";
+		/* palloc'd, not a std::string: nothing with a destructor lives across the catalog scan */
+		const char *wanted = psprintf("CHECK ((%s IS NOT NULL))", quote_identifier(column));
 		bool found = false;
 		Relation catalog = table_open(ConstraintRelationId, AccessShareLock);
 		ScanKeyData key;
@@ -1244,7 +1245,7 @@ private:
 			if (form->contype != CONSTRAINT_CHECK || !form->convalidated)
 				continue;
 			char *def = TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef, ObjectIdGetDatum(form->oid)));
-			found = wanted == def;
+			found = strcmp(wanted, def) == 0;
 		}
 		systable_endscan(scan);
 		table_close(catalog, AccessShareLock);
@@ -1448,8 +1449,9 @@ LintSection(const std::string &sql, const SectionOrigin &origin, const LintScope
 	/* Suppression comments stand in the text between statements: before each statement's first token. */
 	std::vector<Suppression> before(statements.size());
 	Suppression file;
+	/* Outside the Call: an ereport during the walk must not skip the destructors of its sets. */
+	Linter linter(scope, &findings, sql, origin.first_line);
 	pg::Call([&] {
-		Linter linter(scope, &findings, sql, origin.first_line);
 		ListCell *lc;
 		/* from the end of the statement before (where its ';' stands) to this one's first token */
 		std::size_t i = 0, covered = 0;

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cpp_only.hpp" /* last: this file is compiled into the client too */
+
 namespace pgmigrate {
 
 namespace {

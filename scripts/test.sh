@@ -93,6 +93,15 @@ else
 fi
 rm -rf "$fuzz_corpus"
 
+echo "== engine/host boundary (test/boundary/)"
+if bash test/boundary/check.sh >"$log/boundary" 2>&1; then
+    passed=$((passed + 1))
+    tail -1 "$log/boundary"
+else
+    failed=$((failed + 1))
+    cat "$log/boundary"
+fi
+
 echo "== pg_regress schedule (test/schedule/)"
 if bash test/schedule/check.sh >"$log/schedule" 2>&1; then
     passed=$((passed + 1))

@@ -12,6 +12,9 @@
 # of the server log is shown. PG_MIGRATE_SERVER_LOG=FILE keeps a copy of the
 # server log there.
 set -uo pipefail
+# The programs of a sanitize-flavoured server (scripts/pg.sh) report leaks at
+# exit, pg_config too: PostgreSQL frees by memory context and at exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 pg_config=${1:?usage: scripts/cluster.sh PG_CONFIG COMMAND...}
 shift

@@ -96,6 +96,8 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGat
 		if (SPI_tuptable != nullptr)
 			SPI_freetuptable(SPI_tuptable);
 
+		/* SPI has popped its own callbacks: ours is on top again. */
+		Assert(error_context_stack == &callback);
 		error_context_stack = callback.previous;
 	});
 }
@@ -127,6 +129,7 @@ RunStatementTopLevel(const Statement &st, const SectionOrigin &origin)
 			callback.previous = error_context_stack;
 			error_context_stack = &callback;
 			pg::RunTopLevel(st.sql);
+			Assert(error_context_stack == &callback);
 			error_context_stack = callback.previous;
 		});
 	} catch (const PgException &e) {

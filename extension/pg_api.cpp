@@ -148,7 +148,11 @@ SpiSession::Finish()
 	if (!connected_)
 		return;
 	connected_ = false;
-	Call([] { SPI_finish(); });
+	Call([] {
+		int rc = SPI_finish();
+		Assert(rc == SPI_OK_FINISH);
+		(void)rc;
+	});
 }
 
 CatalogScope::CatalogScope()
@@ -238,6 +242,8 @@ ResultSet::Add(const Row &row)
 		auto *meta = static_cast<AttInMetadata *>(attinmeta_);
 		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo_->resultinfo);
 		int natts = meta->tupdesc->natts;
+		/* The constructor made the tuplestore (InitMaterializedSRF). */
+		Assert(rsinfo->setResult != nullptr);
 		char **values = static_cast<char **>(palloc0(sizeof(char *) * natts));
 		for (int i = 0; i < natts && i < static_cast<int>(row.size()); i++)
 			values[i] = row[i] ? pstrdup(row[i]->c_str()) : nullptr;
@@ -262,6 +268,7 @@ void
 ReleaseSubtransaction(const SubtransactionFrame &frame)
 {
 	Call([&] {
+		Assert(IsSubTransaction());
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(frame.context);
 		CurrentResourceOwner = frame.owner;
@@ -272,6 +279,7 @@ void
 RollbackSubtransaction(const SubtransactionFrame &frame)
 {
 	Call([&] {
+		Assert(IsSubTransaction());
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(frame.context);
 		CurrentResourceOwner = frame.owner;
@@ -313,6 +321,7 @@ void
 PopSettings(int nest_level) noexcept
 {
 	/* Called from destructors: an error here is logged, never thrown. */
+	Assert(nest_level > 0);
 	MemoryContext context = CurrentMemoryContext;
 	PG_TRY();
 	{

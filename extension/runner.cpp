@@ -225,8 +225,10 @@ migrate_runner_main(Datum)
 		pgmigrate::RunQueue(who);
 	} catch (const std::exception &e) {
 		/* Nothing of the queue is lost: jobs stay queued or running (reported as interrupted). */
+		/* Copied first: a PgException's message lives in memory the abort frees. */
+		std::string message = e.what();
 		pgmigrate::pg::AbortTransaction();
-		elog(LOG, "pg_migrate runner stopped: %s", e.what());
+		elog(LOG, "pg_migrate runner stopped: %s", message.c_str());
 	}
 	proc_exit(0);
 }

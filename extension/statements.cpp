@@ -270,6 +270,7 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin, List **raw_
 		if (raw_statements != nullptr)
 			*raw_statements = parsed;
 
+		Assert(error_context_stack == &callback);
 		error_context_stack = callback.previous;
 		ListCell *cell;
 		int number = 0, lines_before = 0;
@@ -281,6 +282,8 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin, List **raw_
 			begin = SkipSpaceAndComments(sql, begin, end);
 			while (end > begin && isspace(static_cast<unsigned char>(sql[end - 1])))
 				end--;
+			/* The statement lies inside the section, after the previous one. */
+			Assert(begin <= end && end <= sql.size() && begin >= previous_end);
 			out.emplace_back();
 			Statement &st = out.back();
 			st.number = ++number;

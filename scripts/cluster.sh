@@ -9,8 +9,12 @@
 # over TCP), PGDATABASE=postgres, PGVERSION; the Unix socket (peer-free trust
 # for the postgres OS user) is in PG_MIGRATE_SOCKET_DIR. initdb and the server
 # run as the postgres OS user, the command as the caller. On failure the tail
-# of the server log is shown.
+# of the server log is shown. PG_MIGRATE_SERVER_LOG=FILE keeps a copy of the
+# server log there.
 set -uo pipefail
+# The programs of a sanitize-flavoured server (scripts/pg.sh) report leaks at
+# exit, pg_config too: PostgreSQL frees by memory context and at exit.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 pg_config=${1:?usage: scripts/cluster.sh PG_CONFIG COMMAND...}
 shift
@@ -38,6 +42,7 @@ done
 
 cleanup() {
     as_postgres "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
+    [ -n "${PG_MIGRATE_SERVER_LOG:-}" ] && cp "$dir/server.log" "$PG_MIGRATE_SERVER_LOG"
     rm -rf "$dir"
 }
 trap cleanup EXIT

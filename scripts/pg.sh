@@ -2,9 +2,17 @@
 # Builds one PostgreSQL major from Debian's source packages into a cache and
 # prints the path of its pg_config:
 #
-#   bash scripts/pg.sh 18      # -> /var/cache/pg_migrate/pg-18.6-555610c24d53/bin/pg_config
+#   bash scripts/pg.sh 18            # -> /var/cache/pg_migrate/pg-18.6-555610c24d53/bin/pg_config
+#   bash scripts/pg.sh 15 sanitize   # -> /var/cache/pg_migrate/pg-15.18-…-sanitize/bin/pg_config
 #
-# 15 is Debian 12's own package and is not built. For 16 and up the upstream
+# The "sanitize" flavour is an assert-enabled server (--enable-cassert, so
+# USE_ASSERT_CHECKING holds for the extension built against it) compiled with
+# AddressSanitizer and UndefinedBehaviorSanitizer (-fno-sanitize-recover=all:
+# a finding aborts the process); PGXS hands the same flags to the extension.
+# Run it with ASAN_OPTIONS=detect_leaks=0 (PostgreSQL frees by memory context
+# and at process exit). scripts/test.sh runs one major of it.
+#
+# Plain 15 is Debian 12's own package and is not built. Otherwise the upstream
 # tarball (.orig.tar.bz2 of postgresql-MAJOR) is found in Debian's source
 # indexes, read with a private apt configuration (nothing of the machine's own
 # apt sources changes), and checked before it is unpacked:
@@ -20,7 +28,17 @@
 # Progress goes to stderr; stdout is only the pg_config path.
 set -euo pipefail
 
-major=${1:?usage: scripts/pg.sh MAJOR (16, 17, 18, 19)}
+major=${1:?usage: scripts/pg.sh MAJOR (16 to 19; 15 to 19 with a flavour) [sanitize]}
+flavour=${2:-}
+case $flavour in
+    "") suffix="" ;;
+    sanitize) suffix="-sanitize" ;;
+    *)
+        echo "pg.sh $major: unknown flavour '$flavour' (only: sanitize)" >&2
+        exit 2
+        ;;
+esac
+# PG_MIGRATE_PG_CACHE: another cache (a developer's own; CI uses the default).
 cache_root=${PG_MIGRATE_PG_CACHE:-/var/cache/pg_migrate}
 mirror=${PG_MIGRATE_DEBIAN_MIRROR:-http://deb.debian.org}
 say() { echo "pg.sh $major: $*" >&2; }
@@ -29,15 +47,17 @@ fail() {
     exit 3
 }
 
-if [ "$major" = 15 ]; then
+if [ "$major" = 15 ] && [ -z "$flavour" ]; then
     echo /usr/lib/postgresql/15/bin/pg_config
     exit 0
 fi
-[[ $major =~ ^1[6-9]$ ]] || fail "unsupported major '$major' (16 to 19 are built from source)"
+[[ $major =~ ^1[5-9]$ ]] || fail "unsupported major '$major' (16 to 19 are built from source, 15 for a flavour)"
 
-# A finished build for this major, whatever its point release: reused without
-# touching the network (the cache key is in the directory name).
+# A finished build for this major and flavour, whatever its point release:
+# reused without touching the network (the cache key is in the directory name).
 for done_mark in "$cache_root"/pg-"$major".*/.built "$cache_root"/pg-"$major"~*/.built; do
+    [[ $done_mark == *-sanitize/.built ]] && built_suffix=-sanitize || built_suffix=""
+    [ "$built_suffix" = "$suffix" ] || continue
     if [ -e "$done_mark" ] && [ -z "${PG_MIGRATE_PG_REFRESH:-}" ]; then
         echo "$(dirname "$done_mark")/bin/pg_config"
         exit 0
@@ -61,6 +81,14 @@ deb-src [signed-by=$keyring] $mirror/debian trixie main
 deb-src [signed-by=$keyring] $mirror/debian trixie-backports main
 deb-src [signed-by=$keyring] $mirror/debian bookworm-backports main
 EOF
+# 15 (built only for a flavour) is Debian 12's own: its suites.
+if [ "$major" = 15 ]; then
+    cat >>"$apt_dir/sources.list" <<EOF
+deb-src [signed-by=$keyring] $mirror/debian-security bookworm-security main
+deb-src [signed-by=$keyring] $mirror/debian bookworm-updates main
+deb-src [signed-by=$keyring] $mirror/debian bookworm main
+EOF
+fi
 apt_opts=(-o Dir::Etc::SourceList="$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
           -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
           -o Acquire::http::Timeout=30 -o Acquire::Retries=2)
@@ -137,12 +165,21 @@ if [ -z "$tarball" ]; then
 fi
 [ -n "$tarball" ] || fail "the indexes list $(head -1 <<<"$indexed" | cut -d' ' -f1) but no tarball of postgresql-$major could be downloaded from $mirror; this major cannot be built here"
 
-prefix="$cache_root/pg-$upstream-${sha:0:12}"
+prefix="$cache_root/pg-$upstream-${sha:0:12}$suffix"
 if [ -e "$prefix/.built" ]; then
     echo "$prefix/bin/pg_config"
     exit 0
 fi
-say "building PostgreSQL $upstream into $prefix (a few minutes)"
+say "building PostgreSQL $upstream${flavour:+ ($flavour)} into $prefix (a few minutes)"
+configure_flags=(CFLAGS="-O2")
+if [ "$flavour" = sanitize ]; then
+    # -O1: ASan's own cost dominates at run time, and -O1 compiles faster.
+    sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    configure_flags=(--enable-cassert CFLAGS="-O1 -g $sanitizers" CXXFLAGS="-O1 -g $sanitizers"
+        LDFLAGS="-fsanitize=address,undefined")
+    # Leak reports at exit would fail every program the build runs (zic, initdb).
+    export ASAN_OPTIONS=detect_leaks=0
+fi
 tar -xjf "$tarball" -C "$work"
 src=$(find "$work" -maxdepth 1 -mindepth 1 -type d -name 'postgresql-*' | head -1)
 log="$work/build.log"
@@ -150,7 +187,7 @@ log="$work/build.log"
     cd "$src"
     # Only what the suites need: OpenSSL for pgcrypto, zlib for pg_dump.
     ./configure --prefix="$prefix" --with-openssl --without-icu --without-readline --without-llvm \
-        --disable-nls CFLAGS="-O2" >"$log" 2>&1
+        --disable-nls "${configure_flags[@]}" >"$log" 2>&1
     make -s -j"$(nproc)" >>"$log" 2>&1
     make -s install >>"$log" 2>&1
     for dir in contrib/citext contrib/pgcrypto src/test/isolation; do

@@ -15,6 +15,6 @@ export PATH="/usr/lib/postgresql/15/bin:$PATH"
 # An in-tree build of an earlier checkout would shadow the per-major builds.
 [ -z "$(ls extension/*.o 2>/dev/null)" ] || make -s clean PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/dev/null
 bash scripts/build_extension.sh /usr/lib/postgresql/15/bin/pg_config
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPG_MIGRATE_WERROR=ON >/dev/null
 cmake --build build -j2 >/dev/null
 echo "pg_migrate setup: extension installed, client built at build/pg_migrate"

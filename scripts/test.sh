@@ -7,7 +7,14 @@
 # against a throwaway cluster of it (scripts/cluster.sh). The parser fuzzer
 # and the format check, which no server takes part in, run once.
 #
+# One major (PG_MIGRATE_SANITIZE_VERSION, 15) also runs on an assert-enabled
+# server built with ASan and UBSan (scripts/pg.sh MAJOR sanitize, cached like
+# the others), the extension built against it with the same flags: the
+# pg_regress suites, isolation specs and server fuzzer; any sanitizer report
+# or failed Assert() fails the run.
+#
 #   PG_MIGRATE_PG_VERSIONS="15 18" bash scripts/test.sh     # only these majors
+#   PG_MIGRATE_SANITIZE_VERSION= bash scripts/test.sh       # no sanitizer build
 #
 # A major whose source cannot be had here is reported as not tested. Every
 # line names its major; ends with "N passed, N failed" and exits non-zero
@@ -60,6 +67,20 @@ for v in $versions; do
     tested+=("$v")
 done
 
+sanitize_version=${PG_MIGRATE_SANITIZE_VERSION-15}
+if [ -n "$sanitize_version" ]; then
+    echo "== PostgreSQL $sanitize_version (assert + sanitizers)"
+    bash scripts/sanitize.sh "$sanitize_version" 2>&1 | tee "$log/sanitize"
+    summary=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$log/sanitize" | tail -1)
+    if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        passed=$((passed + BASH_REMATCH[1]))
+        failed=$((failed + BASH_REMATCH[2]))
+    else
+        echo "[PG $sanitize_version sanitize] not ok: did not finish"
+        failed=$((failed + 1))
+    fi
+fi
+
 # Needs two majors: the newest tested one, with the library built for 15.
 last=${tested[${#tested[@]}-1]:-}
 if [ -n "$last" ] && [ "$last" != 15 ] && [ -e build/ext-15/pg_migrate.so ]; then
@@ -111,11 +132,10 @@ else
     cat "$log/schedule"
 fi
 
-echo "== clang-format"
-mapfile -t sources < <(find extension client test -name '*.cpp' -o -name '*.hpp' | sort)
-if clang-format --dry-run --Werror "${sources[@]}" >"$log/format" 2>&1; then
+echo "== clang-format (make format-check)"
+if make -s format-check >"$log/format" 2>&1; then
     passed=$((passed + 1))
-    echo "ok: ${#sources[@]} files clang-format clean"
+    tail -1 "$log/format"
 else
     failed=$((failed + 1))
     head -40 "$log/format"

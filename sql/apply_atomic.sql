@@ -1,17 +1,10 @@
--- migrate.apply(): a batch is atomic, in the caller's transaction.
+-- migrate.apply(): a batch is atomic, in the caller's transaction; target,
+-- cancel and the rows up statements return.
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; det text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS OR query_canceled THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '');
-END $$;
+\set try_reports 'detail cancel'
+\i test/sql/try.sql
 
 -- Five migrations; the third refers to a column that does not exist.
 SELECT migrate.register('schema', '1', 'accounts', 'CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL);');
@@ -49,46 +42,6 @@ SELECT version, action, status FROM migrate.history ORDER BY id;
 -- Nothing left to do.
 SELECT count(*) AS nothing FROM migrate.apply();
 
--- A failing verify fails its migration: by error or by returning false.
-SELECT migrate.register('schema', '6', 'verified', E'-- migrate:up\nALTER TABLE tasks ADD COLUMN title text;\n-- migrate:verify\nSELECT count(*) = 1 FROM information_schema.columns WHERE table_name = \'tasks\' AND column_name = \'title\';\n');
-SELECT migrate.register('schema', '7', 'bad_verify', E'-- migrate:up\nALTER TABLE tasks ADD COLUMN done boolean;\n-- migrate:verify\nSELECT count(*) = 0 FROM tasks;\n');
-SELECT stream, version, name, outcome FROM migrate.apply(on_error => 'record');
-SELECT version, sqlstate, message, line FROM migrate.history WHERE status = 'failed' ORDER BY id DESC LIMIT 1;
-SELECT count(*) AS title_column FROM information_schema.columns WHERE table_name = 'tasks' AND column_name = 'title';
-SELECT migrate.register('schema', '7', 'bad_verify', E'-- migrate:up\nALTER TABLE tasks ADD COLUMN done boolean;\n-- migrate:verify\nSELECT done FROM tasks_typo;\n');
-SELECT pg_temp.try('SELECT * FROM migrate.apply()');
-SELECT migrate.register('schema', '7', 'bad_verify', E'-- migrate:up\nALTER TABLE tasks ADD COLUMN done boolean;\n-- migrate:verify\nSELECT done FROM tasks LIMIT 0;\n');
-SELECT stream, version, name, outcome FROM migrate.apply();
-
--- The lock-timeout directive holds for its own migration only; the batch runs
--- in one transaction, so SET LOCAL lasts to its end, exactly as with psql -1.
-SELECT migrate.register('schema', '8', 'local_setting', E'-- migrate:lock-timeout 1234ms\nCREATE TABLE wm AS SELECT current_setting(\'lock_timeout\') AS lock_timeout, current_setting(\'work_mem\') AS work_mem;\nSET LOCAL work_mem = \'77MB\';\n');
-SELECT migrate.register('schema', '9', 'after_setting', E'INSERT INTO wm SELECT current_setting(\'lock_timeout\'), current_setting(\'work_mem\');\n');
-SET lock_timeout = 0;
-SET work_mem = '4MB';
-BEGIN;
-SELECT stream, version, outcome FROM migrate.apply();
-SELECT lock_timeout, work_mem FROM wm;
-SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('work_mem') AS work_mem;
-COMMIT;
-SELECT current_setting('lock_timeout') AS lock_timeout, current_setting('work_mem') AS work_mem;
-RESET lock_timeout;
-RESET work_mem;
-
--- Refusals before anything runs.
-SELECT pg_temp.try($$SELECT * FROM migrate.apply(stream => 'nope')$$);
-SELECT pg_temp.try($$SELECT * FROM migrate.apply(on_error => 'ignore')$$);
-SELECT pg_temp.try($$SELECT * FROM migrate.apply(target => 'latest')$$);
--- MG006: a pending version below the newest applied one.
-SELECT migrate.register('schema', '0.5', 'late', 'CREATE TABLE late (id int);');
-SELECT pg_temp.try('SELECT * FROM migrate.apply()');
-SELECT migrate.register('schema', '0.5', 'late', E'-- migrate:out-of-order\nCREATE TABLE late (id int);');
-SELECT stream, version, outcome FROM migrate.apply();
--- MG007: unmet requires.
-SELECT migrate.register('data', '1', 'needs_future', E'-- migrate:requires schema:100\nINSERT INTO tasks VALUES (2);');
-SELECT pg_temp.try('SELECT * FROM migrate.apply()');
-SELECT migrate.register('schema', '100', 'future', 'CREATE TABLE future (id int);');
-SELECT stream, version, outcome FROM migrate.apply();
 -- A cancel (here statement_timeout) is not recorded as a migration failure,
 -- even with on_error => 'record': it ends the call, and the batch rolls back.
 SELECT migrate.register('schema', '101', 'slow', E'CREATE TABLE slow (id int);\nSELECT pg_sleep(5);');
@@ -104,4 +57,4 @@ SELECT stream, version, outcome FROM migrate.apply();
 
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
-DROP TABLE slow, tasks, projects, accounts, wm, late, future;
+DROP TABLE slow, tasks, projects, accounts;

@@ -3,16 +3,8 @@
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; det text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '');
-END $$;
+\set try_reports 'detail'
+\i test/sql/try.sql
 
 -- Registered with a WARNING (MG002) that names the file and the line of the error.
 SELECT migrate.register('schema', '1', 'accounts',

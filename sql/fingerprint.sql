@@ -6,16 +6,8 @@
 -- baseline; changes made by migrations never count.
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; det text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '');
-END $$;
+\set try_reports 'detail'
+\i test/sql/try.sql
 
 SELECT migrate.register('schema', '1', 'shop', $m$
 -- migrate:up

@@ -6,16 +6,8 @@
 -- constraint rules.
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; ctx text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, ctx = PG_EXCEPTION_CONTEXT;
-    RETURN state || ': ' || msg || coalesce(E'\n  ' || substring(ctx from 'migration [^\n]*'), '');
-END $$;
+\set try_reports 'where'
+\i test/sql/try.sql
 CREATE FUNCTION pg_temp.rules(script text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     found text;

@@ -2,14 +2,7 @@
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
--- Reports SQLSTATE and message of a failing statement instead of aborting.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/sql/try.sql
 
 -- A new migration, then the same content again, then a changed pending one.
 SELECT migrate.register('schema', '20260101120000', 'create_users', $$-- migrate:up

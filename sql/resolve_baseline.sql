@@ -2,16 +2,7 @@
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-    RETURN state || ': ' || msg;
-END $$;
+\i test/sql/try.sql
 
 -- Baselining an existing database: its tables already exist.
 CREATE TABLE customers (id int PRIMARY KEY, name text);

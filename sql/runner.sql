@@ -4,16 +4,7 @@ CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 \setenv PGDATABASE :DBNAME
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-    RETURN state || ': ' || msg;
-END $$;
+\i test/sql/try.sql
 
 CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz NOT NULL DEFAULT now());
 INSERT INTO events (id, kind) SELECT g, 'kind-' || (g % 50) FROM generate_series(1, 100000) g;

@@ -4,18 +4,8 @@
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; det text; hint text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
-                            hint = PG_EXCEPTION_HINT;
-    RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '')
-           || coalesce(E'\n  hint: ' || nullif(hint, ''), '');
-END $$;
+\set try_reports 'detail hint'
+\i test/sql/try.sql
 
 CREATE FUNCTION pg_temp.reg(script text) RETURNS text LANGUAGE sql AS $$
     SELECT pg_temp.try(format('SELECT migrate.register(%L, %L, %L, %L, %L)',

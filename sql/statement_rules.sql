@@ -4,16 +4,7 @@
 -- as, even from inside a function.
 CREATE EXTENSION pg_migrate;
 \set VERBOSITY terse
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-    RETURN state || ': ' || msg;
-END $$;
+\i test/sql/try.sql
 CREATE FUNCTION pg_temp.reg(script text) RETURNS text LANGUAGE sql AS $$
     SELECT pg_temp.try(format('SELECT migrate.register(%L, %L, %L, %L)', 'schema', '1', 'x', script))
 $$;

@@ -7,16 +7,8 @@ CREATE EXTENSION pg_migrate;
 SET client_min_messages = warning;   -- lint notices of apply() are another suite's
 SET pg_migrate.drift_gate = off;     -- the tables made here by hand are no drift to judge
 
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    state text; msg text; det text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN state || ': ' || msg || coalesce(E'\n  detail: ' || nullif(det, ''), '');
-END $$;
+\set try_reports 'detail'
+\i test/sql/try.sql
 
 CREATE FUNCTION pg_temp.reg(version text, script text) RETURNS text LANGUAGE sql AS $$
     SELECT pg_temp.try(format('SELECT migrate.register(%L, %L, %L, %L)', 'schema', version, 'm' || version, script))

@@ -1,6 +1,8 @@
 /* lint_findings.cpp — lint findings from migrate.lint(), apply()'s notices and MG004 (see lint_findings.hpp). */
 #include "lint_findings.hpp"
 
+#include "finding_text.hpp"
+
 #include "script.hpp"
 #include "exit_codes.hpp"
 #include "script_warnings.hpp"
@@ -8,42 +10,11 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace pgmigrate::client {
 
 namespace {
-
-/* "RULE (statement N, line L): MESSAGE", as DescribeFindings in the extension writes it */
-bool
-ParseFindingLine(const std::string &text, LintFinding *finding)
-{
-	static const std::regex kLine(R"(^([a-z][a-z0-9-]*) \(statement ([0-9]+), line ([0-9]+)\): (.*)$)");
-	std::smatch m;
-	if (!std::regex_match(text, m, kLine))
-		return false;
-	finding->rule = m[1];
-	finding->statement = std::stoi(m[2]);
-	finding->line = std::stoi(m[3]);
-	finding->message = m[4];
-	return true;
-}
-
-std::vector<std::string>
-Lines(const std::string &text)
-{
-	std::vector<std::string> lines;
-	std::size_t start = 0;
-	while (start <= text.size()) {
-		std::size_t end = text.find('\n', start);
-		if (end == std::string::npos)
-			end = text.size();
-		lines.push_back(text.substr(start, end - start));
-		start = end + 1;
-	}
-	return lines;
-}
 
 /* One finding of migration label; named by its file when files has it. */
 LintFinding
@@ -129,27 +100,18 @@ FileForLabel(const std::vector<MigrationFile> &files, const std::string &label)
 std::vector<LintFinding>
 ParseLintNotice(const std::string &message, const std::vector<MigrationFile> &files)
 {
-	static const std::string kPrefix = "migration ", kMarker = " lint: ", kPassed = " lint, not blocking here: ";
 	std::vector<LintFinding> findings;
-	if (message.compare(0, kPrefix.size(), kPrefix) != 0)
+	std::optional<LintNotice> notice = pgmigrate::ParseLintNotice(message); /* finding_text.hpp, shared */
+	if (!notice)
 		return findings;
-	const char *severity = "notice";
-	std::size_t marker = message.find(kPassed, kPrefix.size()), length = kPassed.size();
-	if (marker == std::string::npos) {
-		severity = "warning";
-		marker = message.find(kMarker, kPrefix.size());
-		length = kMarker.size();
-	}
-	if (marker == std::string::npos)
-		return findings;
-	std::string label = message.substr(kPrefix.size(), marker - kPrefix.size());
-	for (const std::string &line : Lines(message.substr(marker + length))) {
-		LintFinding f = FromApply(label, files, severity);
+	for (const FindingLine &line : notice->findings) {
+		LintFinding f = FromApply(notice->label, files, notice->not_blocking ? "notice" : "warning");
 		f.blocks_here = false;
-		if (ParseFindingLine(line, &f))
-			findings.push_back(f);
-		else if (!findings.empty())
-			findings.back().message += "\n" + line; /* a message of several lines */
+		f.rule = line.rule;
+		f.statement = line.statement;
+		f.line = line.line;
+		f.message = line.message;
+		findings.push_back(std::move(f));
 	}
 	return findings;
 }
@@ -158,16 +120,15 @@ std::vector<LintFinding>
 ParseLintRefusal(const std::string &detail, const std::vector<MigrationFile> &files)
 {
 	std::vector<LintFinding> findings;
-	std::string label;
-	for (const std::string &line : Lines(detail)) {
-		LintFinding f = FromApply(label, files, "error");
-		f.blocks_here = true;
-		if (!label.empty() && ParseFindingLine(line, &f)) {
-			findings.push_back(f);
-		} else if (!line.empty() && line.back() == ':' && line.find('/') != std::string::npos) {
-			label = line.substr(0, line.size() - 1);
-		} else if (!findings.empty()) {
-			findings.back().message += "\n" + line;
+	for (const RefusalBlock &block : ParseRefusal(detail)) { /* finding_text.hpp, shared */
+		for (const FindingLine &line : block.findings) {
+			LintFinding f = FromApply(block.label, files, "error");
+			f.blocks_here = true;
+			f.rule = line.rule;
+			f.statement = line.statement;
+			f.line = line.line;
+			f.message = line.message;
+			findings.push_back(std::move(f));
 		}
 	}
 	return findings;
@@ -205,7 +166,8 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 		std::size_t i = static_cast<std::size_t>(std::stol(result.Get(r, 0)) - 1);
 		if (i >= files.size())
 			continue;
-		if (!parsed[i]) {
+		/* the server says what is acknowledged (lint()'s allowed, catalog 0.1.5); older catalogs: the file does */
+		if (allowed_column < 0 && !parsed[i]) {
 			allowed[i] = AllowedRules(files[i]->content);
 			parsed[i] = true;
 		}
@@ -219,8 +181,8 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 		f.severity = result.Get(r, 4);
 		f.lock_mode = result.Get(r, 5);
 		f.message = result.Get(r, 6);
-		f.allowed = std::find(allowed[i].begin(), allowed[i].end(), f.rule) != allowed[i].end() ||
-		            OptionalBool(result, r, allowed_column).value_or(false);
+		f.allowed = allowed_column >= 0 ? OptionalBool(result, r, allowed_column).value_or(false)
+		                                : std::find(allowed[i].begin(), allowed[i].end(), f.rule) != allowed[i].end();
 		f.blocks_here = OptionalBool(result, r, blocks_column);
 		if (!f.allowed)
 			findings.push_back(f);

@@ -6,7 +6,8 @@
  * apply()'s MG004 refusal (`deploy`). All three become LintFinding, printed
  * as "file:line: severity: rule: message (lock: MODE)".
  *
- * The NOTICE and the DETAIL are written by the extension (lint_here.cpp):
+ * The NOTICE and the DETAIL are written and read by one pure file,
+ * extension/finding_text.cpp, compiled into both sides (lint_here.cpp sends them):
  *   NOTICE  migration STREAM/VERSION_NAME lint: RULE (statement N, line L): MESSAGE
  *           [RULE (statement N, line L): MESSAGE]...
  *   NOTICE  migration STREAM/VERSION_NAME lint, not blocking here: RULE (statement N, line L): MESSAGE [...]

@@ -22,6 +22,8 @@
  */
 #include "lint.hpp"
 
+#include "finding_text.hpp"
+
 #include "broken_down.hpp"
 #include "guard.hpp"
 #include "lint_here.hpp"
@@ -1565,15 +1567,24 @@ RulesForForeignName(const std::string &name)
 	return {name};
 }
 
+std::vector<FindingLine>
+FindingLines(const std::vector<Finding> &findings)
+{
+	std::vector<FindingLine> lines;
+	lines.reserve(findings.size());
+	for (const Finding &f : findings)
+		lines.push_back({f.rule, f.statement, f.line, f.message});
+	return lines;
+}
+
 std::string
 DescribeFindings(const std::vector<Finding> &findings)
 {
 	std::string out;
-	for (const auto &f : findings) {
+	for (const FindingLine &f : FindingLines(findings)) {
 		if (!out.empty())
 			out += "\n";
-		out += f.rule + " (statement " + std::to_string(f.statement) + ", line " + std::to_string(f.line) +
-		       "): " + f.message;
+		out += FormatFinding(f);
 	}
 	return out;
 }

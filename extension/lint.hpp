@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include "finding_text.hpp"
 #include "statements.hpp"
 
 #include <optional>
@@ -72,6 +73,8 @@ std::vector<ScriptFinding> LintScript(const std::string &script);
 
 /* "rule (line N): message" lines of the findings, for errors and notices. */
 std::string DescribeFindings(const std::vector<Finding> &findings);
+/* The findings as finding_text.hpp writes and reads them. */
+std::vector<FindingLine> FindingLines(const std::vector<Finding> &findings);
 
 /*
  * The rules whose findings depend on the rows of their tables: they do not

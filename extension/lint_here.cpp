@@ -274,10 +274,10 @@ LintPlan(std::vector<Migration> &plan)
 			errors.push_back(f);
 		}
 		if (!errors.empty())
-			refused += (refused.empty() ? "" : "\n") + m.Label() + ":\n" + DescribeFindings(errors);
+			refused += (refused.empty() ? "" : "\n") + FormatRefusalBlock(m.Label(), FindingLines(errors));
 		if (!warnings.empty()) {
-			m.lint_warnings = "lint: " + DescribeFindings(warnings);
-			pg::Notice("migration " + m.Label() + " " + m.lint_warnings);
+			m.lint_warnings = FormatLintHistory(FindingLines(warnings), false);
+			pg::Notice(FormatLintNotice(m.Label(), m.lint_warnings));
 		}
 	}
 	if (!refused.empty())
@@ -304,17 +304,17 @@ LintGate::Before(const Statement &st)
 		}
 	}
 	if (!passing.empty()) {
-		pg::Notice("migration " + m_.Label() + " lint, not blocking here: " + DescribeFindings(passing));
+		pg::Notice(FormatLintNotice(m_.Label(), FormatLintHistory(FindingLines(passing), true)));
 		passed_.insert(passed_.end(), passing.begin(), passing.end());
 	}
 	if (!blocking.empty())
-		RaiseLintError(m_.Label() + ":\n" + DescribeFindings(blocking));
+		RaiseLintError(FormatRefusalBlock(m_.Label(), FindingLines(blocking)));
 }
 
 std::string
 LintGate::Passed() const
 {
-	return passed_.empty() ? std::string() : "lint, not blocking here: " + DescribeFindings(passed_);
+	return passed_.empty() ? std::string() : FormatLintHistory(FindingLines(passed_), true);
 }
 
 void
@@ -331,10 +331,10 @@ CheckQueuedLint(const Migration &m)
 			blocking.push_back(f);
 	}
 	if (!passing.empty())
-		pg::Notice("migration " + m.Label() + " lint, not blocking here: " + DescribeFindings(passing));
+		pg::Notice(FormatLintNotice(m.Label(), FormatLintHistory(FindingLines(passing), true)));
 	if (!blocking.empty())
 		throw MigrateError(MG_LINT_ERROR, "lint errors not acknowledged",
-		                   m.Label() + ":\n" + DescribeFindings(blocking),
+		                   FormatRefusalBlock(m.Label(), FindingLines(blocking)),
 		                   "Make the change safely as each finding says, or acknowledge a finding with -- "
 		                   "migrate:allow RULE in the migration.");
 }

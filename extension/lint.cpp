@@ -27,6 +27,7 @@
 #include "broken_down.hpp"
 #include "guard.hpp"
 #include "lint_here.hpp"
+#include "lint_rules.hpp"
 #include "script.hpp"
 #include "settings.hpp"
 #include "transaction_policy.hpp"
@@ -71,50 +72,8 @@ namespace pgmigrate {
 
 namespace {
 
-/* Rules that lose data or cannot work: errors unless acknowledged. */
-const std::set<std::string> kErrorRules = {"drop-table",
-                                           "drop-column",
-                                           "drop-database",
-                                           "truncate",
-                                           "truncate-cascade",
-                                           "delete-without-where",
-                                           "update-without-where",
-                                           "add-not-null-without-default",
-                                           "requires-no-transaction",
-                                           "transaction-control"};
-
-/* Rules about locks and rewrites: errors with pg_migrate.lint_strict. */
-const std::set<std::string> kLockingRules = {"column-type-change",
-                                             "set-not-null",
-                                             "volatile-default",
-                                             "stored-generated-column",
-                                             "index-not-concurrent",
-                                             "drop-index-not-concurrent",
-                                             "reindex-not-concurrent",
-                                             "constraint-not-valid-missing",
-                                             "unique-constraint-without-index",
-                                             "primary-key-without-index",
-                                             "vacuum-full-or-cluster"};
-
-/*
- * Rules that lose data or cannot work only when their table has rows, and the
- * locking rules (a lock on an empty table blocks nobody for long): what the
- * database holds decides whether they block (lint_here.hpp).
- */
-const std::set<std::string> kDataRules = {"drop-table",
-                                          "drop-column",
-                                          "truncate",
-                                          "truncate-cascade",
-                                          "delete-without-where",
-                                          "update-without-where",
-                                          "add-not-null-without-default",
-                                          "set-not-null"};
-
 /* In LintScope::replaced: an earlier statement set search_path (no table name has a space). */
 const char *const kSearchPathChanged = "search path changed";
-
-/* Rules no comment of another linter acknowledges: the statement cannot work at all. */
-const std::set<std::string> kCannotWork = {"requires-no-transaction", "transaction-control"};
 
 /* Lock modes as the documentation and pg_locks users name them. */
 const char *const kLockNames[] = {
@@ -137,50 +96,6 @@ LockModeNamed(const char *name)
 	return NoLock;
 }
 
-/* What other linters call the rules (README, "Other linters' suppression comments"). */
-const std::map<std::string, std::vector<std::string>> kForeignNames = {
-    /* squawk rule names */
-    {"ban-drop-column", {"drop-column"}},
-    {"ban-drop-table", {"drop-table"}},
-    {"ban-drop-database", {"drop-database"}},
-    {"ban-drop-not-null", {"drop-not-null"}},
-    {"ban-truncate-cascade", {"truncate-cascade"}},
-    {"adding-not-nullable-field", {"set-not-null", "add-not-null-without-default"}},
-    {"adding-required-field", {"add-not-null-without-default"}},
-    {"adding-field-with-default", {"volatile-default", "stored-generated-column"}},
-    {"adding-foreign-key-constraint", {"constraint-not-valid-missing"}},
-    {"constraint-missing-not-valid", {"constraint-not-valid-missing"}},
-    {"adding-serial-primary-key-field", {"primary-key-without-index"}},
-    {"disallowed-unique-constraint", {"unique-constraint-without-index"}},
-    {"changing-column-type", {"column-type-change"}},
-    {"renaming-column", {"rename-column"}},
-    {"renaming-table", {"rename-table"}},
-    {"require-concurrent-index-creation", {"index-not-concurrent"}},
-    {"require-concurrent-index-deletion", {"drop-index-not-concurrent"}},
-    {"prefer-robust-stmts", {"non-transactional-not-idempotent"}},
-    {"prefer-big-int", {"prefer-bigint"}},
-    {"prefer-bigint-over-int", {"prefer-bigint"}},
-    {"prefer-bigint-over-smallint", {"prefer-bigint"}},
-    {"prefer-identity", {"prefer-identity"}},
-    {"prefer-text-field", {"prefer-text"}},
-    {"prefer-timestamptz", {"prefer-timestamptz"}},
-    {"prefer-timestamp-tz", {"prefer-timestamptz"}},
-    /* atlas analyzers and their checks */
-    {"destructive", {"drop-table", "drop-column"}},
-    {"ds102", {"drop-table"}},
-    {"ds103", {"drop-column"}},
-    {"data_depend", {"add-not-null-without-default", "set-not-null"}},
-    {"mf103", {"add-not-null-without-default"}},
-    {"mf104", {"set-not-null"}},
-    {"incompatible", {"rename-table", "rename-column"}},
-    {"backward_incompatible", {"rename-table", "rename-column"}},
-    {"bc101", {"rename-table"}},
-    {"bc102", {"rename-column"}},
-    {"concurrent_index", {"index-not-concurrent", "drop-index-not-concurrent"}},
-    {"pg101", {"index-not-concurrent"}},
-    {"pg102", {"drop-index-not-concurrent"}},
-};
-
 /* Which rules a suppression comment acknowledges: all of them, or those named. */
 struct Suppression {
 	bool all = false;
@@ -190,7 +105,7 @@ struct Suppression {
 	bool
 	Covers(const std::string &rule) const
 	{
-		return (all && kCannotWork.count(rule) == 0) || rules.count(rule) > 0;
+		return (all && !CannotWork(rule)) || rules.count(rule) > 0;
 	}
 	void
 	Merge(const Suppression &other)
@@ -790,9 +705,8 @@ private:
 	void
 	Add(const char *rule, const char *lock, const std::string &message)
 	{
-		bool error = kErrorRules.count(rule) > 0 || (LintStrict() && kLockingRules.count(rule) > 0);
-		if (scope_.fatal_only && strcmp(rule, "requires-no-transaction") != 0 &&
-		    strcmp(rule, "transaction-control") != 0)
+		bool error = strcmp(RuleSeverity(rule, LintStrict()), "error") == 0; /* lint_rules.hpp */
+		if (scope_.fatal_only && !CannotWork(rule))
 			return;
 		Finding f;
 		f.statement = number_;
@@ -1552,19 +1466,7 @@ LintScript(const std::string &script)
 bool
 DependsOnData(const Finding &finding)
 {
-	return !finding.targets.empty() && (kDataRules.count(finding.rule) > 0 || kLockingRules.count(finding.rule) > 0);
-}
-
-std::vector<std::string>
-RulesForForeignName(const std::string &name)
-{
-	auto found = kForeignNames.find(name);
-	if (found != kForeignNames.end())
-		return found->second;
-	/* pg_migrate's own rule names mean themselves, but for the rules that cannot work */
-	if (kCannotWork.count(name) > 0)
-		return {};
-	return {name};
+	return !finding.targets.empty() && DependsOnDataRule(finding.rule);
 }
 
 std::vector<FindingLine>

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "finding_text.hpp"
+#include "lint_rules.hpp"
 #include "statements.hpp"
 
 #include <optional>
@@ -82,13 +83,5 @@ std::vector<FindingLine> FindingLines(const std::vector<Finding> &findings);
  * (lint_here.hpp).
  */
 bool DependsOnData(const Finding &finding);
-
-/*
- * The other linters' names that a suppression comment may give, mapped to
- * pg_migrate's rules (README, "Other linters' suppression comments"): squawk
- * rule names and atlas analyzer names and check codes. Unknown names map to
- * nothing.
- */
-std::vector<std::string> RulesForForeignName(const std::string &name);
 
 } // namespace pgmigrate

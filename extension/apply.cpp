@@ -18,7 +18,6 @@
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "lint_here.hpp"
-#include "runner_launch.hpp"
 #include "schema_state.hpp"
 #include "script.hpp"
 #include "trust.hpp"

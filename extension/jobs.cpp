@@ -108,7 +108,7 @@ State()
 	              "EXISTS (SELECT 1 FROM migrate.runner_jobs WHERE state = 'running'), "
 	              "(SELECT role_oid FROM migrate.runner_jobs WHERE state = 'queued' ORDER BY id LIMIT 1), "
 	              "(SELECT session_user_oid FROM migrate.runner_jobs WHERE state = 'queued' ORDER BY id LIMIT 1)",
-	              {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)});
+	              {std::to_string(pg::kLockClass), std::to_string(pg::kRunnerLockKey)});
 	QueueState q;
 	q.idle = false;
 	const Row &r = rows.at(0);
@@ -256,11 +256,11 @@ KeepRunnerLock()
 		held = Str(pg::Query("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.locktype = 'advisory' "
 		                     "AND l.granted AND l.pid = pg_catalog.pg_backend_pid() AND l.classid = $1::oid "
 		                     "AND l.objid = $2::oid AND l.objsubid = 2)",
-		                     {std::to_string(pg::kLockClass), std::to_string(kRunnerLockKey)})
+		                     {std::to_string(pg::kLockClass), std::to_string(pg::kRunnerLockKey)})
 		               .at(0)[0]) == "t";
 	}
 	if (!held)
-		(void)pg::TryRunnerLock(kRunnerLockKey);
+		(void)pg::TryRunnerLock(pg::kRunnerLockKey);
 }
 
 bool

@@ -56,7 +56,6 @@ namespace pg {
 
 namespace {
 
-constexpr int32 kLockMigrations = 1;
 constexpr int kMaxArgs = 32;
 
 /* Saved SPI plans, keyed by the address of their SQL literal. */
@@ -591,24 +590,10 @@ CurrentQuery()
 	return debug_query_string != nullptr ? std::string(debug_query_string) : std::string();
 }
 
-int
-BackendPid()
-{
-	return MyProcPid;
-}
-
 TimestampTz
 Now()
 {
 	return GetCurrentTimestamp();
-}
-
-std::string
-FormatTimestamp(TimestampTz ts)
-{
-	std::string out;
-	Call([&] { out = timestamptz_to_str(ts); });
-	return out;
 }
 
 double

@@ -28,8 +28,10 @@ using Row = std::vector<Value>;
 
 namespace pg {
 
-/* Advisory lock class of every pg_migrate lock ("MG"); key 1 serializes writers, 2 marks a live runner. */
+/* Advisory lock class of every pg_migrate lock ("MG") and its keys, all in one place. */
 constexpr int32 kLockClass = 0x4D47;
+constexpr int32 kLockMigrations = 1; /* transaction level: serializes apply, register and the other writers */
+constexpr int32 kRunnerLockKey = 2;  /* session level: held by the live runner */
 
 /* One SPI connection for the duration of a SQL-callable function. */
 class SpiSession {
@@ -152,9 +154,7 @@ void RunTopLevel(const std::string &sql);
 std::string ApplicationName();
 /* The client's query string being executed ("" when none). */
 std::string CurrentQuery();
-int BackendPid();
 TimestampTz Now();
-std::string FormatTimestamp(TimestampTz ts);
 double MillisecondsBetween(TimestampTz start, TimestampTz end);
 
 /*

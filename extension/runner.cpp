@@ -172,7 +172,7 @@ RunQueue(const RunnerIdentity &who)
 		if (who.role != who.session_user)
 			pg::SetSessionSetting("role", role_name);
 		pg::SetSessionSetting("application_name", "pg_migrate runner");
-		locked = pg::TryRunnerLock(kRunnerLockKey);
+		locked = pg::TryRunnerLock(pg::kRunnerLockKey);
 	});
 	if (!locked)
 		return; /* another runner works the queue */
@@ -191,13 +191,13 @@ RunQueue(const RunnerIdentity &who)
 		}
 		bool more = false;
 		InTransaction([&] {
-			pg::ReleaseRunnerLock(kRunnerLockKey);
+			pg::ReleaseRunnerLock(pg::kRunnerLockKey);
 			if (handoff)
 				return;
 			/* Work queued between the claim and the release must not be stranded. */
 			more = jobs::HasRunnable();
 			if (more)
-				locked = pg::TryRunnerLock(kRunnerLockKey);
+				locked = pg::TryRunnerLock(pg::kRunnerLockKey);
 		});
 		if (handoff) {
 			/* The next job belongs to another role: a runner of its own runs it. */

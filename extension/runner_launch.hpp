@@ -30,7 +30,4 @@ void RequestRunnerAtCommit(const RunnerIdentity &who);
 /* Registers a runner now (from a runner handing work to another identity). */
 bool StartRunnerNow(const RunnerIdentity &who);
 
-/* Advisory lock keys: the runner holds (kLockClass, kRunnerLockKey) at session level. */
-constexpr int32 kRunnerLockKey = 2;
-
 } // namespace pgmigrate

@@ -68,3 +68,20 @@ timed() {
 	elapsed=$(ms "$t0" "$t1")
 }
 show_failure() { echo "  FAILED (exit $rc): $*" >&2; tail -n 20 "$out_file" | sed 's/^/    /' >&2; }
+
+# A work folder $work (mode 755: the cluster's user reads files in it) and, at
+# exit, the databases named in DATABASES dropped and the folder removed
+# (BENCH_KEEP=1 keeps both). $1: the folder's name prefix.
+bench_workdir() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+	chmod 755 "$work"
+	trap bench_cleanup EXIT
+}
+bench_cleanup() {
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "kept: $work and databases ${DATABASES[*]}" >&2
+		return
+	fi
+	for db in "${DATABASES[@]}"; do admin -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
+	rm -rf "$work"
+}

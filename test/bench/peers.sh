@@ -26,17 +26,7 @@ source "$here/common.sh"
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
 [ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
 [ -x "$PG_MIGRATE" ] || die "client not built: $PG_MIGRATE"
-work=$(mktemp -d "${TMPDIR:-/tmp}/pg_migrate_peers.XXXXXX")
-chmod 755 "$work"
-cleanup() {
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "kept: $work and databases ${DATABASES[*]}" >&2
-		return
-	fi
-	for db in "${DATABASES[@]}"; do admin -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir pg_migrate_peers
 out_file=$work/last.out
 
 # CPU time (ms) of the server's ended backends so far: the postmaster's

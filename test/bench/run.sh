@@ -30,17 +30,6 @@ PSQL=${PSQL:-$(pg_config --bindir 2>/dev/null)/psql}
 [ -x "$PSQL" ] || PSQL=psql
 DATABASES=(bench_deploy bench_floor bench_server bench_status)
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/pg_migrate_bench.XXXXXX")
-chmod 755 "$work"
-cleanup() {
-	if [ "${BENCH_KEEP:-0}" = 1 ]; then
-		echo "kept: $work and databases ${DATABASES[*]}" >&2
-		return
-	fi
-	for db in "${DATABASES[@]}"; do admin -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
 
 # No "database ... does not exist, skipping" notices from psql.
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
@@ -48,6 +37,7 @@ export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
 # --- connections -----------------------------------------------------------
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_workdir pg_migrate_bench
 out_file=$work/last.out
 
 # --- setup -----------------------------------------------------------------

@@ -402,6 +402,65 @@ TEST_F(LayoutsHistories, AdoptFlywayConcurrentIndexesThenDeployAppliesNothing)
 	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
 }
 
+/* drizzle ran the journal's files (never the unlisted one): adopt and deploy agree, and skip it the same way. */
+TEST_F(LayoutsHistories, AdoptDrizzleWithUnlistedFileThenDeployAppliesNothing)
+{
+	std::string dir = pgmtest::CopyFixture("histories/drizzle", tmp_.Path());
+	Sql("CREATE SCHEMA drizzle;"
+	    "CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);");
+	const char *when[] = {"1751270400000", "1751356800000"}; /* the journal's "when" */
+	for (std::size_t i = 0; i < kDrizzleUps.size(); i++)
+		db_->Query("INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)",
+		           {pgmigrate::client::Sha256Hex(pgmtest::ReadFile(dir + "/" + kDrizzleUps[i])), when[i]});
+	/* what drizzle's migrations made: each chunk between breakpoints is one query, as drizzle sends it */
+	for (const std::string &up : kDrizzleUps) {
+		std::string sql = pgmtest::ReadFile(dir + "/" + up);
+		std::size_t start = 0;
+		while (start < sql.size()) {
+			std::size_t at = sql.find("--> statement-breakpoint", start);
+			std::string chunk = sql.substr(start, at == std::string::npos ? std::string::npos : at - start);
+			if (chunk.find_first_not_of(" \t\n") != std::string::npos)
+				Sql(chunk);
+			start = at == std::string::npos ? sql.size() : at + 24;
+		}
+	}
+	RunResult r = Run({"--dir", dir, "adopt", "--from", "drizzle"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kDrizzleUps.size())) << r.All();
+	r = Run({"--dir", dir, "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+	EXPECT_NE(r.err.find("0002_draft_not_generated.sql: not listed in meta/_journal.json"), std::string::npos)
+	    << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+}
+
+/* dbmate ran the up sections (own BEGIN/COMMIT, an indented marker inside a function, a broken down). */
+TEST_F(LayoutsHistories, AdoptDbmateThenDeployAppliesNothing)
+{
+	std::string dir = pgmtest::CopyFixture("histories/dbmate", tmp_.Path());
+	tmp_.Write("histories/dbmate/20260107080000_notes.sql",
+	           "-- migrate:up\nCREATE TABLE notes (id int);\n-- migrate:down\nDROP TABEL notes;\n");
+	for (const char *file :
+	     {"20260105100000_audit_function.sql", "20260106090000_wrapped.sql", "20260107080000_notes.sql"}) {
+		std::string text = pgmtest::ReadFile(dir + "/" + file);
+		Sql(text.substr(0, text.find("\n-- migrate:down\n") + 1));
+	}
+	Sql("CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);"
+	    "INSERT INTO schema_migrations VALUES ('20260105100000'), ('20260106090000'), ('20260107080000');");
+	RunResult r = Run({"--dir", dir, "adopt", "--from", "dbmate"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(Count("state = 'applied'"), 3) << r.All();
+	r = Run({"--dir", dir, "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	/* the broken down stays visible, and rolling that migration back is refused */
+	r = Run({"--dir", dir, "rollback"});
+	EXPECT_NE(r.exit_code, 0) << r.All();
+	EXPECT_NE(r.All().find("20260107080000_notes.sql:4"), std::string::npos) << r.All();
+}
+
 TEST_F(LayoutsHistories, AdoptDrizzleV1ThenDeployAppliesNothing)
 {
 	std::string dir = pgmtest::CopyFixture("histories/drizzle_v1", tmp_.Path());

@@ -29,6 +29,27 @@ namespace pgmigrate::client {
 
 namespace {
 
+/* adopt --from TOOL [--table NAME] */
+struct AdoptOptions {
+	std::string from;  /* prisma, flyway, dbmate, drizzle, golang-migrate */
+	std::string table; /* empty: the tool's default history table */
+};
+
+void
+AddAdoptOptions(CLI::App &command, AdoptOptions &options)
+{
+	command.add_option("--from", options.from, "the tool: prisma, flyway, dbmate, drizzle, golang-migrate")
+	    ->required()
+	    ->check(CLI::IsMember({"prisma", "flyway", "dbmate", "drizzle", "golang-migrate"}));
+	command.add_option("--table", options.table,
+	                   "its history table, if not the default (_prisma_migrations, flyway_schema_history, "
+	                   "schema_migrations, drizzle.__drizzle_migrations)");
+}
+
+} // namespace
+
+namespace {
+
 /* ROLLBACK unless committed: whatever went wrong, adopt leaves nothing half done. */
 class Transaction {
 public:
@@ -222,5 +243,9 @@ RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out)
 	         " pending (pg_migrate deploy applies " + (pending.size() == 1 ? "it" : "them") + ")");
 	return kExitOk;
 }
+
+const Command kAdoptCommand = {"adopt",
+                               "switch from another tool: mark what its history table applied, running nothing",
+                               WithOptions<AdoptOptions, AddAdoptOptions, RunAdopt>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

@@ -18,6 +18,20 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+struct ResetOptions {
+	bool yes = false;
+};
+
+void
+AddResetOptions(CLI::App &command, ResetOptions &options)
+{
+	command.add_flag("--yes", options.yes, "yes, roll back everything in this database");
+}
+
+} // namespace
+
 int
 RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 {
@@ -78,5 +92,8 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 	out.Note("deploying again");
 	return RunDeploy(global, DeployOptions(), out);
 }
+
+const Command kResetCommand = {"reset", "development only: roll every stream back, then deploy again",
+                               WithOptions<ResetOptions, AddResetOptions, RunReset>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

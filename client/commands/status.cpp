@@ -168,4 +168,7 @@ RunStatus(const GlobalOptions &global, Output &out)
 	return kExitOk;
 }
 
+const Command kStatusCommand = {"status", "registered migrations and their state, per stream",
+                                WithoutOptions<RunStatus>, ManyDatabases::kRefused};
+
 } // namespace pgmigrate::client

@@ -19,6 +19,22 @@ namespace pgmigrate::client {
 
 namespace {
 
+struct VersionOptions {
+	std::vector<std::string> checks; /* COMPONENT=VERSION */
+};
+
+void
+AddVersionOptions(CLI::App &command, VersionOptions &options)
+{
+	command.add_option("--check", options.checks, "COMPONENT=VERSION: exit 4 unless compatible (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+}
+
+} // namespace
+
+namespace {
+
 struct Check {
 	std::string component, version;
 };
@@ -140,5 +156,8 @@ RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &o
 	}
 	return kExitOk;
 }
+
+const Command kVersionCommand = {"version", "database version, extension, client and server versions, applied count",
+                                 WithOptions<VersionOptions, AddVersionOptions, RunVersion>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

@@ -436,31 +436,31 @@ PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 const char *
 ToolName(Tool tool)
 {
-	switch (tool) {
-	case Tool::kPrisma:
-		return "prisma";
-	case Tool::kFlyway:
-		return "flyway";
-	case Tool::kDbmate:
-		return "dbmate";
-	case Tool::kDrizzle:
-		return "drizzle";
-	case Tool::kGolangMigrate:
-		return "golang-migrate";
-	}
+	for (const ToolEntry &entry : kTools)
+		if (entry.tool == tool)
+			return entry.name;
 	return "";
 }
 
 bool
 ToolFromName(const std::string &name, Tool *tool)
 {
-	for (Tool t : {Tool::kPrisma, Tool::kFlyway, Tool::kDbmate, Tool::kDrizzle, Tool::kGolangMigrate}) {
-		if (name == ToolName(t)) {
-			*tool = t;
+	for (const ToolEntry &entry : kTools) {
+		if (name == entry.name) {
+			*tool = entry.tool;
 			return true;
 		}
 	}
 	return false;
+}
+
+std::vector<std::string>
+ToolNames()
+{
+	std::vector<std::string> names;
+	for (const ToolEntry &entry : kTools)
+		names.emplace_back(entry.name);
+	return names;
 }
 
 const char *

@@ -33,9 +33,22 @@ namespace pgmigrate::client {
 
 enum class Tool { kPrisma, kFlyway, kDbmate, kDrizzle, kGolangMigrate };
 
+/* Every tool and its name (--from), in the order messages and --help list them: the one table of names. */
+struct ToolEntry {
+	Tool tool;
+	const char *name;
+};
+inline constexpr ToolEntry kTools[] = {{Tool::kPrisma, "prisma"},
+                                       {Tool::kFlyway, "flyway"},
+                                       {Tool::kDbmate, "dbmate"},
+                                       {Tool::kDrizzle, "drizzle"},
+                                       {Tool::kGolangMigrate, "golang-migrate"}};
+
 /* "prisma", "flyway", "dbmate", "drizzle", "golang-migrate" */
 const char *ToolName(Tool tool);
 bool ToolFromName(const std::string &name, Tool *tool);
+/* Every tool's name, in table order (CLI11's IsMember for --from). */
+std::vector<std::string> ToolNames();
 
 /* The history table the tool writes by default (found through search_path unless schema-qualified). */
 const char *DefaultHistoryTable(Tool tool);

@@ -745,27 +745,18 @@ ReadGolang(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 const char *
 LayoutName(Layout layout)
 {
-	switch (layout) {
-	case Layout::kNative:
-		return "native";
-	case Layout::kPrisma:
-		return "prisma";
-	case Layout::kFlyway:
-		return "flyway";
-	case Layout::kDrizzle:
-		return "drizzle";
-	case Layout::kGolangMigrate:
-		return "golang-migrate";
-	}
+	for (const LayoutEntry &entry : kLayouts)
+		if (entry.layout == layout)
+			return entry.name;
 	return "native";
 }
 
 bool
 LayoutFromName(const std::string &name, Layout *layout)
 {
-	for (Layout l : {Layout::kNative, Layout::kPrisma, Layout::kFlyway, Layout::kDrizzle, Layout::kGolangMigrate}) {
-		if (name == LayoutName(l)) {
-			*layout = l;
+	for (const LayoutEntry &entry : kLayouts) {
+		if (name == entry.name) {
+			*layout = entry.layout;
 			return true;
 		}
 	}
@@ -775,7 +766,19 @@ LayoutFromName(const std::string &name, Layout *layout)
 std::string
 LayoutNames()
 {
-	return "native, prisma, flyway, drizzle, golang-migrate";
+	std::string names;
+	for (const LayoutEntry &entry : kLayouts)
+		names += (names.empty() ? "" : ", ") + std::string(entry.name);
+	return names;
+}
+
+std::vector<std::string>
+LayoutNameList()
+{
+	std::vector<std::string> names;
+	for (const LayoutEntry &entry : kLayouts)
+		names.emplace_back(entry.name);
+	return names;
 }
 
 Layout

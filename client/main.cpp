@@ -7,6 +7,7 @@
 #include "connection.hpp"
 #include "conninfo.hpp"
 #include "exit_codes.hpp"
+#include "layouts.hpp"
 #include "output.hpp"
 #include "session.hpp"
 
@@ -123,7 +124,7 @@ main(int argc, char **argv)
 	    ->allow_extra_args(false);
 	app.add_option("--layout", global.layout,
 	               "layout of every --dir: native, prisma, flyway, drizzle, golang-migrate (default: detected)")
-	    ->check(CLI::IsMember({"native", "prisma", "flyway", "drizzle", "golang-migrate"}));
+	    ->check(CLI::IsMember(LayoutNameList()));
 	app.add_option("--format", format, "output format: text or json")->check(CLI::IsMember({"text", "json"}));
 	app.add_flag("-q,--quiet", global.quiet, "print errors only");
 	app.add_flag("-v,--verbose", global.verbose, "print connection details and server notices");

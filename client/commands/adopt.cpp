@@ -40,7 +40,7 @@ AddAdoptOptions(CLI::App &command, AdoptOptions &options)
 {
 	command.add_option("--from", options.from, "the tool: prisma, flyway, dbmate, drizzle, golang-migrate")
 	    ->required()
-	    ->check(CLI::IsMember({"prisma", "flyway", "dbmate", "drizzle", "golang-migrate"}));
+	    ->check(CLI::IsMember(ToolNames()));
 	command.add_option("--table", options.table,
 	                   "its history table, if not the default (_prisma_migrations, flyway_schema_history, "
 	                   "schema_migrations, drizzle.__drizzle_migrations)");

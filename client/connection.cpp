@@ -373,4 +373,53 @@ Connection::Database() const
 	return v != nullptr ? v : "";
 }
 
+namespace {
+
+/* ROLLBACK unless the connection is gone; its own failure is ignored. */
+void
+TryRollback(Connection &conn)
+{
+	if (conn.Lost())
+		return;
+	try {
+		conn.Exec("ROLLBACK");
+	} catch (const std::exception &) {
+	}
+}
+
+} // namespace
+
+Transaction::Transaction(Connection &conn, const std::string &begin) : conn_(conn)
+{
+	try {
+		if (begin.find(';') == std::string::npos)
+			conn_.Exec(begin);
+		else
+			conn_.ExecAll(begin);
+	} catch (const SqlError &) {
+		TryRollback(conn_); /* statements after BEGIN may have failed inside the transaction */
+		throw;
+	}
+}
+
+Transaction::~Transaction()
+{
+	if (open_)
+		TryRollback(conn_);
+}
+
+void
+Transaction::Commit()
+{
+	conn_.Exec("COMMIT");
+	open_ = false;
+}
+
+void
+Transaction::Rollback()
+{
+	open_ = false;
+	conn_.Exec("ROLLBACK");
+}
+
 } // namespace pgmigrate::client

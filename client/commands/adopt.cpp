@@ -50,33 +50,6 @@ AddAdoptOptions(CLI::App &command, AdoptOptions &options)
 
 namespace {
 
-/* ROLLBACK unless committed: whatever went wrong, adopt leaves nothing half done. */
-class Transaction {
-public:
-	explicit Transaction(Connection &conn) : conn_(conn) { conn_.Exec("BEGIN"); }
-	~Transaction()
-	{
-		if (committed_)
-			return;
-		try {
-			conn_.Exec("ROLLBACK");
-		} catch (const std::exception &) {
-		}
-	}
-	Transaction(const Transaction &) = delete;
-	Transaction &operator=(const Transaction &) = delete;
-	void
-	Commit()
-	{
-		conn_.Exec("COMMIT");
-		committed_ = true;
-	}
-
-private:
-	Connection &conn_;
-	bool committed_ = false;
-};
-
 /* The table's name as the server quotes it, or "" when there is none. */
 std::string
 FindTable(Connection &conn, const std::string &table)

@@ -524,4 +524,22 @@ PlanAdoption(Tool tool, const std::vector<nlohmann::json> &rows, const std::vect
 	return plan;
 }
 
+AdoptionReport
+BuildAdoptionReport(const AdoptionPlan &plan, const std::vector<MigrationFile> &files,
+                    const std::function<bool(const MigrationFile &)> &applied_here)
+{
+	AdoptionReport report;
+	std::set<const MigrationFile *> taken;
+	for (const std::vector<AdoptedFile> *list : {&plan.applied, &plan.repeatables}) {
+		for (const AdoptedFile &a : *list) {
+			taken.insert(a.file);
+			report.adopted.push_back({a.file, a.recorded_as, applied_here(*a.file)});
+		}
+	}
+	for (const MigrationFile &f : files)
+		if (taken.count(&f) == 0 && !applied_here(f))
+			report.pending.push_back(&f);
+	return report;
+}
+
 } // namespace pgmigrate::client

@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -81,5 +82,22 @@ struct AdoptionPlan {
  * one is).
  */
 AdoptionPlan PlanAdoption(Tool tool, const std::vector<nlohmann::json> &rows, const std::vector<MigrationFile> &files);
+
+/* One adopted file and what adopt did with it. */
+struct AdoptionOutcome {
+	const MigrationFile *file;
+	std::string recorded_as;
+	bool already_applied; /* applied in this database before adopt ran: "already applied", else "marked applied" */
+};
+
+/* What adopt reports once it has marked the plan: the adopted files, then what stays pending. */
+struct AdoptionReport {
+	std::vector<AdoptionOutcome> adopted;       /* plan.applied, then plan.repeatables */
+	std::vector<const MigrationFile *> pending; /* files neither adopted nor applied here, in folder order */
+};
+
+/* applied_here: whether pg_migrate had that file applied in this database before adopt ran. */
+AdoptionReport BuildAdoptionReport(const AdoptionPlan &plan, const std::vector<MigrationFile> &files,
+                                   const std::function<bool(const MigrationFile &)> &applied_here);
 
 } // namespace pgmigrate::client

@@ -4,6 +4,7 @@
 #include "checksum.hpp"
 #include "layouts.hpp"
 #include "script.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -70,22 +71,14 @@ FirstLine(const std::string &text)
 	return line.size() > 200 ? line.substr(0, 200) + "..." : line;
 }
 
-std::string
-Replace(std::string s, const std::string &from, const std::string &to)
-{
-	for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-		s.replace(pos, from.size(), to);
-	return s;
-}
-
 /* Prisma accepts a checksum of the file with Unix or Windows line endings. */
 bool
 PrismaChecksumMatches(const std::string &bytes, const std::string &recorded)
 {
 	if (Sha256Hex(bytes) == recorded)
 		return true;
-	std::string unix_endings = Replace(bytes, "\r\n", "\n");
-	return Sha256Hex(unix_endings) == recorded || Sha256Hex(Replace(unix_endings, "\n", "\r\n")) == recorded;
+	std::string unix_endings = ReplaceAll(bytes, "\r\n", "\n");
+	return Sha256Hex(unix_endings) == recorded || Sha256Hex(ReplaceAll(unix_endings, "\n", "\r\n")) == recorded;
 }
 
 /* Matches what the tool recorded to files, and checks that no file is missing in between. */

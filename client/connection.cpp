@@ -3,6 +3,7 @@
 
 #include "conninfo.hpp"
 #include "exit_codes.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,14 +21,6 @@ Field(const PGresult *result, int code)
 {
 	const char *value = PQresultErrorField(result, code);
 	return value != nullptr ? value : "";
-}
-
-std::string
-TrimNewlines(std::string s)
-{
-	while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-		s.pop_back();
-	return s;
 }
 
 } // namespace
@@ -106,7 +99,7 @@ Connection::OnNotice(void *arg, const PGresult *raw)
 	notice.message = Field(raw, PG_DIAG_MESSAGE_PRIMARY);
 	notice.detail = Field(raw, PG_DIAG_MESSAGE_DETAIL);
 	notice.hint = Field(raw, PG_DIAG_MESSAGE_HINT);
-	notice.text = TrimNewlines(PQresultErrorMessage(raw));
+	notice.text = TrimEnd(PQresultErrorMessage(raw), "\n\r");
 	(*handler)(notice);
 }
 
@@ -134,7 +127,7 @@ Connection::Open(const std::string &target)
 	Connection conn(raw);
 	conn.target_ = target;
 	if (PQstatus(raw) != CONNECTION_OK) {
-		std::string message = TrimNewlines(PQerrorMessage(raw));
+		std::string message = TrimEnd(PQerrorMessage(raw), "\n\r");
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target));
 	}
 	return conn;
@@ -205,7 +198,7 @@ Connection::Finish()
 		poll_status_ = PQconnectPoll(conn_.get());
 	}
 	if (poll_status_ != PGRES_POLLING_OK || PQstatus(conn_.get()) != CONNECTION_OK) {
-		std::string message = TrimNewlines(PQerrorMessage(conn_.get()));
+		std::string message = TrimEnd(PQerrorMessage(conn_.get()), "\n\r");
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target_));
 	}
 	SendQueuedEarly();
@@ -258,7 +251,7 @@ Connection::Checked(Result result) const
 
 	std::string message = raw != nullptr ? Field(raw, PG_DIAG_MESSAGE_PRIMARY) : "";
 	if (message.empty())
-		message = TrimNewlines(PQerrorMessage(conn_.get()));
+		message = TrimEnd(PQerrorMessage(conn_.get()), "\n\r");
 	SqlError error(message.empty() ? "query failed" : message);
 	if (raw != nullptr) {
 		error.sqlstate = Field(raw, PG_DIAG_SQLSTATE);

@@ -42,38 +42,6 @@ Result::Column(const char *name) const
 	return column;
 }
 
-std::string
-TextArrayLiteralOfViews(const std::vector<std::string_view> &values)
-{
-	/* Every element double-quoted with \ and " escaped: safe for any text, including "NULL" and "{". */
-	std::size_t size = 2 + 3 * values.size();
-	for (std::string_view v : values)
-		size += v.size() + static_cast<std::size_t>(
-		                       std::count_if(v.begin(), v.end(), [](char c) { return c == '"' || c == '\\'; }));
-	std::string out;
-	out.reserve(size); /* one allocation of the exact size: megabytes of scripts are not copied twice */
-	out.push_back('{');
-	for (std::size_t i = 0; i < values.size(); i++) {
-		if (i > 0)
-			out.push_back(',');
-		out.push_back('"');
-		for (char c : values[i]) {
-			if (c == '"' || c == '\\')
-				out.push_back('\\');
-			out.push_back(c);
-		}
-		out.push_back('"');
-	}
-	out.push_back('}');
-	return out;
-}
-
-std::string
-TextArrayLiteral(const std::vector<std::string> &values)
-{
-	return TextArrayLiteralOfViews(std::vector<std::string_view>(values.begin(), values.end()));
-}
-
 Connection::Connection(PGconn *conn)
     : conn_(conn, PQfinish), notice_handler_(std::make_unique<std::function<void(const Notice &)>>())
 {

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "text_array.hpp"
+
 #include <libpq-fe.h>
 
 #include <functional>
@@ -90,10 +92,9 @@ private:
 	std::unique_ptr<PGresult, void (*)(PGresult *)> result_;
 };
 
-/* SQL text of a text[] array literal holding values, for a $n::text[] parameter. */
-std::string TextArrayLiteral(const std::vector<std::string> &values);
-/* The same over views: a large upload is escaped straight from the file contents, not from a copy. */
-std::string TextArrayLiteralOfViews(const std::vector<std::string_view> &values);
+/* text[] array literals for $n::text[] parameters: one escaping rule with the extension (text_array.hpp) */
+using pgmigrate::TextArrayLiteral;
+using pgmigrate::TextArrayLiteralOfViews;
 
 class Connection {
 public:

@@ -8,6 +8,8 @@
 #include "rows.hpp"
 #include "strings.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -122,23 +124,12 @@ TEST(DirSpecs, DefaultAndStreamPrefix)
 class FolderTest : public ::testing::Test {
 protected:
 	void
-	SetUp() override
-	{
-		std::string pattern = (std::filesystem::temp_directory_path() / "pg_migrate_unit_XXXXXX").string();
-		ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-		dir_ = pattern;
-	}
-	void
-	TearDown() override
-	{
-		std::filesystem::remove_all(dir_);
-	}
-	void
 	Write(const std::string &name, const std::string &content)
 	{
-		std::ofstream(dir_ + "/" + name, std::ios::binary) << content;
+		temp_.Write(name, content);
 	}
-	std::string dir_;
+	pgmtest::TempDir temp_{"pg_migrate_unit_"};
+	const std::string dir_ = temp_.Path();
 };
 
 TEST_F(FolderTest, ReadsSortedSqlFilesWithStreamAndChecksum)

@@ -429,31 +429,19 @@ PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 const char *
 ToolName(Tool tool)
 {
-	for (const ToolEntry &entry : kTools)
-		if (entry.tool == tool)
-			return entry.name;
-	return "";
+	return NameOf(kTools, tool, "");
 }
 
 bool
 ToolFromName(const std::string &name, Tool *tool)
 {
-	for (const ToolEntry &entry : kTools) {
-		if (name == entry.name) {
-			*tool = entry.tool;
-			return true;
-		}
-	}
-	return false;
+	return ValueOf(kTools, name, tool);
 }
 
 std::vector<std::string>
 ToolNames()
 {
-	std::vector<std::string> names;
-	for (const ToolEntry &entry : kTools)
-		names.emplace_back(entry.name);
-	return names;
+	return NamesOf(kTools);
 }
 
 const char *

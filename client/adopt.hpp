@@ -22,6 +22,7 @@
  */
 #pragma once
 
+#include "enum_names.hpp"
 #include "folder.hpp"
 
 #include <nlohmann/json.hpp>
@@ -35,15 +36,11 @@ namespace pgmigrate::client {
 enum class Tool { kPrisma, kFlyway, kDbmate, kDrizzle, kGolangMigrate };
 
 /* Every tool and its name (--from), in the order messages and --help list them: the one table of names. */
-struct ToolEntry {
-	Tool tool;
-	const char *name;
-};
-inline constexpr ToolEntry kTools[] = {{Tool::kPrisma, "prisma"},
-                                       {Tool::kFlyway, "flyway"},
-                                       {Tool::kDbmate, "dbmate"},
-                                       {Tool::kDrizzle, "drizzle"},
-                                       {Tool::kGolangMigrate, "golang-migrate"}};
+inline constexpr EnumName<Tool> kTools[] = {{Tool::kPrisma, "prisma"},
+                                            {Tool::kFlyway, "flyway"},
+                                            {Tool::kDbmate, "dbmate"},
+                                            {Tool::kDrizzle, "drizzle"},
+                                            {Tool::kGolangMigrate, "golang-migrate"}};
 
 /* "prisma", "flyway", "dbmate", "drizzle", "golang-migrate" */
 const char *ToolName(Tool tool);

@@ -332,29 +332,20 @@ CountLines(const std::string &s)
 const char *
 LayoutName(Layout layout)
 {
-	for (const LayoutEntry &entry : kLayouts)
-		if (entry.layout == layout)
-			return entry.name;
-	return "native";
+	return NameOf(kLayouts, layout, "native");
 }
 
 bool
 LayoutFromName(const std::string &name, Layout *layout)
 {
-	for (const LayoutEntry &entry : kLayouts) {
-		if (name == entry.name) {
-			*layout = entry.layout;
-			return true;
-		}
-	}
-	return false;
+	return ValueOf(kLayouts, name, layout);
 }
 
 std::string
 LayoutNames()
 {
 	std::string names;
-	for (const LayoutEntry &entry : kLayouts)
+	for (const EnumName<Layout> &entry : kLayouts)
 		names += (names.empty() ? "" : ", ") + std::string(entry.name);
 	return names;
 }
@@ -362,10 +353,7 @@ LayoutNames()
 std::vector<std::string>
 LayoutNameList()
 {
-	std::vector<std::string> names;
-	for (const LayoutEntry &entry : kLayouts)
-		names.emplace_back(entry.name);
-	return names;
+	return NamesOf(kLayouts);
 }
 
 Layout

@@ -27,6 +27,7 @@
  */
 #pragma once
 
+#include "enum_names.hpp"
 #include "folder.hpp"
 #include "script.hpp"
 
@@ -41,15 +42,11 @@ namespace pgmigrate::client {
 enum class Layout { kNative, kPrisma, kFlyway, kDrizzle, kGolangMigrate };
 
 /* Every layout and its name (--layout), in the order messages and --help list them: the one table of names. */
-struct LayoutEntry {
-	Layout layout;
-	const char *name;
-};
-inline constexpr LayoutEntry kLayouts[] = {{Layout::kNative, "native"},
-                                           {Layout::kPrisma, "prisma"},
-                                           {Layout::kFlyway, "flyway"},
-                                           {Layout::kDrizzle, "drizzle"},
-                                           {Layout::kGolangMigrate, "golang-migrate"}};
+inline constexpr EnumName<Layout> kLayouts[] = {{Layout::kNative, "native"},
+                                                {Layout::kPrisma, "prisma"},
+                                                {Layout::kFlyway, "flyway"},
+                                                {Layout::kDrizzle, "drizzle"},
+                                                {Layout::kGolangMigrate, "golang-migrate"}};
 
 /* "native", "prisma", "flyway", "drizzle", "golang-migrate" */
 const char *LayoutName(Layout layout);

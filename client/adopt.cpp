@@ -4,6 +4,7 @@
 #include "checksum.hpp"
 #include "layouts.hpp"
 #include "script.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -70,22 +71,14 @@ FirstLine(const std::string &text)
 	return line.size() > 200 ? line.substr(0, 200) + "..." : line;
 }
 
-std::string
-Replace(std::string s, const std::string &from, const std::string &to)
-{
-	for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
-		s.replace(pos, from.size(), to);
-	return s;
-}
-
 /* Prisma accepts a checksum of the file with Unix or Windows line endings. */
 bool
 PrismaChecksumMatches(const std::string &bytes, const std::string &recorded)
 {
 	if (Sha256Hex(bytes) == recorded)
 		return true;
-	std::string unix_endings = Replace(bytes, "\r\n", "\n");
-	return Sha256Hex(unix_endings) == recorded || Sha256Hex(Replace(unix_endings, "\n", "\r\n")) == recorded;
+	std::string unix_endings = ReplaceAll(bytes, "\r\n", "\n");
+	return Sha256Hex(unix_endings) == recorded || Sha256Hex(ReplaceAll(unix_endings, "\n", "\r\n")) == recorded;
 }
 
 /* Matches what the tool recorded to files, and checks that no file is missing in between. */
@@ -436,31 +429,19 @@ PlanDrizzle(std::vector<nlohmann::json> rows, Matcher &match)
 const char *
 ToolName(Tool tool)
 {
-	switch (tool) {
-	case Tool::kPrisma:
-		return "prisma";
-	case Tool::kFlyway:
-		return "flyway";
-	case Tool::kDbmate:
-		return "dbmate";
-	case Tool::kDrizzle:
-		return "drizzle";
-	case Tool::kGolangMigrate:
-		return "golang-migrate";
-	}
-	return "";
+	return NameOf(kTools, tool, "");
 }
 
 bool
 ToolFromName(const std::string &name, Tool *tool)
 {
-	for (Tool t : {Tool::kPrisma, Tool::kFlyway, Tool::kDbmate, Tool::kDrizzle, Tool::kGolangMigrate}) {
-		if (name == ToolName(t)) {
-			*tool = t;
-			return true;
-		}
-	}
-	return false;
+	return ValueOf(kTools, name, tool);
+}
+
+std::vector<std::string>
+ToolNames()
+{
+	return NamesOf(kTools);
 }
 
 const char *
@@ -522,6 +503,24 @@ PlanAdoption(Tool tool, const std::vector<nlohmann::json> &rows, const std::vect
 	}
 	match.CheckNoGaps();
 	return plan;
+}
+
+AdoptionReport
+BuildAdoptionReport(const AdoptionPlan &plan, const std::vector<MigrationFile> &files,
+                    const std::function<bool(const MigrationFile &)> &applied_here)
+{
+	AdoptionReport report;
+	std::set<const MigrationFile *> taken;
+	for (const std::vector<AdoptedFile> *list : {&plan.applied, &plan.repeatables}) {
+		for (const AdoptedFile &a : *list) {
+			taken.insert(a.file);
+			report.adopted.push_back({a.file, a.recorded_as, applied_here(*a.file)});
+		}
+	}
+	for (const MigrationFile &f : files)
+		if (taken.count(&f) == 0 && !applied_here(f))
+			report.pending.push_back(&f);
+	return report;
 }
 
 } // namespace pgmigrate::client

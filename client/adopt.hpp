@@ -22,10 +22,12 @@
  */
 #pragma once
 
+#include "enum_names.hpp"
 #include "folder.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,9 +35,18 @@ namespace pgmigrate::client {
 
 enum class Tool { kPrisma, kFlyway, kDbmate, kDrizzle, kGolangMigrate };
 
+/* Every tool and its name (--from), in the order messages and --help list them: the one table of names. */
+inline constexpr EnumName<Tool> kTools[] = {{Tool::kPrisma, "prisma"},
+                                            {Tool::kFlyway, "flyway"},
+                                            {Tool::kDbmate, "dbmate"},
+                                            {Tool::kDrizzle, "drizzle"},
+                                            {Tool::kGolangMigrate, "golang-migrate"}};
+
 /* "prisma", "flyway", "dbmate", "drizzle", "golang-migrate" */
 const char *ToolName(Tool tool);
 bool ToolFromName(const std::string &name, Tool *tool);
+/* Every tool's name, in table order (CLI11's IsMember for --from). */
+std::vector<std::string> ToolNames();
 
 /* The history table the tool writes by default (found through search_path unless schema-qualified). */
 const char *DefaultHistoryTable(Tool tool);
@@ -68,5 +79,22 @@ struct AdoptionPlan {
  * one is).
  */
 AdoptionPlan PlanAdoption(Tool tool, const std::vector<nlohmann::json> &rows, const std::vector<MigrationFile> &files);
+
+/* One adopted file and what adopt did with it. */
+struct AdoptionOutcome {
+	const MigrationFile *file;
+	std::string recorded_as;
+	bool already_applied; /* applied in this database before adopt ran: "already applied", else "marked applied" */
+};
+
+/* What adopt reports once it has marked the plan: the adopted files, then what stays pending. */
+struct AdoptionReport {
+	std::vector<AdoptionOutcome> adopted;       /* plan.applied, then plan.repeatables */
+	std::vector<const MigrationFile *> pending; /* files neither adopted nor applied here, in folder order */
+};
+
+/* applied_here: whether pg_migrate had that file applied in this database before adopt ran. */
+AdoptionReport BuildAdoptionReport(const AdoptionPlan &plan, const std::vector<MigrationFile> &files,
+                                   const std::function<bool(const MigrationFile &)> &applied_here);
 
 } // namespace pgmigrate::client

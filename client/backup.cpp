@@ -2,6 +2,7 @@
 #include "backup.hpp"
 
 #include "exit_codes.hpp"
+#include "strings.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -192,14 +193,6 @@ MajorOf(const std::string &version_text)
 	return std::atoi(version_text.c_str() + close + 2);
 }
 
-std::string
-Trimmed(std::string text)
-{
-	while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-		text.pop_back();
-	return text;
-}
-
 /* A file name from a database name: letters, digits, '.', '_' and '-' kept, anything else '_'. */
 std::string
 FileSafe(const std::string &name)
@@ -304,7 +297,7 @@ TakeBackup(Connection &conn, const std::string &dir, Output &out)
 		       "; install the PostgreSQL client tools of the server's major, or name one with PG_MIGRATE_PG_DUMP");
 	int server_major = conn.ServerVersion() / 10000, dump_major = MajorOf(version_text);
 	if (rc != 0 || dump_major == 0)
-		Refuse(backup.pg_dump + " --version did not answer as pg_dump does: " + Trimmed(version_text));
+		Refuse(backup.pg_dump + " --version did not answer as pg_dump does: " + TrimEnd(version_text, "\n\r "));
 	if (dump_major < server_major)
 		Refuse(backup.pg_dump + " (from " + source + ") is version " + std::to_string(dump_major) +
 		       ", older than the server (" + std::to_string(server_major) +
@@ -335,7 +328,7 @@ TakeBackup(Connection &conn, const std::string &dir, Output &out)
 		::unlink(backup.path.c_str());
 		if (rc < 0)
 			Refuse("cannot run " + backup.pg_dump + ": " + std::strerror(spawn_errno));
-		Refuse("pg_dump failed (exit " + std::to_string(rc) + "): " + Trimmed(messages));
+		Refuse("pg_dump failed (exit " + std::to_string(rc) + "): " + TrimEnd(messages, "\n\r "));
 	}
 	if (::rename(partial.c_str(), backup.path.c_str()) != 0) {
 		int err = errno;

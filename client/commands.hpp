@@ -1,36 +1,56 @@
 /*
- * commands.hpp — one function per command (client/commands/<name>.cpp).
+ * commands.hpp — the commands (client/commands/<name>.cpp), one Command each
+ * (command.hpp); main.cpp lists them in its table.
  *
- * Each returns the exit code, or throws Failure / SqlError, which main()
- * turns into an exit code and an error message. Results go through Output.
+ * A command's run returns the exit code, or throws Failure / SqlError, which
+ * main() turns into an exit code and an error message. Results go through Output.
  */
 #pragma once
 
-#include "options.hpp"
-#include "output.hpp"
+#include "command.hpp"
+
+#include <string>
+#include <vector>
 
 namespace pgmigrate::client {
 
-int RunInstall(const GlobalOptions &global, Output &out);
-int RunNew(const GlobalOptions &global, const NewOptions &options, Output &out);
-int RunPush(const GlobalOptions &global, Output &out);
+extern const Command kInstallCommand;
+extern const Command kNewCommand;
+extern const Command kPushCommand;
+extern const Command kDeployCommand;
+extern const Command kStatusCommand;
+extern const Command kHistoryCommand;
+extern const Command kLintCommand;
+extern const Command kDriftCommand;
+extern const Command kRollbackCommand;
+extern const Command kVerifyCommand;
+extern const Command kValidateCommand;
+extern const Command kDiffCommand;
+extern const Command kResolveCommand;
+extern const Command kBaselineCommand;
+extern const Command kRepairCommand;
+extern const Command kVersionCommand;
+extern const Command kResetCommand;
+extern const Command kAdoptCommand;
+extern const Command kTestCommand;
+
+/* deploy's options: reset deploys again, deploy_many deploys to each database with them */
+struct DeployOptions {
+	std::vector<std::string> streams;      /* empty: every stream */
+	std::vector<std::string> skip_streams; /* also "index" when SKIP_INDEX_MIGRATIONS=true */
+	std::string target;                    /* empty: no target */
+	bool dry_run = false;
+	bool no_wait = false; /* return once apply() has queued work for the background runner */
+	/* apply pending migrations registered on the server that are in none of the files */
+	bool include_server_only = false;
+	/* record the schema as it is as the baseline first (migrate.accept_drift()) */
+	bool accept_drift = false;
+	/* --backup DIR: pg_dump -Fc into DIR before anything pending is applied (empty: no backup) */
+	std::string backup_dir;
+};
+
 int RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out);
 /* deploy to every --db and --targets database, --jobs at a time: a result table, the worst exit code */
 int RunDeployMany(const GlobalOptions &global, const DeployOptions &options, Output &out);
-int RunStatus(const GlobalOptions &global, Output &out);
-int RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out);
-int RunLint(const GlobalOptions &global, const LintOptions &options, Output &out);
-int RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &out);
-int RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output &out);
-int RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out);
-int RunValidate(const GlobalOptions &global, Output &out);
-int RunDiff(const GlobalOptions &global, const DiffOptions &options, Output &out);
-int RunResolve(const GlobalOptions &global, const ResolveOptions &options, Output &out);
-int RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
-int RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Output &out);
-int RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &out);
-int RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out);
-int RunTest(const GlobalOptions &global, const TestOptions &options, Output &out);
-int RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out);
 
 } // namespace pgmigrate::client

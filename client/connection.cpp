@@ -3,6 +3,7 @@
 
 #include "conninfo.hpp"
 #include "exit_codes.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -22,14 +23,6 @@ Field(const PGresult *result, int code)
 	return value != nullptr ? value : "";
 }
 
-std::string
-TrimNewlines(std::string s)
-{
-	while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-		s.pop_back();
-	return s;
-}
-
 } // namespace
 
 std::optional<std::string>
@@ -47,38 +40,6 @@ Result::Column(const char *name) const
 	if (column < 0)
 		throw std::logic_error(std::string("query result has no column ") + name);
 	return column;
-}
-
-std::string
-TextArrayLiteralOfViews(const std::vector<std::string_view> &values)
-{
-	/* Every element double-quoted with \ and " escaped: safe for any text, including "NULL" and "{". */
-	std::size_t size = 2 + 3 * values.size();
-	for (std::string_view v : values)
-		size += v.size() + static_cast<std::size_t>(
-		                       std::count_if(v.begin(), v.end(), [](char c) { return c == '"' || c == '\\'; }));
-	std::string out;
-	out.reserve(size); /* one allocation of the exact size: megabytes of scripts are not copied twice */
-	out.push_back('{');
-	for (std::size_t i = 0; i < values.size(); i++) {
-		if (i > 0)
-			out.push_back(',');
-		out.push_back('"');
-		for (char c : values[i]) {
-			if (c == '"' || c == '\\')
-				out.push_back('\\');
-			out.push_back(c);
-		}
-		out.push_back('"');
-	}
-	out.push_back('}');
-	return out;
-}
-
-std::string
-TextArrayLiteral(const std::vector<std::string> &values)
-{
-	return TextArrayLiteralOfViews(std::vector<std::string_view>(values.begin(), values.end()));
 }
 
 Connection::Connection(PGconn *conn)
@@ -106,7 +67,7 @@ Connection::OnNotice(void *arg, const PGresult *raw)
 	notice.message = Field(raw, PG_DIAG_MESSAGE_PRIMARY);
 	notice.detail = Field(raw, PG_DIAG_MESSAGE_DETAIL);
 	notice.hint = Field(raw, PG_DIAG_MESSAGE_HINT);
-	notice.text = TrimNewlines(PQresultErrorMessage(raw));
+	notice.text = TrimEnd(PQresultErrorMessage(raw), "\n\r");
 	(*handler)(notice);
 }
 
@@ -134,7 +95,7 @@ Connection::Open(const std::string &target)
 	Connection conn(raw);
 	conn.target_ = target;
 	if (PQstatus(raw) != CONNECTION_OK) {
-		std::string message = TrimNewlines(PQerrorMessage(raw));
+		std::string message = TrimEnd(PQerrorMessage(raw), "\n\r");
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target));
 	}
 	return conn;
@@ -205,7 +166,7 @@ Connection::Finish()
 		poll_status_ = PQconnectPoll(conn_.get());
 	}
 	if (poll_status_ != PGRES_POLLING_OK || PQstatus(conn_.get()) != CONNECTION_OK) {
-		std::string message = TrimNewlines(PQerrorMessage(conn_.get()));
+		std::string message = TrimEnd(PQerrorMessage(conn_.get()), "\n\r");
 		throw Failure(kExitConnect, "cannot connect to the database: " + Scrub(message, target_));
 	}
 	SendQueuedEarly();
@@ -258,7 +219,7 @@ Connection::Checked(Result result) const
 
 	std::string message = raw != nullptr ? Field(raw, PG_DIAG_MESSAGE_PRIMARY) : "";
 	if (message.empty())
-		message = TrimNewlines(PQerrorMessage(conn_.get()));
+		message = TrimEnd(PQerrorMessage(conn_.get()), "\n\r");
 	SqlError error(message.empty() ? "query failed" : message);
 	if (raw != nullptr) {
 		error.sqlstate = Field(raw, PG_DIAG_SQLSTATE);
@@ -371,6 +332,55 @@ Connection::Database() const
 {
 	const char *v = PQdb(conn_.get());
 	return v != nullptr ? v : "";
+}
+
+namespace {
+
+/* ROLLBACK unless the connection is gone; its own failure is ignored. */
+void
+TryRollback(Connection &conn)
+{
+	if (conn.Lost())
+		return;
+	try {
+		conn.Exec("ROLLBACK");
+	} catch (const std::exception &) {
+	}
+}
+
+} // namespace
+
+Transaction::Transaction(Connection &conn, const std::string &begin) : conn_(conn)
+{
+	try {
+		if (begin.find(';') == std::string::npos)
+			conn_.Exec(begin);
+		else
+			conn_.ExecAll(begin);
+	} catch (const SqlError &) {
+		TryRollback(conn_); /* statements after BEGIN may have failed inside the transaction */
+		throw;
+	}
+}
+
+Transaction::~Transaction()
+{
+	if (open_)
+		TryRollback(conn_);
+}
+
+void
+Transaction::Commit()
+{
+	conn_.Exec("COMMIT");
+	open_ = false;
+}
+
+void
+Transaction::Rollback()
+{
+	open_ = false;
+	conn_.Exec("ROLLBACK");
 }
 
 } // namespace pgmigrate::client

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "text_array.hpp"
+
 #include <libpq-fe.h>
 
 #include <functional>
@@ -90,10 +92,9 @@ private:
 	std::unique_ptr<PGresult, void (*)(PGresult *)> result_;
 };
 
-/* SQL text of a text[] array literal holding values, for a $n::text[] parameter. */
-std::string TextArrayLiteral(const std::vector<std::string> &values);
-/* The same over views: a large upload is escaped straight from the file contents, not from a copy. */
-std::string TextArrayLiteralOfViews(const std::vector<std::string_view> &values);
+/* text[] array literals for $n::text[] parameters: one escaping rule with the extension (text_array.hpp) */
+using pgmigrate::TextArrayLiteral;
+using pgmigrate::TextArrayLiteralOfViews;
 
 class Connection {
 public:
@@ -160,6 +161,12 @@ public:
 	{
 		return PQserverVersion(conn_.get());
 	}
+	/* Whether the connection to the server is gone (the server then rolled back any transaction). */
+	bool
+	Lost() const
+	{
+		return PQstatus(conn_.get()) == CONNECTION_BAD;
+	}
 
 private:
 	explicit Connection(PGconn *conn);
@@ -184,6 +191,28 @@ private:
 	int connect_timeout_ms_ = -1;                              /* connect_timeout; -1 = none */
 	std::string early_sql_;
 	EarlyState early_state_ = EarlyState::kNone;
+};
+
+/*
+ * A transaction on conn: begin ("BEGIN", or statements that start with it)
+ * runs at construction; ROLLBACK at destruction unless Commit() ran, so
+ * whatever goes wrong leaves nothing half done. The ROLLBACK's own failure
+ * is ignored, and it is not sent on a lost connection (the server rolls
+ * back then).
+ */
+class Transaction {
+public:
+	explicit Transaction(Connection &conn, const std::string &begin = "BEGIN");
+	~Transaction();
+	Transaction(const Transaction &) = delete;
+	Transaction &operator=(const Transaction &) = delete;
+	void Commit();
+	/* Rolls back now (a check that keeps nothing); the destructor then does nothing. */
+	void Rollback();
+
+private:
+	Connection &conn_;
+	bool open_ = true;
 };
 
 } // namespace pgmigrate::client

@@ -1,5 +1,6 @@
 /* conninfo.cpp — password masking for connection targets (see conninfo.hpp). */
 #include "conninfo.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -135,19 +136,6 @@ PercentDecode(const std::string &s)
 		}
 	}
 	return out;
-}
-
-std::string
-ReplaceAll(std::string text, const std::string &from, const std::string &to)
-{
-	if (from.empty())
-		return text;
-	std::size_t pos = 0;
-	while ((pos = text.find(from, pos)) != std::string::npos) {
-		text.replace(pos, from.size(), to);
-		pos += to.size();
-	}
-	return text;
 }
 
 } // namespace

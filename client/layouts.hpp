@@ -27,6 +27,7 @@
  */
 #pragma once
 
+#include "enum_names.hpp"
 #include "folder.hpp"
 #include "script.hpp"
 
@@ -40,6 +41,13 @@ namespace pgmigrate::client {
 
 enum class Layout { kNative, kPrisma, kFlyway, kDrizzle, kGolangMigrate };
 
+/* Every layout and its name (--layout), in the order messages and --help list them: the one table of names. */
+inline constexpr EnumName<Layout> kLayouts[] = {{Layout::kNative, "native"},
+                                                {Layout::kPrisma, "prisma"},
+                                                {Layout::kFlyway, "flyway"},
+                                                {Layout::kDrizzle, "drizzle"},
+                                                {Layout::kGolangMigrate, "golang-migrate"}};
+
 /* "native", "prisma", "flyway", "drizzle", "golang-migrate" */
 const char *LayoutName(Layout layout);
 
@@ -48,6 +56,8 @@ bool LayoutFromName(const std::string &name, Layout *layout);
 
 /* The layout names, comma separated, for messages. */
 std::string LayoutNames();
+/* The layout names, in table order (CLI11's IsMember for --layout). */
+std::vector<std::string> LayoutNameList();
 
 /* One entry of a folder listing. */
 struct DirEntry {

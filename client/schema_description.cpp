@@ -1,8 +1,8 @@
 /* schema_description.cpp — see schema_description.hpp. */
 #include "schema_description.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <tuple>
 
 namespace pgmigrate::client {
@@ -17,18 +17,6 @@ Rows(Connection &conn, const std::string &sql)
 	for (int r = 0; r < result.Rows(); r++)
 		rows[{result.Get(r, 0), result.Get(r, 1)}] = result.Get(r, 2);
 	return rows;
-}
-
-/* "-" / "+" lines of a description (a whole-object diff: descriptions are short). */
-std::string
-Lines(const std::string &prefix, const std::string &text)
-{
-	std::string out;
-	std::istringstream in(text);
-	std::string line;
-	while (std::getline(in, line))
-		out += prefix + line + "\n";
-	return out;
 }
 
 } // namespace
@@ -74,9 +62,9 @@ ChangesText(const std::vector<SchemaChange> &changes, const std::string &before_
 		        c.object + "\n";
 		text += "@@ " + c.change + " @@\n";
 		if (c.before)
-			text += Lines("-", *c.before);
+			text += PrefixLines("-", *c.before);
 		if (c.after)
-			text += Lines("+", *c.after);
+			text += PrefixLines("+", *c.after);
 	}
 	return text;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -132,7 +133,7 @@ ThrowEveryRefusal(Connection &conn, const std::vector<const MigrationFile *> &ch
 	std::vector<Refusal> refusals;
 	try {
 		/* the first attempt already showed this upload's warnings */
-		conn.ExecAll("BEGIN; SET LOCAL client_min_messages = error");
+		Transaction check(conn, "BEGIN; SET LOCAL client_min_messages = error");
 		for (const MigrationFile *file : changed) {
 			conn.Exec("SAVEPOINT pg_migrate_check");
 			try {
@@ -146,14 +147,8 @@ ThrowEveryRefusal(Connection &conn, const std::vector<const MigrationFile *> &ch
 				conn.Exec("ROLLBACK TO SAVEPOINT pg_migrate_check");
 			}
 		}
-		conn.Exec("ROLLBACK");
-	} catch (const SqlError &e) {
-		if (!e.connection_lost) {
-			try {
-				conn.Exec("ROLLBACK");
-			} catch (const SqlError &) {
-			}
-		}
+		check.Rollback();
+	} catch (const SqlError &) {
 		refusals.clear();
 	}
 	if (refusals.empty()) {
@@ -251,10 +246,10 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 			out.Note(file->path + ": repeatable migration changed; it is applied again");
 		}
 	}
-	bool transaction = !again_streams.empty();
 	try {
-		if (transaction) {
-			conn.Exec("BEGIN");
+		std::optional<Transaction> transaction;
+		if (!again_streams.empty()) {
+			transaction.emplace(conn);
 			conn.Exec("SELECT migrate.resolve(r.stream, r.version, 'rolled_back') "
 			          "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(stream, version, n) ORDER BY n",
 			          {TextArrayLiteral(again_streams), TextArrayLiteral(again_versions)});
@@ -269,16 +264,11 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		params.emplace_back(TextArrayLiteral(sources));
 		Result result = conn.Exec(kSql, params);
 		if (transaction)
-			conn.Exec("COMMIT");
+			transaction->Commit();
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {
-		if (transaction && !e.connection_lost) {
-			try {
-				conn.Exec("ROLLBACK");
-			} catch (const SqlError &) {
-			}
-		}
+		/* the transaction, if any, is rolled back */
 		if (e.sqlstate == "MG001")
 			ThrowChangedApplied(e, changed, remote, out);
 		if (e.sqlstate == "22P05")

@@ -76,23 +76,6 @@ MatchDirective(std::string_view line, std::string_view *name, std::string_view *
 	return true;
 }
 
-/* True when the text has something besides blank lines and "--" comment lines. */
-bool
-HasSql(const std::string &sql)
-{
-	std::size_t pos = 0;
-	while (pos < sql.size()) {
-		std::size_t nl = sql.find('\n', pos);
-		if (nl == std::string::npos)
-			nl = sql.size();
-		std::string_view line = Trim(std::string_view(sql).substr(pos, nl - pos));
-		if (!line.empty() && line.substr(0, 2) != "--")
-			return true;
-		pos = nl + 1;
-	}
-	return false;
-}
-
 bool
 IsRuleId(std::string_view s)
 {
@@ -385,6 +368,22 @@ private:
 };
 
 } // namespace
+
+bool
+HasSql(std::string_view sql)
+{
+	std::size_t pos = 0;
+	while (pos < sql.size()) {
+		std::size_t nl = sql.find('\n', pos);
+		if (nl == std::string_view::npos)
+			nl = sql.size();
+		std::string_view line = Trim(sql.substr(pos, nl - pos));
+		if (!line.empty() && line.substr(0, 2) != "--")
+			return true;
+		pos = nl + 1;
+	}
+	return false;
+}
 
 Script
 ParseScript(std::string_view text, const std::string &default_stream)

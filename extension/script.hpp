@@ -110,4 +110,11 @@ void CheckStreamName(std::string_view name);
 /* True when text is well-formed UTF-8 with no NUL byte; else sets *bad_offset. */
 bool IsCleanUtf8(std::string_view text, std::size_t *bad_offset);
 
+/*
+ * True when the text has something besides blank lines and "--" comment
+ * lines (blanks: space, tab, CR). The up section must (ParseScript); a
+ * layout's file without it gets a statement added (TranslateScript).
+ */
+bool HasSql(std::string_view sql);
+
 } // namespace pgmigrate

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "pg_api.hpp"
+#include "text_array.hpp"
 
 #include <cstdio>
 #include <string>
@@ -53,24 +54,11 @@ Timestamp(TimestampTz ts)
 }
 #define TS_PARAM(n) "(TIMESTAMPTZ '2000-01-01 00:00:00+00' + $" #n "::float8 * INTERVAL '1 microsecond')"
 
-/* A PostgreSQL array literal of text elements. */
+/* A PostgreSQL array literal of text elements (text_array.hpp, shared with the client). */
 inline Value
 TextArray(const std::vector<std::string> &items)
 {
-	std::string out = "{";
-	for (std::size_t i = 0; i < items.size(); i++) {
-		if (i > 0)
-			out.push_back(',');
-		out.push_back('"');
-		for (char c : items[i]) {
-			if (c == '"' || c == '\\')
-				out.push_back('\\');
-			out.push_back(c);
-		}
-		out.push_back('"');
-	}
-	out.push_back('}');
-	return Value(out);
+	return Value(TextArrayLiteral(items));
 }
 
 /* Parses a one-dimensional text[] output with simple elements (stream:version ids). */

@@ -29,32 +29,26 @@ namespace pgmigrate::client {
 
 namespace {
 
-/* ROLLBACK unless committed: whatever went wrong, adopt leaves nothing half done. */
-class Transaction {
-public:
-	explicit Transaction(Connection &conn) : conn_(conn) { conn_.Exec("BEGIN"); }
-	~Transaction()
-	{
-		if (committed_)
-			return;
-		try {
-			conn_.Exec("ROLLBACK");
-		} catch (const std::exception &) {
-		}
-	}
-	Transaction(const Transaction &) = delete;
-	Transaction &operator=(const Transaction &) = delete;
-	void
-	Commit()
-	{
-		conn_.Exec("COMMIT");
-		committed_ = true;
-	}
-
-private:
-	Connection &conn_;
-	bool committed_ = false;
+/* adopt --from TOOL [--table NAME] */
+struct AdoptOptions {
+	std::string from;  /* prisma, flyway, dbmate, drizzle, golang-migrate */
+	std::string table; /* empty: the tool's default history table */
 };
+
+void
+AddAdoptOptions(CLI::App &command, AdoptOptions &options)
+{
+	command.add_option("--from", options.from, "the tool: prisma, flyway, dbmate, drizzle, golang-migrate")
+	    ->required()
+	    ->check(CLI::IsMember(ToolNames()));
+	command.add_option("--table", options.table,
+	                   "its history table, if not the default (_prisma_migrations, flyway_schema_history, "
+	                   "schema_migrations, drizzle.__drizzle_migrations)");
+}
+
+} // namespace
+
+namespace {
 
 /* The table's name as the server quotes it, or "" when there is none. */
 std::string
@@ -101,6 +95,43 @@ nlohmann::json
 FileJson(const MigrationFile &f)
 {
 	return {{"stream", f.stream}, {"version", f.version}, {"name", f.name}, {"file", f.path}};
+}
+
+const char *
+Outcome(const AdoptionOutcome &a)
+{
+	return a.already_applied ? "already applied" : "marked applied";
+}
+
+/* The document's adopted, marked_applied and pending fields. */
+void
+RenderJson(const AdoptionReport &report, long marked, Output &out)
+{
+	nlohmann::json adopted = nlohmann::json::array();
+	for (const AdoptionOutcome &a : report.adopted) {
+		nlohmann::json item = FileJson(*a.file);
+		item["recorded_as"] = a.recorded_as;
+		item["outcome"] = Outcome(a);
+		adopted.push_back(item);
+	}
+	out.Doc()["adopted"] = adopted;
+	out.Doc()["marked_applied"] = marked;
+	nlohmann::json pending = nlohmann::json::array();
+	for (const MigrationFile *f : report.pending)
+		pending.push_back(FileJson(*f));
+	out.Doc()["pending"] = pending;
+}
+
+/* The adopted files as a table (nothing when none). */
+void
+RenderText(const AdoptionReport &report, Output &out)
+{
+	Table table;
+	table.headers = {"stream", "version", "name", "recorded as", "outcome"};
+	for (const AdoptionOutcome &a : report.adopted)
+		table.rows.push_back({a.file->stream, a.file->version, a.file->name, a.recorded_as, Outcome(a)});
+	if (!table.rows.empty())
+		out.Print(table.Render());
 }
 
 } // namespace
@@ -188,39 +219,21 @@ RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out)
 		tx.Commit();
 	}
 
-	Table table_out;
-	table_out.headers = {"stream", "version", "name", "recorded as", "outcome"};
-	nlohmann::json adopted = nlohmann::json::array();
-	std::set<const MigrationFile *> taken;
-	auto add = [&](const AdoptedFile &a) {
-		taken.insert(a.file);
-		std::string outcome = state_of(*a.file) == "applied" ? "already applied" : "marked applied";
-		table_out.rows.push_back({a.file->stream, a.file->version, a.file->name, a.recorded_as, outcome});
-		nlohmann::json item = FileJson(*a.file);
-		item["recorded_as"] = a.recorded_as;
-		item["outcome"] = outcome;
-		adopted.push_back(item);
-	};
-	for (const AdoptedFile &a : plan.applied)
-		add(a);
-	for (const AdoptedFile &a : plan.repeatables)
-		add(a);
-	out.Doc()["adopted"] = adopted;
-	out.Doc()["marked_applied"] = marked;
-	nlohmann::json pending = nlohmann::json::array();
-	for (const MigrationFile &f : files)
-		if (taken.count(&f) == 0 && state_of(f) != "applied")
-			pending.push_back(FileJson(f));
-	out.Doc()["pending"] = pending;
-
-	if (!table_out.rows.empty())
-		out.Print(table_out.Render());
+	AdoptionReport report =
+	    BuildAdoptionReport(plan, files, [&](const MigrationFile &f) { return state_of(f) == "applied"; });
+	RenderJson(report, marked, out);
+	if (!out.Json())
+		RenderText(report, out);
 	for (const std::string &note : plan.notes)
 		out.Note(note);
 	out.Note(std::to_string(marked) + (marked == 1 ? " migration" : " migrations") + " marked applied from " +
-	         ToolName(tool) + "'s " + quoted + " without running anything; " + std::to_string(pending.size()) +
-	         " pending (pg_migrate deploy applies " + (pending.size() == 1 ? "it" : "them") + ")");
+	         ToolName(tool) + "'s " + quoted + " without running anything; " + std::to_string(report.pending.size()) +
+	         " pending (pg_migrate deploy applies " + (report.pending.size() == 1 ? "it" : "them") + ")");
 	return kExitOk;
 }
+
+const Command kAdoptCommand = {"adopt",
+                               "switch from another tool: mark what its history table applied, running nothing",
+                               WithOptions<AdoptOptions, AddAdoptOptions, RunAdopt>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

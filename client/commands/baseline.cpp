@@ -12,8 +12,25 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+/* baseline V */
+struct BaselineOptions {
+	std::string version;
+	std::string stream; /* empty: the stream of the file with that version, else schema */
+};
+
+void
+AddBaselineOptions(CLI::App &command, BaselineOptions &options)
+{
+	command.add_option("V", options.version, "version")->required();
+	command.add_option("--stream", options.stream, "stream (default: the file's, else schema)");
+}
+
+} // namespace
+
 int
-RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options, Output &out)
+RunBaseline(const GlobalOptions &global, const BaselineOptions &options, Output &out)
 {
 	std::string version = CheckedVersion("baseline", options.version);
 	std::vector<MigrationFile> files;
@@ -31,5 +48,9 @@ RunBaseline(const GlobalOptions &global, const VersionTargetOptions &options, Ou
 		         " is already applied");
 	return kExitOk;
 }
+
+const Command kBaselineCommand = {"baseline", "mark every migration up to V applied without running it",
+                                  WithOptions<BaselineOptions, AddBaselineOptions, RunBaseline>,
+                                  ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

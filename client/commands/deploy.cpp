@@ -19,12 +19,40 @@
 #include "wait.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
 
 namespace pgmigrate::client {
+
+namespace {
+
+void
+AddDeployOptions(CLI::App &command, DeployOptions &options)
+{
+	command.add_option("--stream", options.streams, "apply only this stream (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	command.add_option("--skip-stream", options.skip_streams, "do not apply this stream (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+	command.add_option("--target", options.target, "apply up to this version");
+	command.add_flag("--dry-run", options.dry_run, "run the migrations and roll them back");
+	command.add_flag("--no-wait", options.no_wait, "do not wait for the background runner");
+	command
+	    .add_option("--backup", options.backup_dir,
+	                "pg_dump -Fc into DIR/<database>-<UTC timestamp>.dump before anything pending is applied")
+	    ->type_name("DIR");
+	command.add_flag("--accept-drift", options.accept_drift,
+	                 "record the schema as it is now as the new baseline before applying (history: accept-drift)");
+	command.add_flag("--include-server-only", options.include_server_only,
+	                 "also apply pending migrations registered on the server that are in none of the files");
+}
+
+} // namespace
 
 namespace {
 
@@ -440,5 +468,35 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		         " migrations were handed to the background runner; pg_migrate status shows their progress");
 	return kExitOk;
 }
+
+namespace {
+
+/* SKIP_INDEX_MIGRATIONS=true (the dual schema/index deploy convention) */
+bool
+EnvFlag(const char *name)
+{
+	const char *value = std::getenv(name);
+	if (value == nullptr)
+		return false;
+	std::string v = value;
+	std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+	return v == "true" || v == "1" || v == "yes" || v == "on";
+}
+
+/* deploy as the command line asked: to one database, or to several */
+int
+RunDeployCommand(const GlobalOptions &global, const DeployOptions &asked, Output &out)
+{
+	DeployOptions options = asked;
+	if (EnvFlag("SKIP_INDEX_MIGRATIONS"))
+		options.skip_streams.push_back("index");
+	return ManyDatabasesAsked(global) ? RunDeployMany(global, options, out) : RunDeploy(global, options, out);
+}
+
+} // namespace
+
+const Command kDeployCommand = {"deploy", "upload new and changed files, then apply pending migrations",
+                                WithOptions<DeployOptions, AddDeployOptions, RunDeployCommand>,
+                                ManyDatabases::kHandled};
 
 } // namespace pgmigrate::client

@@ -18,6 +18,7 @@
 #include "exit_codes.hpp"
 #include "folder.hpp"
 #include "session.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -39,15 +40,6 @@ struct TargetResult {
 	std::string log; /* what the deploy printed */
 	nlohmann::json doc = nlohmann::json::object();
 };
-
-std::string
-Trim(const std::string &s)
-{
-	std::size_t a = s.find_first_not_of(" \t\r\n");
-	if (a == std::string::npos)
-		return "";
-	return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
-}
 
 /* Every --db, then the lines of --targets. */
 std::vector<std::string>

@@ -25,6 +25,21 @@ namespace pgmigrate::client {
 
 namespace {
 
+struct DiffOptions {
+	bool against_folder = false; /* compare with a scratch database built from the folders */
+};
+
+void
+AddDiffOptions(CLI::App &command, DiffOptions &options)
+{
+	command.add_flag("--against-folder", options.against_folder,
+	                 "compare with the schema the folders produce (a scratch database on the server; needs CREATEDB)");
+}
+
+} // namespace
+
+namespace {
+
 /* What the folders produce, described in a scratch database that is dropped again. */
 Description
 DescribeFolders(const GlobalOptions &global, Connection &conn, Output &out)
@@ -133,5 +148,8 @@ RunDiff(const GlobalOptions &global, const DiffOptions &options, Output &out)
 	                       ? " from what the folders produce"
 	                       : " from the recorded state; pg_migrate deploy --accept-drift records them"));
 }
+
+const Command kDiffCommand = {"diff", "what differs between the recorded schema state and the database (exit 4 if any)",
+                              WithOptions<DiffOptions, AddDiffOptions, RunDiff>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

@@ -18,6 +18,22 @@ namespace pgmigrate::client {
 
 namespace {
 
+struct DriftOptions {
+	bool all = false;             /* also acknowledged entries */
+	std::optional<long long> ack; /* acknowledge this entry instead of listing */
+};
+
+void
+AddDriftOptions(CLI::App &command, DriftOptions &options)
+{
+	command.add_flag("--all", options.all, "also list acknowledged entries");
+	command.add_option("--ack", options.ack, "acknowledge the drift entry with this id");
+}
+
+} // namespace
+
+namespace {
+
 /* One line, at most max code points, for the text table: queries can be long and span lines. */
 std::string
 OneLine(const std::string &text, std::size_t max)
@@ -101,5 +117,8 @@ RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &out)
 		out.Note("acknowledge an entry once a migration has it (or it was undone): pg_migrate drift --ack ID");
 	return kExitOk;
 }
+
+const Command kDriftCommand = {"drift", "DDL run outside pg_migrate, or --ack ID to acknowledge one entry",
+                               WithOptions<DriftOptions, AddDriftOptions, RunDrift>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

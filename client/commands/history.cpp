@@ -9,6 +9,20 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+struct HistoryOptions {
+	long limit = 50;
+};
+
+void
+AddHistoryOptions(CLI::App &command, HistoryOptions &options)
+{
+	command.add_option("--limit", options.limit, "number of entries (default 50)")->check(CLI::NonNegativeNumber);
+}
+
+} // namespace
+
 int
 RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &out)
 {
@@ -29,5 +43,8 @@ RunHistory(const GlobalOptions &global, const HistoryOptions &options, Output &o
 	              .Render());
 	return kExitOk;
 }
+
+const Command kHistoryCommand = {"history", "newest entries of the migration history",
+                                 WithOptions<HistoryOptions, AddHistoryOptions, RunHistory>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

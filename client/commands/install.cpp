@@ -54,4 +54,7 @@ RunInstall(const GlobalOptions &global, Output &out)
 	return kExitOk;
 }
 
+const Command kInstallCommand = {"install", "create the pg_migrate extension, or update it", WithoutOptions<RunInstall>,
+                                 ManyDatabases::kLastDb};
+
 } // namespace pgmigrate::client

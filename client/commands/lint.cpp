@@ -35,6 +35,20 @@ namespace pgmigrate::client {
 
 namespace {
 
+struct LintOptions {
+	std::vector<std::string> files;
+};
+
+void
+AddLintOptions(CLI::App &command, LintOptions &options)
+{
+	command.add_option("FILE", options.files, "migration files to lint")->required();
+}
+
+} // namespace
+
+namespace {
+
 struct LintFile {
 	std::size_t index; /* position on the command line, to report problems in that order */
 	std::string path;
@@ -215,5 +229,8 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 	out.Note("lint: " + summary);
 	return kExitOk;
 }
+
+const Command kLintCommand = {"lint", "lint migration files with the server's parser (exit 4 on errors)",
+                              WithOptions<LintOptions, AddLintOptions, RunLint>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

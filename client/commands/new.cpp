@@ -17,6 +17,22 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+struct NewOptions {
+	std::string name;
+	std::string stream; /* empty: the first --dir's stream */
+};
+
+void
+AddNewOptions(CLI::App &command, NewOptions &options)
+{
+	command.add_option("NAME", options.name, "migration name, e.g. add_users")->required();
+	command.add_option("--stream", options.stream, "stream of the new migration (default: the first --dir's)");
+}
+
+} // namespace
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -131,5 +147,8 @@ RunNew(const GlobalOptions &global, const NewOptions &options, Output &out)
 	out.Print(path);
 	return kExitOk;
 }
+
+const Command kNewCommand = {"new", "write <UTC timestamp>_<NAME>.sql from a template",
+                             WithOptions<NewOptions, AddNewOptions, RunNew>, ManyDatabases::kLastDb};
 
 } // namespace pgmigrate::client

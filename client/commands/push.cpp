@@ -70,4 +70,7 @@ RunPush(const GlobalOptions &global, Output &out)
 	return kExitOk;
 }
 
+const Command kPushCommand = {"push", "upload new and changed migration files, apply nothing", WithoutOptions<RunPush>,
+                              ManyDatabases::kLastDb};
+
 } // namespace pgmigrate::client

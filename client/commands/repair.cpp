@@ -18,8 +18,25 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+/* repair V */
+struct RepairOptions {
+	std::string version;
+	std::string stream; /* empty: the stream of the file with that version */
+};
+
+void
+AddRepairOptions(CLI::App &command, RepairOptions &options)
+{
+	command.add_option("V", options.version, "version")->required();
+	command.add_option("--stream", options.stream, "stream (default: the file's)");
+}
+
+} // namespace
+
 int
-RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Output &out)
+RunRepair(const GlobalOptions &global, const RepairOptions &options, Output &out)
 {
 	std::string version = CheckedVersion("repair", options.version);
 	std::vector<MigrationFile> files;
@@ -57,5 +74,8 @@ RunRepair(const GlobalOptions &global, const VersionTargetOptions &options, Outp
 	          " without running it (old checksum kept in migrate.history)");
 	return kExitOk;
 }
+
+const Command kRepairCommand = {"repair", "record the edited file of an applied migration, running nothing",
+                                WithOptions<RepairOptions, AddRepairOptions, RunRepair>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

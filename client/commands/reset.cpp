@@ -18,6 +18,20 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+struct ResetOptions {
+	bool yes = false;
+};
+
+void
+AddResetOptions(CLI::App &command, ResetOptions &options)
+{
+	command.add_flag("--yes", options.yes, "yes, roll back everything in this database");
+}
+
+} // namespace
+
 int
 RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 {
@@ -43,7 +57,7 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 		std::reverse(streams.begin(), streams.end());
 
 		Table table;
-		conn.Exec("BEGIN");
+		Transaction tx(conn); /* a refusal rolls back every stream already rolled back */
 		for (const std::string &stream : streams) {
 			try {
 				Result result = conn.Exec("SELECT stream, version, name, outcome, duration_ms "
@@ -58,7 +72,7 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 				for (int r = 0; r < result.Rows(); r++)
 					rolled_back.push_back(RowJson(result, r));
 			} catch (const SqlError &e) {
-				/* the open transaction dies with the connection: nothing stays rolled back */
+				/* the transaction is rolled back: nothing stays rolled back */
 				if (e.sqlstate == "MG003" || ExitCodeForSqlState(e.sqlstate) == kExitValidation) {
 					out.Error("error: " + SqlErrorText(e));
 					throw Failure(kExitValidation,
@@ -68,7 +82,7 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 				throw;
 			}
 		}
-		conn.Exec("COMMIT");
+		tx.Commit();
 		out.Doc()["rolled_back"] = rolled_back;
 		if (table.rows.empty())
 			out.Note("nothing to roll back: no migration is applied");
@@ -78,5 +92,8 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 	out.Note("deploying again");
 	return RunDeploy(global, DeployOptions(), out);
 }
+
+const Command kResetCommand = {"reset", "development only: roll every stream back, then deploy again",
+                               WithOptions<ResetOptions, AddResetOptions, RunReset>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

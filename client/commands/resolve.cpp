@@ -21,6 +21,25 @@ namespace pgmigrate::client {
 
 namespace {
 
+/* resolve: exactly one of applied, rolled_back */
+struct ResolveOptions {
+	std::string applied, rolled_back;
+	std::string stream; /* empty: the stream of the file with that version, else schema */
+};
+
+void
+AddResolveOptions(CLI::App &command, ResolveOptions &options)
+{
+	CLI::Option *applied = command.add_option("--applied", options.applied, "version (or file name) applied by hand");
+	command.add_option("--rolled-back", options.rolled_back, "version (or file name) of a cleaned-up attempt")
+	    ->excludes(applied);
+	command.add_option("--stream", options.stream, "stream (default: the file's, else schema)");
+}
+
+} // namespace
+
+namespace {
+
 struct Current {
 	std::string version; /* as registered */
 	std::string name;
@@ -107,5 +126,8 @@ RunResolve(const GlobalOptions &global, const ResolveOptions &options, Output &o
 		out.Print("marked " + what + " rolled back without running its down section; the next deploy applies it");
 	return kExitOk;
 }
+
+const Command kResolveCommand = {"resolve", "mark a migration applied or rolled back without running it",
+                                 WithOptions<ResolveOptions, AddResolveOptions, RunResolve>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

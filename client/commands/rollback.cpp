@@ -22,6 +22,34 @@ namespace pgmigrate::client {
 
 namespace {
 
+/* rollback: at most one of to_version, steps, to_db_version, all (none: one step) */
+struct RollbackOptions {
+	std::string stream; /* empty: schema (ignored with --to-db-version) */
+	std::string to_version;
+	int steps = 0; /* 0: not given */
+	std::string to_db_version;
+	bool all = false;
+};
+
+void
+AddRollbackOptions(CLI::App &command, RollbackOptions &options)
+{
+	command.add_option("--stream", options.stream, "stream to roll back (default schema)");
+	CLI::Option *to = command.add_option("--to", options.to_version, "keep version V, undo the newer ones");
+	CLI::Option *steps =
+	    command.add_option("--steps", options.steps, "undo N migrations (default 1)")->check(CLI::PositiveNumber);
+	CLI::Option *to_db = command.add_option("--to-db-version", options.to_db_version,
+	                                        "undo, in every stream, what was applied after database version X");
+	CLI::Option *all = command.add_flag("--all", options.all, "undo every applied migration of the stream");
+	to->excludes(steps)->excludes(to_db)->excludes(all);
+	steps->excludes(to_db)->excludes(all);
+	to_db->excludes(all);
+}
+
+} // namespace
+
+namespace {
+
 /* What the user asked for, for the messages. */
 std::string
 Describe(const RollbackOptions &options, const std::string &stream)
@@ -115,5 +143,9 @@ RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output 
 	out.Note(summary);
 	return kExitOk;
 }
+
+const Command kRollbackCommand = {"rollback", "run down sections, newest first, in one transaction",
+                                  WithOptions<RollbackOptions, AddRollbackOptions, RunRollback>,
+                                  ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

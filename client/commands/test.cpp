@@ -34,6 +34,31 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+/* test: checks of the folders' history and the team's tests, in scratch databases */
+struct TestOptions {
+	std::string tests_dir = "tests/migrations"; /* sql/, expected/, specs/ */
+	bool keep = false;                          /* keep the scratch databases of failed checks */
+	bool no_roundtrip = false;                  /* skip down/up round trips */
+	bool accept = false;                        /* write expected files from the results */
+	std::string pg_regress;                     /* empty: looked up */
+	std::string apply_through; /* internal: the apply step a user test's psql runs (STREAM:VERSION or none) */
+};
+
+void
+AddTestOptions(CLI::App &command, TestOptions &options)
+{
+	command.add_option("--tests", options.tests_dir, "folder of sql/, expected/, specs/ (default tests/migrations)");
+	command.add_flag("--keep", options.keep, "keep the scratch databases of failed checks (names printed)");
+	command.add_flag("--no-roundtrip", options.no_roundtrip, "do not check down sections by a down/up round trip");
+	command.add_flag("--accept", options.accept, "write expected/NAME.out from the results of tests that differ");
+	command.add_option("--pg-regress", options.pg_regress, "pg_regress to use (default: looked up, see README)");
+	command.add_option("--apply-through", options.apply_through)->group(""); /* run by a user test's psql */
+}
+
+} // namespace
+
 using namespace testing;
 
 namespace {
@@ -149,5 +174,9 @@ RunTest(const GlobalOptions &global, const TestOptions &options, Output &out)
 	throw Failure(kExitFailed,
 	              std::to_string(report.Failed()) + (report.Failed() == 1 ? " check" : " checks") + " failed");
 }
+
+const Command kTestCommand = {
+    "test", "check the history in scratch databases (round trips, verify, reruns, lint), run tests/migrations",
+    WithOptions<TestOptions, AddTestOptions, RunTest>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

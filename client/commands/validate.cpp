@@ -62,4 +62,7 @@ RunValidate(const GlobalOptions &global, Output &out)
 	throw Failure(kExitValidation, std::to_string(count) + (count == 1 ? " problem found" : " problems found"));
 }
 
+const Command kValidateCommand = {"validate", "list every problem migrate.validate() finds (exit 4 if any)",
+                                  WithoutOptions<RunValidate>, ManyDatabases::kRefused};
+
 } // namespace pgmigrate::client

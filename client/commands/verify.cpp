@@ -14,6 +14,20 @@
 
 namespace pgmigrate::client {
 
+namespace {
+
+struct VerifyOptions {
+	std::string stream; /* empty: every stream */
+};
+
+void
+AddVerifyOptions(CLI::App &command, VerifyOptions &options)
+{
+	command.add_option("--stream", options.stream, "only this stream");
+}
+
+} // namespace
+
 int
 RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out)
 {
@@ -53,5 +67,8 @@ RunVerify(const GlobalOptions &global, const VerifyOptions &options, Output &out
 	out.Note("all " + std::to_string(result.Rows()) + " verify sections passed");
 	return kExitOk;
 }
+
+const Command kVerifyCommand = {"verify", "run the verify sections of applied migrations (exit 1 on failure)",
+                                WithOptions<VerifyOptions, AddVerifyOptions, RunVerify>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

@@ -4,7 +4,8 @@
  * the client's versions, the server's, and how many migrations are applied.
  * With --check, asks migrate.check_compatibility() whether that software
  * version may run against this database (the migrate.compatibility matrix):
- * exit 4 when not.
+ * exit 4 when not. What is shown is built without a server
+ * (version_report.hpp), then rendered as text or JSON.
  */
 #include "commands.hpp"
 
@@ -12,10 +13,27 @@
 #include "lifecycle.hpp"
 #include "script.hpp"
 #include "session.hpp"
+#include "version_report.hpp"
 
 #include <optional>
 
 namespace pgmigrate::client {
+
+namespace {
+
+struct VersionOptions {
+	std::vector<std::string> checks; /* COMPONENT=VERSION */
+};
+
+void
+AddVersionOptions(CLI::App &command, VersionOptions &options)
+{
+	command.add_option("--check", options.checks, "COMPONENT=VERSION: exit 4 unless compatible (repeatable)")
+	    ->take_all()
+	    ->allow_extra_args(false);
+}
+
+} // namespace
 
 namespace {
 
@@ -85,60 +103,31 @@ RunVersion(const GlobalOptions &global, const VersionOptions &options, Output &o
 	          "migrate.version() AS library_version, "
 	          "pg_catalog.current_setting('server_version') AS server_version, "
 	          "(SELECT count(*) FROM migrate.status() WHERE state = 'applied') AS applied");
-	std::optional<std::string> db_version = info.GetOptional(0, 0);
-	std::string extension_version = info.Get(0, 1), library_version = info.Get(0, 2);
-	std::string server_version = info.Get(0, 3), applied = info.Get(0, 4);
+	VersionFacts facts{info.GetOptional(0, 0), info.Get(0, 1), info.Get(0, 2),
+	                   PG_MIGRATE_VERSION,     info.Get(0, 3), info.Get(0, 4)};
+	out.Doc().update(VersionJson(facts));
+	for (const std::string &note : VersionNotes(facts))
+		out.Note(note);
 
-	nlohmann::json &doc = out.Doc();
-	doc["db_version"] = db_version ? nlohmann::json(*db_version) : nlohmann::json();
-	doc["extension_version"] = extension_version;
-	doc["library_version"] = library_version;
-	doc["client_version"] = PG_MIGRATE_VERSION;
-	doc["server_version"] = server_version;
-	doc["applied"] = std::stol(applied);
-
-	std::string text;
-	auto line = [&text](const std::string &label, const std::string &value) {
-		text += label + std::string(label.size() < 18 ? 18 - label.size() : 1, ' ') + value + "\n";
-	};
-	line("database version", db_version ? *db_version : "(none declared)");
-	line("extension", extension_version + (library_version != extension_version
-	                                           ? " (library " + library_version + ": run pg_migrate install)"
-	                                           : ""));
-	line("client", PG_MIGRATE_VERSION);
-	line("server", "PostgreSQL " + server_version);
-	line("applied", applied + (applied == "1" ? " migration" : " migrations"));
-	if (library_version != extension_version)
-		out.Note("the extension's SQL objects are at " + extension_version + " but the loaded library is " +
-		         library_version + "; pg_migrate install updates them");
-	if (PG_MIGRATE_VERSION != library_version)
-		out.Note(std::string("this client is ") + PG_MIGRATE_VERSION + ", the extension " + library_version);
-
-	nlohmann::json json_checks = nlohmann::json::array();
-	std::vector<std::string> incompatible;
+	std::vector<CheckOutcome> outcomes;
 	for (const Check &check : checks) {
 		Result result =
 		    CallExtension(conn, "SELECT migrate.check_compatibility($1, $2)", {check.component, check.version});
-		bool compatible = result.Get(0, 0) == "t";
-		json_checks.push_back({{"component", check.component}, {"version", check.version}, {"compatible", compatible}});
-		std::string label = check.component + " " + check.version;
-		if (compatible) {
-			line(label, "compatible with database version " + db_version.value_or("(none)"));
-		} else {
-			std::string why = Explain(conn, check.component, db_version, out);
-			line(label, "NOT compatible: " + why);
-			incompatible.push_back(label + ": " + why);
-		}
+		CheckOutcome outcome{check.component, check.version, result.Get(0, 0) == "t", ""};
+		if (!outcome.compatible)
+			outcome.why = Explain(conn, check.component, facts.db_version, out);
+		outcomes.push_back(std::move(outcome));
 	}
-	doc["checks"] = json_checks;
-	out.Print(text);
-	if (!incompatible.empty()) {
-		std::string message = "incompatible with database version " + (db_version ? *db_version : "(none)") + ": ";
-		for (std::size_t i = 0; i < incompatible.size(); i++)
-			message += (i > 0 ? "; " : "") + incompatible[i];
-		throw Failure(kExitValidation, message, {{"incompatible", incompatible}});
-	}
+
+	out.Doc()["checks"] = ChecksJson(outcomes);
+	out.Print(VersionText(facts, outcomes));
+	std::vector<std::string> incompatible = Incompatible(outcomes);
+	if (!incompatible.empty())
+		throw Failure(kExitValidation, IncompatibleMessage(facts, incompatible), {{"incompatible", incompatible}});
 	return kExitOk;
 }
+
+const Command kVersionCommand = {"version", "database version, extension, client and server versions, applied count",
+                                 WithOptions<VersionOptions, AddVersionOptions, RunVersion>, ManyDatabases::kRefused};
 
 } // namespace pgmigrate::client

@@ -1,8 +1,8 @@
 /* report.cpp — see report.hpp. */
 #include "report.hpp"
+#include "strings.hpp"
 
 #include <cstdio>
-#include <sstream>
 
 namespace pgmigrate::client::testing {
 
@@ -22,17 +22,6 @@ StatusWord(Status status)
 	return "";
 }
 
-std::string
-Indented(const std::string &text)
-{
-	std::string out;
-	std::istringstream in(text);
-	std::string line;
-	while (std::getline(in, line))
-		out += "    " + line + "\n";
-	return out;
-}
-
 } // namespace
 
 void
@@ -46,7 +35,7 @@ Report::Add(Outcome outcome)
 		line += ": " + outcome.message;
 	line += "\n";
 	if (!outcome.details.empty())
-		line += Indented(outcome.details);
+		line += PrefixLines("    ", outcome.details);
 	if (!outcome.database.empty())
 		line += "    kept database: " + outcome.database + "\n";
 	out_.Print(line);

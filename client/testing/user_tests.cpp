@@ -6,6 +6,7 @@
 #include "output.hpp"
 #include "pg_regress_lookup.hpp"
 #include "test_header.hpp"
+#include "strings.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -13,7 +14,6 @@
 #include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <sys/stat.h>
 
 namespace pgmigrate::client::testing {
@@ -48,28 +48,18 @@ ShellQuoted(const std::string &value)
 	return q + "'";
 }
 
-std::string
-Trimmed(const std::string &line)
-{
-	std::size_t b = line.find_first_not_of(" \t\r\n"), e = line.find_last_not_of(" \t\r\n");
-	return b == std::string::npos ? "" : line.substr(b, e - b + 1);
-}
-
 /* The user's file with the apply line after the marker (or, without one, after the header). */
 std::string
 WithApplyLine(const std::string &content, int header_line)
 {
-	std::istringstream in(content);
-	std::string line, out;
+	std::string out;
 	bool marker = false;
-	std::vector<std::string> lines;
-	while (std::getline(in, line))
-		lines.push_back(line);
+	std::vector<std::string> lines = SplitLines(content);
 	for (const std::string &l : lines)
-		marker = marker || Trimmed(l) == "-- migrate:apply";
+		marker = marker || Trim(l) == "-- migrate:apply";
 	for (std::size_t i = 0; i < lines.size(); i++) {
 		out += lines[i] + "\n";
-		bool here = marker ? Trimmed(lines[i]) == "-- migrate:apply" : static_cast<int>(i + 1) == header_line;
+		bool here = marker ? Trim(lines[i]) == "-- migrate:apply" : static_cast<int>(i + 1) == header_line;
 		if (here)
 			out += std::string(kApplyLine) + "\n";
 	}
@@ -91,7 +81,7 @@ WithMigrationSteps(Connection &conn, const std::vector<PlannedMigration> &plan, 
 		const PlannedMigration &m = plan[PrefixEnd(plan, which) - 1];
 		Result up = conn.Exec("SELECT up_sql FROM migrate.migrations WHERE stream = $1 AND version = $2",
 		                      {m.stream, m.version});
-		std::string sql = Trimmed(up.Get(0, 0));
+		std::string sql = Trim(up.Get(0, 0));
 		out.replace(at, (end == std::string::npos ? out.size() : end) - at, sql);
 		at += sql.size();
 	}

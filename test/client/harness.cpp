@@ -105,30 +105,6 @@ RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std
 	return result;
 }
 
-TempDir::TempDir()
-{
-	std::string pattern = (fs::temp_directory_path() / "pg_migrate_test_XXXXXX").string();
-	if (mkdtemp(pattern.data()) == nullptr)
-		throw std::runtime_error("mkdtemp failed");
-	path_ = pattern;
-}
-
-TempDir::~TempDir()
-{
-	std::error_code ec;
-	fs::remove_all(path_, ec);
-}
-
-std::string
-TempDir::Write(const std::string &relative, const std::string &bytes) const
-{
-	fs::path full = fs::path(path_) / relative;
-	fs::create_directories(full.parent_path());
-	std::ofstream file(full, std::ios::binary | std::ios::trunc);
-	file << bytes;
-	return full.string();
-}
-
 std::string
 ReadFile(const std::string &path)
 {

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
@@ -41,25 +43,6 @@ using EnvChanges = std::map<std::string, std::optional<std::string>>;
  * code. DATABASE_URL and SKIP_INDEX_MIGRATIONS are unset unless env sets them.
  */
 RunResult RunClient(const std::vector<std::string> &args, const EnvChanges &env = {}, const std::string &cwd = "");
-
-/* A temporary directory, removed with everything in it. */
-class TempDir {
-public:
-	TempDir();
-	~TempDir();
-	TempDir(const TempDir &) = delete;
-	TempDir &operator=(const TempDir &) = delete;
-	const std::string &
-	Path() const
-	{
-		return path_;
-	}
-	/* Writes bytes to Path()/relative, creating folders; returns the full path. */
-	std::string Write(const std::string &relative, const std::string &bytes) const;
-
-private:
-	std::string path_;
-};
 
 std::string ReadFile(const std::string &path);
 

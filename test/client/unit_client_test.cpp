@@ -6,6 +6,9 @@
 #include "folder.hpp"
 #include "output.hpp"
 #include "rows.hpp"
+#include "strings.hpp"
+
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -121,23 +124,12 @@ TEST(DirSpecs, DefaultAndStreamPrefix)
 class FolderTest : public ::testing::Test {
 protected:
 	void
-	SetUp() override
-	{
-		std::string pattern = (std::filesystem::temp_directory_path() / "pg_migrate_unit_XXXXXX").string();
-		ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-		dir_ = pattern;
-	}
-	void
-	TearDown() override
-	{
-		std::filesystem::remove_all(dir_);
-	}
-	void
 	Write(const std::string &name, const std::string &content)
 	{
-		std::ofstream(dir_ + "/" + name, std::ios::binary) << content;
+		temp_.Write(name, content);
 	}
-	std::string dir_;
+	pgmtest::TempDir temp_{"pg_migrate_unit_"};
+	const std::string dir_ = temp_.Path();
 };
 
 TEST_F(FolderTest, ReadsSortedSqlFilesWithStreamAndChecksum)
@@ -242,6 +234,20 @@ TEST(Output, RawFragmentsAreSplicedIntoTheDocument)
 	EXPECT_EQ(doc["c"], "\x01pg_migrate raw JSON 7 is just text");
 	EXPECT_EQ(doc["d"], nlohmann::json::array({1}));
 	EXPECT_TRUE(doc["e"].is_string());
+}
+
+TEST(Strings, ReplaceTrimAndLines)
+{
+	EXPECT_EQ(ReplaceAll("a\r\nb\r\n", "\r\n", "\n"), "a\nb\n");
+	EXPECT_EQ(ReplaceAll("a\nb", "\n", "\r\n"), "a\r\nb");
+	EXPECT_EQ(ReplaceAll("abc", "", "x"), "abc");
+	EXPECT_EQ(Trim(" \t x y \r\n"), "x y");
+	EXPECT_EQ(Trim(" \n"), "");
+	EXPECT_EQ(TrimEnd("msg\n\r \n", "\n\r "), "msg");
+	EXPECT_EQ(SplitLines("a\n\nb"), (std::vector<std::string>{"a", "", "b"}));
+	EXPECT_EQ(SplitLines("a\n"), (std::vector<std::string>{"a"}));
+	EXPECT_TRUE(SplitLines("").empty());
+	EXPECT_EQ(PrefixLines("- ", "x\ny"), "- x\n- y\n");
 }
 
 } // namespace

@@ -4,6 +4,8 @@
 #include "layouts.hpp"
 #include "script.hpp"
 
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -127,23 +129,9 @@ TEST(Flyway, ChecksumIsCrc32OfLinesWithoutEndings)
 class LayoutFolder : public ::testing::Test {
 protected:
 	void
-	SetUp() override
-	{
-		std::string pattern = (std::filesystem::temp_directory_path() / "pg_migrate_layout_XXXXXX").string();
-		ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-		dir_ = pattern;
-	}
-	void
-	TearDown() override
-	{
-		std::filesystem::remove_all(dir_);
-	}
-	void
 	Write(const std::string &relative, const std::string &content)
 	{
-		std::filesystem::path p = std::filesystem::path(dir_) / relative;
-		std::filesystem::create_directories(p.parent_path());
-		std::ofstream(p, std::ios::binary) << content;
+		temp_.Write(relative, content);
 	}
 	FolderContents
 	Read(const std::string &layout = "", const std::string &stream = "")
@@ -159,7 +147,8 @@ protected:
 			all += p.ToString() + "\n";
 		return all;
 	}
-	std::string dir_;
+	pgmtest::TempDir temp_{"pg_migrate_layout_"};
+	const std::string dir_ = temp_.Path();
 };
 
 TEST_F(LayoutFolder, Prisma)

@@ -29,15 +29,16 @@ constexpr int kVerifyFailed = MAKE_SQLSTATE('P', '0', '0', '0', '4');
 struct StatementContextArg {
 	const Statement *statement;
 	const SectionOrigin *origin;
+	bool internal_position; /* SPI moved any caret into the statement text (internalpos), else errposition */
 };
 
-/* Runs after SPI's own callback, which has moved any caret into the statement text. */
+/* "migration FILE, SECTION section, statement N, line L", the line of the caret when the error has one. */
 void
 StatementErrorContext(void *arg)
 {
 	auto *info = static_cast<StatementContextArg *>(arg);
 	int line = info->statement->line;
-	int pos = getinternalerrposition();
+	int pos = info->internal_position ? getinternalerrposition() : geterrposition();
 	if (pos > 0)
 		line = LineAtPosition(info->statement->sql, info->statement->line, pos);
 	errcontext("migration %s, %s section, statement %d, line %d", info->origin->where.c_str(), info->origin->section,
@@ -61,12 +62,9 @@ void
 RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGate *gate)
 {
 	pg::Call([&] {
-		StatementContextArg arg{&st, &origin};
-		ErrorContextCallback callback;
-		callback.callback = StatementErrorContext;
-		callback.arg = &arg;
-		callback.previous = error_context_stack;
-		error_context_stack = &callback;
+		/* runs after SPI's own callback, which has moved any caret into the statement text */
+		StatementContextArg arg{&st, &origin, true};
+		pg::ErrorContext context(StatementErrorContext, &arg);
 
 		/* lint findings that depend on data, decided now, with the statement's own locks taken (guarded) */
 		if (gate != nullptr)
@@ -95,24 +93,7 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGat
 			                errhint("A verify section fails when a statement raises an error or returns false.")));
 		if (SPI_tuptable != nullptr)
 			SPI_freetuptable(SPI_tuptable);
-
-		/* SPI has popped its own callbacks: ours is on top again. */
-		Assert(error_context_stack == &callback);
-		error_context_stack = callback.previous;
 	});
-}
-
-/* Context for a top-level statement, where a caret is in errposition. */
-void
-TopLevelErrorContext(void *arg)
-{
-	auto *info = static_cast<StatementContextArg *>(arg);
-	int line = info->statement->line;
-	int pos = geterrposition();
-	if (pos > 0)
-		line = LineAtPosition(info->statement->sql, info->statement->line, pos);
-	errcontext("migration %s, %s section, statement %d, line %d", info->origin->where.c_str(), info->origin->section,
-	           info->statement->number, line);
 }
 
 } // namespace
@@ -122,15 +103,9 @@ RunStatementTopLevel(const Statement &st, const SectionOrigin &origin)
 {
 	try {
 		pg::Call([&] {
-			StatementContextArg arg{&st, &origin};
-			ErrorContextCallback callback;
-			callback.callback = TopLevelErrorContext;
-			callback.arg = &arg;
-			callback.previous = error_context_stack;
-			error_context_stack = &callback;
+			StatementContextArg arg{&st, &origin, false}; /* top level: the caret is in errposition */
+			pg::ErrorContext context(StatementErrorContext, &arg);
 			pg::RunTopLevel(st.sql);
-			Assert(error_context_stack == &callback);
-			error_context_stack = callback.previous;
 		});
 	} catch (const PgException &e) {
 		int pos = e.edata->cursorpos > 0 ? e.edata->cursorpos : e.edata->internalpos;

@@ -49,6 +49,39 @@ private:
 	ErrorContextCallback *saved_context_;
 };
 
+/*
+ * Pushes an error-context callback (errcontext lines of errors raised while
+ * it is on the stack) for its scope, or until Pop(). Safe inside Call: an
+ * ereport that skips the destructor leaves error_context_stack to the Call's
+ * ErrorStackScope, which restores it.
+ */
+class ErrorContext {
+public:
+	ErrorContext(void (*callback)(void *), void *arg)
+	{
+		entry_.callback = callback;
+		entry_.arg = arg;
+		entry_.previous = error_context_stack;
+		error_context_stack = &entry_;
+	}
+	~ErrorContext() { Pop(); }
+	void
+	Pop()
+	{
+		if (popped_)
+			return;
+		Assert(error_context_stack == &entry_); /* whatever we called has popped its own */
+		error_context_stack = entry_.previous;
+		popped_ = true;
+	}
+	ErrorContext(const ErrorContext &) = delete;
+	ErrorContext &operator=(const ErrorContext &) = delete;
+
+private:
+	ErrorContextCallback entry_;
+	bool popped_ = false;
+};
+
 /* Copies the pending PostgreSQL error, clears it and throws it as PgException. */
 [[noreturn]] void RethrowCaughtError(MemoryContext call_context);
 

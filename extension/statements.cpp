@@ -260,18 +260,11 @@ SplitStatements(const std::string &sql, const SectionOrigin &origin, List **raw_
 	std::vector<Statement> out;
 	pg::Call([&] {
 		ParseContextArg arg{sql.c_str(), &origin};
-		ErrorContextCallback callback;
-		callback.callback = ParseErrorContext;
-		callback.arg = &arg;
-		callback.previous = error_context_stack;
-		error_context_stack = &callback;
-
+		pg::ErrorContext context(ParseErrorContext, &arg);
 		List *parsed = raw_parser(sql.c_str(), RAW_PARSE_DEFAULT);
 		if (raw_statements != nullptr)
 			*raw_statements = parsed;
-
-		Assert(error_context_stack == &callback);
-		error_context_stack = callback.previous;
+		context.Pop();
 		ListCell *cell;
 		int number = 0, lines_before = 0;
 		std::size_t counted_to = 0, previous_end = 0;

@@ -30,6 +30,21 @@ tested=()
 untested=()
 log=$(mktemp -d)
 
+# One check without a server: "== TITLE", then its last line when it passes,
+# everything it printed when it fails; counted like a test.
+run_check() {
+    local name=$1 title=$2
+    shift 2
+    echo "== $title"
+    if "$@" >"$log/$name" 2>&1; then
+        passed=$((passed + 1))
+        tail -1 "$log/$name"
+    else
+        failed=$((failed + 1))
+        cat "$log/$name"
+    fi
+}
+
 for v in $versions; do
     echo "== PostgreSQL $v"
     pg_config=$(bash scripts/pg.sh "$v" 2>"$log/pg-$v")
@@ -114,23 +129,9 @@ else
 fi
 rm -rf "$fuzz_corpus"
 
-echo "== engine/host boundary (test/boundary/)"
-if bash test/boundary/check.sh >"$log/boundary" 2>&1; then
-    passed=$((passed + 1))
-    tail -1 "$log/boundary"
-else
-    failed=$((failed + 1))
-    cat "$log/boundary"
-fi
+run_check boundary "engine/host boundary (test/boundary/)" bash test/boundary/check.sh
 
-echo "== pg_regress schedule (test/schedule/)"
-if bash test/schedule/check.sh >"$log/schedule" 2>&1; then
-    passed=$((passed + 1))
-    tail -1 "$log/schedule"
-else
-    failed=$((failed + 1))
-    cat "$log/schedule"
-fi
+run_check schedule "pg_regress schedule (test/schedule/)" bash test/schedule/check.sh
 
 echo "== clang-format (make format-check)"
 if make -s format-check >"$log/format" 2>&1; then

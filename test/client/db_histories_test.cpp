@@ -143,6 +143,23 @@ protected:
 	{
 		return db_->Scalar("SELECT transactional::text FROM migrate.migrations WHERE name = $1", {name});
 	}
+	/*
+	 * adopt --from tool marks `applied` migrations applied, then a deploy has
+	 * nothing to do and runs nothing; returns the deploy's result.
+	 */
+	RunResult
+	AdoptThenDeployAppliesNothing(const std::string &dir, const std::string &tool, long applied)
+	{
+		RunResult r = Run({"--dir", dir, "adopt", "--from", tool});
+		EXPECT_EQ(r.exit_code, 0) << r.All();
+		EXPECT_EQ(Count("state = 'applied'"), applied) << r.All();
+		r = Run({"--dir", dir, "deploy"});
+		EXPECT_EQ(r.exit_code, 0) << r.All();
+		EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+		EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+		return r;
+	}
+
 	void
 	Sql(const std::string &sql)
 	{
@@ -348,13 +365,7 @@ TEST_F(LayoutsHistories, AdoptPrismaSameTimestampsThenDeployAppliesNothing)
 		    {"id-" + std::to_string(++n), pgmigrate::client::Sha256Hex(pgmtest::ReadFile(dir + "/" + up)),
 		     up.substr(0, up.find('/'))});
 	}
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "prisma"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), 4) << r.All();
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	AdoptThenDeployAppliesNothing(dir, "prisma", 4);
 }
 
 /* golang-migrate ran the files (their own BEGIN/COMMIT) and keeps its current version: nothing left to apply. */
@@ -365,13 +376,7 @@ TEST_F(LayoutsHistories, AdoptGolangMigrateOwnTransactionsThenDeployAppliesNothi
 		Sql(pgmtest::ReadFile(dir + "/" + up));
 	Sql("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);"
 	    "INSERT INTO schema_migrations VALUES (3, false);");
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "golang-migrate"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kGolangUps.size())) << r.All();
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	AdoptThenDeployAppliesNothing(dir, "golang-migrate", static_cast<long>(kGolangUps.size()));
 }
 
 /* Flyway ran the CONCURRENTLY files without a transaction and recorded its checksums: nothing left to apply. */
@@ -393,13 +398,7 @@ TEST_F(LayoutsHistories, AdoptFlywayConcurrentIndexesThenDeployAppliesNothing)
 		           {std::to_string(++rank), version, file.substr(file.find("__") + 2), file,
 		            std::to_string(pgmigrate::client::FlywayChecksum(bytes))});
 	}
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "flyway"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kFlywayUps.size())) << r.All();
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	AdoptThenDeployAppliesNothing(dir, "flyway", static_cast<long>(kFlywayUps.size()));
 }
 
 /* drizzle ran the journal's files (never the unlisted one): adopt and deploy agree, and skip it the same way. */
@@ -424,15 +423,9 @@ TEST_F(LayoutsHistories, AdoptDrizzleWithUnlistedFileThenDeployAppliesNothing)
 			start = at == std::string::npos ? sql.size() : at + 24;
 		}
 	}
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "drizzle"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), static_cast<long>(kDrizzleUps.size())) << r.All();
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
+	RunResult r = AdoptThenDeployAppliesNothing(dir, "drizzle", static_cast<long>(kDrizzleUps.size()));
 	EXPECT_NE(r.err.find("0002_draft_not_generated.sql: not listed in meta/_journal.json"), std::string::npos)
 	    << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
 }
 
 /* dbmate ran the up sections (own BEGIN/COMMIT, an indented marker inside a function, a broken down). */
@@ -448,13 +441,7 @@ TEST_F(LayoutsHistories, AdoptDbmateThenDeployAppliesNothing)
 	}
 	Sql("CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);"
 	    "INSERT INTO schema_migrations VALUES ('20260105100000'), ('20260106090000'), ('20260107080000');");
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "dbmate"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), 3) << r.All();
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	RunResult r = AdoptThenDeployAppliesNothing(dir, "dbmate", 3);
 	/* the broken down stays visible, and rolling that migration back is refused */
 	r = Run({"--dir", dir, "rollback"});
 	EXPECT_NE(r.exit_code, 0) << r.All();
@@ -475,13 +462,7 @@ TEST_F(LayoutsHistories, AdoptDrizzleV1ThenDeployAppliesNothing)
 	Sql(pgmtest::ReadFile(dir + "/" + kDrizzleV1Ups[0]));
 	Sql("ALTER TABLE items ADD COLUMN archived boolean DEFAULT false NOT NULL");
 	Sql("CREATE INDEX CONCURRENTLY items_price_idx ON items (price)");
-	RunResult r = Run({"--dir", dir, "adopt", "--from", "drizzle"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(Count("state = 'applied'"), 2);
-	r = Run({"--dir", dir, "deploy"});
-	ASSERT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply'"), 0);
+	AdoptThenDeployAppliesNothing(dir, "drizzle", 2);
 }
 
 TEST_F(LayoutsHistories, AdoptDrizzleV1AcceptsTheTimestampDigitsAsCreatedAt)

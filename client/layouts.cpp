@@ -484,7 +484,7 @@ TranslateScript(const std::string &up, const std::string *down, bool repeatable,
 	}
 	if (repeatable) {
 		EndLine(&t.script);
-		t.script += "-- migrate:out-of-order\n";
+		t.script += "-- migrate:repeatable\n";
 	}
 	return t;
 }

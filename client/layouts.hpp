@@ -119,8 +119,9 @@ struct Translation {
  * a "-- migrate:transaction-blocks" line when up or down may hold a
  * BEGIN ... COMMIT block; then "-- migrate:down" and
  * the down bytes, even when they hold no statement. A repeatable migration
- * ends with "-- migrate:out-of-order" so it may be applied again below newer
- * versions of its stream.
+ * ends with "-- migrate:repeatable": register() makes it pending again when
+ * its content changes, and it may be applied below newer versions of its
+ * stream.
  */
 Translation TranslateScript(const std::string &up, const std::string *down, bool repeatable,
                             NoTransactionIf policy = NoTransactionIf::kNever, bool transaction_blocks = false);

@@ -105,7 +105,7 @@ ConnectAndUpload(const GlobalOptions &global, Output &out, std::vector<Migration
 		return OpenSession(global, out);
 	}
 	Connection conn = ConnectWhileLoading(global, out, files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	std::vector<RemoteMigration> remote = ReadRemote(conn, *files);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(*files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
 	for (const Uploaded &u : uploaded)

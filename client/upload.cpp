@@ -3,6 +3,7 @@
 
 #include "exit_codes.hpp"
 #include "script.hpp"
+#include "server_versions.hpp"
 #include "session.hpp"
 
 #include <algorithm>
@@ -179,20 +180,38 @@ ThrowEveryRefusal(Connection &conn, const std::vector<const MigrationFile *> &ch
 
 } // namespace
 
-const char *const kRemoteStateSql = "SELECT stream, version, checksum, state FROM migrate.status()";
+/*
+ * The versions come along in every row (one row of NULLs when nothing is
+ * registered), so the version check costs no round trip of its own.
+ */
+const char *const kRemoteStateSql =
+    "SELECT s.stream, s.version, s.checksum, s.state, v.library, v.catalog "
+    "FROM (SELECT migrate.version() AS library, (SELECT extversion FROM pg_catalog.pg_extension "
+    "WHERE extname = 'pg_migrate') AS catalog) v LEFT JOIN LATERAL migrate.status() s ON true";
 
 std::vector<RemoteMigration>
-ReadRemote(Connection &conn)
+ReadRemote(Connection &conn, const std::vector<MigrationFile> &files, ServerVersions *versions)
 {
 	std::vector<RemoteMigration> out;
+	ServerVersions server;
 	try {
 		Result result = conn.HasEarly() ? conn.TakeEarly() : conn.Exec(kRemoteStateSql);
 		out.reserve(static_cast<std::size_t>(result.Rows()));
-		for (int r = 0; r < result.Rows(); r++)
-			out.push_back({result.Get(r, 0), result.Get(r, 1), result.Get(r, 2), result.Get(r, 3)});
+		for (int r = 0; r < result.Rows(); r++) {
+			server = {result.Get(r, 4), result.Get(r, 5)};
+			if (!result.IsNull(r, 0))
+				out.push_back({result.Get(r, 0), result.Get(r, 1), result.Get(r, 2), result.Get(r, 3)});
+		}
 	} catch (const SqlError &e) {
 		RethrowCatalogError(e, conn);
 	}
+	bool needs_repeatable =
+	    std::any_of(files.begin(), files.end(), [](const MigrationFile &f) { return f.repeatable; });
+	if (std::optional<std::string> problem = VersionProblem(server, needs_repeatable))
+		throw Failure(kExitConnect, *problem,
+		              {{"library_version", server.library}, {"catalog_version", server.catalog}});
+	if (versions != nullptr)
+		*versions = server;
 	return out;
 }
 
@@ -230,30 +249,7 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 	    "SELECT f.stream, f.version, migrate.register(f.stream, f.version, f.name, f.script, f.source) "
 	    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
 	    "WITH ORDINALITY AS f(stream, version, name, script, source, n) ORDER BY n";
-	/*
-	 * A changed repeatable migration (Flyway's R__ files) is applied again:
-	 * marked rolled back first, in the same transaction as the upload, so
-	 * register() takes its new content and the next apply() runs it.
-	 */
-	std::vector<std::string> again_streams, again_versions;
-	auto index = IndexRemote(remote);
-	for (const MigrationFile *file : changed) {
-		auto it = index.find({file->stream, VersionKey(file->version)});
-		if (file->repeatable && it != index.end() && it->second->state == "applied" &&
-		    it->second->checksum != file->checksum) {
-			again_streams.push_back(it->second->stream);
-			again_versions.push_back(it->second->version);
-			out.Note(file->path + ": repeatable migration changed; it is applied again");
-		}
-	}
 	try {
-		std::optional<Transaction> transaction;
-		if (!again_streams.empty()) {
-			transaction.emplace(conn);
-			conn.Exec("SELECT migrate.resolve(r.stream, r.version, 'rolled_back') "
-			          "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS r(stream, version, n) ORDER BY n",
-			          {TextArrayLiteral(again_streams), TextArrayLiteral(again_versions)});
-		}
 		/* Moved in, not copied from an initializer list: the scripts' literal can be megabytes. */
 		std::vector<Param> params;
 		params.reserve(5);
@@ -263,12 +259,9 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		params.emplace_back(TextArrayLiteralOfViews(scripts));
 		params.emplace_back(TextArrayLiteral(sources));
 		Result result = conn.Exec(kSql, params);
-		if (transaction)
-			transaction->Commit();
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {
-		/* the transaction, if any, is rolled back */
 		if (e.sqlstate == "MG001")
 			ThrowChangedApplied(e, changed, remote, out);
 		if (e.sqlstate == "22P05")
@@ -276,6 +269,13 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		if (e.sqlstate == "MG002" || e.sqlstate == "MG003" || e.sqlstate == "42601")
 			ThrowEveryRefusal(conn, changed, e, out);
 		throw;
+	}
+	/* register() took a changed applied migration only because it is repeatable: it is pending again */
+	auto index = IndexRemote(remote);
+	for (const Uploaded &u : uploaded) {
+		auto it = index.find({u.file->stream, VersionKey(u.file->version)});
+		if (u.outcome == "updated" && it != index.end() && it->second->state == "applied")
+			out.Note(u.file->path + ": repeatable migration changed; it is applied again");
 	}
 	return uploaded;
 }

@@ -11,6 +11,7 @@
 #include "connection.hpp"
 #include "folder.hpp"
 #include "output.hpp"
+#include "server_versions.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -29,9 +30,13 @@ extern const char *const kRemoteStateSql;
 
 /*
  * Rows of kRemoteStateSql: the early statement's result when conn has one
- * outstanding (ConnectWhileLoading), else runs it. A missing extension is exit 3.
+ * outstanding (ConnectWhileLoading), else runs it. A missing extension is
+ * exit 3, and so is a server this client cannot work with (VersionProblem;
+ * files: the folders read, for what their format needs); versions, when
+ * given, receives the server's versions.
  */
-std::vector<RemoteMigration> ReadRemote(Connection &conn);
+std::vector<RemoteMigration> ReadRemote(Connection &conn, const std::vector<MigrationFile> &files = {},
+                                        ServerVersions *versions = nullptr);
 
 /* Files the database does not hold, or holds with another checksum. */
 std::vector<const MigrationFile *> ChangedFiles(const std::vector<MigrationFile> &files,
@@ -43,9 +48,9 @@ struct Uploaded {
 };
 
 /*
- * Registers changed files in one statement (all or nothing); a changed
- * repeatable migration that is applied is first marked rolled back, in the
- * same transaction, so it is applied again. Server refusals
+ * Registers changed files in one statement (all or nothing); register()
+ * makes a changed repeatable migration that is applied pending again, so it
+ * is applied again (noted here). Server refusals
  * become Failures: MG001 exit 4 naming the changed applied files, MG002 /
  * MG003 / 42601 exit 2; anything else is rethrown as SqlError.
  */

@@ -104,9 +104,10 @@ WarnBrokenDowns(const std::vector<Migration> &plan)
 std::vector<Migration>
 Plan(const ApplyRequest &req, const QueueState &queue)
 {
-	if (req.stream && !catalog::StreamExists(*req.stream))
-		throw MigrateError(MG_UNKNOWN, "unknown stream \"" + *req.stream + "\"", "",
-		                   "See SELECT name FROM migrate.streams for the streams that exist.");
+	for (const std::string &stream : req.streams.Named())
+		if (!catalog::StreamExists(stream))
+			throw MigrateError(MG_UNKNOWN, "unknown stream \"" + stream + "\"", "",
+			                   "See SELECT name FROM migrate.streams for the streams that exist.");
 	std::string target_key;
 	if (req.target) {
 		try {
@@ -117,13 +118,17 @@ Plan(const ApplyRequest &req, const QueueState &queue)
 	}
 
 	/* A failed or interrupted background step blocks its stream until retry() or resolve(). */
-	if (!queue.blocked.empty() && (!req.stream || *req.stream == queue.blocked_stream))
+	if (!queue.blocked.empty() && req.streams.Selects(queue.blocked_stream))
 		throw MigrateError(MG_BLOCKED, "blocked by the background step " + queue.blocked,
 		                   "validate() shows what it left behind",
 		                   "Fix the cause, then SELECT migrate.retry(stream, version), or mark it with "
 		                   "migrate.resolve(stream, version, 'applied' | 'rolled_back').");
 
-	std::vector<Migration> pending = catalog::LoadPending(req.stream);
+	std::vector<Migration> pending = catalog::LoadPending(req.streams.Single());
+	if (!req.streams.All() && !req.streams.Single())
+		pending.erase(std::remove_if(pending.begin(), pending.end(),
+		                             [&](const Migration &m) { return !req.streams.Selects(m.stream); }),
+		              pending.end());
 	if (req.target) {
 		std::vector<Migration> kept;
 		for (auto &m : pending)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "pg_api.hpp"
+#include "stream_selection.hpp"
 
 #include <string>
 #include <vector>
@@ -11,7 +12,10 @@
 namespace pgmigrate {
 
 struct ApplyRequest {
-	Value stream, target;
+	/* apply(stream => S), or apply(streams => ..., skip_streams => ...): one batch in stream position order */
+	StreamSelection streams;
+	/* applies to every selected stream: each runs its pending migrations up to this version */
+	Value target;
 	bool dry_run = false;
 	std::string on_error = "raise";
 	/*

@@ -7,6 +7,7 @@
 #include "catalog.hpp"
 
 #include "sql_values.hpp"
+#include "status_columns.hpp"
 #include "status_scan.hpp"
 
 #include <cstdio>
@@ -480,34 +481,29 @@ StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::
 			streams.push_back(Str(r[0]));
 		if (ScanStatusInto(fcinfo, streams))
 			return;
-		pg::QueryIntoResult(
-		    fcinfo,
-		    "SELECT m.stream, m.version, m.name, m.state, m.applied_at, m.duration_ms, m.transactional, "
-		    "m.down_sql IS NOT NULL, m.db_version, m.checksum, NULL::text "
-		    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
-		    "WHERE $1::text IS NULL OR m.stream = $1 "
-		    "ORDER BY s.position, s.name, m.version_key",
-		    {stream});
+		static const std::string kIdle = "SELECT " + StatusSelectList(nullptr, "NULL::text") +
+		                                 " FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+		                                 "WHERE $1::text IS NULL OR m.stream = $1 "
+		                                 "ORDER BY s.position, s.name, m.version_key";
+		pg::QueryIntoResult(fcinfo, kIdle.c_str(), {stream});
 		return;
 	}
 	/* running without a live runner: the runner died (crash, restart, terminate) mid-step. */
-	pg::QueryIntoResult(
-	    fcinfo,
-	    "SELECT m.stream, m.version, m.name, "
-	    "CASE WHEN m.state = 'running' AND (m.stream || '/' || m.version) = ANY ($2::text[]) "
-	    "THEN 'interrupted' ELSE m.state END, "
-	    "m.applied_at, m.duration_ms, m.transactional, m.down_sql IS NOT NULL, m.db_version, m.checksum, "
-	    "CASE WHEN j.id IS NOT NULL THEN 'statement ' || j.next_statement "
-	    "|| coalesce(': ' || p.command || ', ' || p.phase "
-	    "|| coalesce(', blocks ' || p.blocks_done || '/' || nullif(p.blocks_total, 0), '') "
-	    "|| coalesce(', tuples ' || p.tuples_done || '/' || nullif(p.tuples_total, 0), ''), '') END "
-	    "FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	static const std::string kBusy =
+	    "SELECT " +
+	    StatusSelectList("CASE WHEN m.state = 'running' AND (m.stream || '/' || m.version) = ANY ($2::text[]) "
+	                     "THEN 'interrupted' ELSE m.state END",
+	                     "CASE WHEN j.id IS NOT NULL THEN 'statement ' || j.next_statement "
+	                     "|| coalesce(': ' || p.command || ', ' || p.phase "
+	                     "|| coalesce(', blocks ' || p.blocks_done || '/' || nullif(p.blocks_total, 0), '') "
+	                     "|| coalesce(', tuples ' || p.tuples_done || '/' || nullif(p.tuples_total, 0), ''), '') END") +
+	    " FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
 	    "LEFT JOIN migrate.runner_jobs j ON m.state = 'running' AND j.state = 'running' "
 	    "AND j.stream = m.stream AND j.version = m.version "
 	    "LEFT JOIN pg_catalog.pg_stat_progress_create_index p ON p.pid = j.runner_pid "
 	    "WHERE $1::text IS NULL OR m.stream = $1 "
-	    "ORDER BY s.position, s.name, m.version_key",
-	    {stream, TextArray(interrupted)});
+	    "ORDER BY s.position, s.name, m.version_key";
+	pg::QueryIntoResult(fcinfo, kBusy.c_str(), {stream, TextArray(interrupted)});
 }
 
 } // namespace catalog

@@ -59,6 +59,7 @@ struct NewMigration {
 	std::string down_problem;
 	int up_line = 1, down_line = 0, verify_line = 0;
 	bool transactional = true, out_of_order = false;
+	bool repeatable = false; /* -- migrate:repeatable: a change after apply makes it pending again (not stored) */
 	std::vector<std::string> requires_, allow;
 	std::string db_version, lock_timeout, registered_by;
 	Oid author = InvalidOid;

@@ -83,7 +83,7 @@ MIGRATE_FUNCTION(migrate_register)
 MIGRATE_FUNCTION(migrate_apply)
 {
 	ApplyRequest req;
-	req.stream = pg::TextArg(fcinfo, 0);
+	req.streams = StreamSelection::One(pg::TextArg(fcinfo, 0));
 	req.target = pg::TextArg(fcinfo, 1);
 	req.dry_run = pg::BoolArg(fcinfo, 2).value_or(false);
 	req.on_error = pg::TextArg(fcinfo, 3).value_or("raise");
@@ -98,10 +98,37 @@ MIGRATE_FUNCTION(migrate_apply_exact)
 		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "expected must not be NULL", "",
 		                   "Give the stream:version:checksum of every file the deploy read, or call apply().");
 	req.include_unlisted = pg::BoolArg(fcinfo, 1).value_or(false);
-	req.stream = pg::TextArg(fcinfo, 2);
+	req.streams = StreamSelection::One(pg::TextArg(fcinfo, 2));
 	req.target = pg::TextArg(fcinfo, 3);
 	req.dry_run = pg::BoolArg(fcinfo, 4).value_or(false);
 	req.on_error = pg::TextArg(fcinfo, 5).value_or("raise");
+	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
+}
+
+/* apply(streams text[], skip_streams text[], target, dry_run, on_error), catalog 0.1.6 */
+MIGRATE_FUNCTION(migrate_apply_streams)
+{
+	ApplyRequest req;
+	req.streams = StreamSelection::Lists(pg::TextArrayArg(fcinfo, 0), pg::TextArrayArg(fcinfo, 1));
+	req.target = pg::TextArg(fcinfo, 2);
+	req.dry_run = pg::BoolArg(fcinfo, 3).value_or(false);
+	req.on_error = pg::TextArg(fcinfo, 4).value_or("raise");
+	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
+}
+
+/* apply_exact(expected, streams, skip_streams, include_unlisted, target, dry_run, on_error), catalog 0.1.6 */
+MIGRATE_FUNCTION(migrate_apply_exact_streams)
+{
+	ApplyRequest req;
+	req.expected = pg::TextArrayArg(fcinfo, 0);
+	if (!req.expected)
+		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "expected must not be NULL", "",
+		                   "Give the stream:version:checksum of every file the deploy read, or call apply().");
+	req.streams = StreamSelection::Lists(pg::TextArrayArg(fcinfo, 1), pg::TextArrayArg(fcinfo, 2));
+	req.include_unlisted = pg::BoolArg(fcinfo, 3).value_or(false);
+	req.target = pg::TextArg(fcinfo, 4);
+	req.dry_run = pg::BoolArg(fcinfo, 5).value_or(false);
+	req.on_error = pg::TextArg(fcinfo, 6).value_or("raise");
 	return ReturnApplyRows(fcinfo, [&] { return ApplyMigrations(req); });
 }
 
@@ -118,6 +145,18 @@ MIGRATE_FUNCTION(migrate_rollback)
 		                   "Name the stream to roll back (its default is 'schema'), or give to_db_version.");
 	req.stream = stream.value_or("schema");
 	req.all_applied = pg::BoolArg(fcinfo, 4).value_or(false);
+	return ReturnApplyRows(fcinfo, [&] { return RollbackMigrations(req); });
+}
+
+/* rollback(all_streams boolean), catalog 0.1.6: what pg_migrate reset rolls back */
+MIGRATE_FUNCTION(migrate_rollback_all_streams)
+{
+	if (!pg::BoolArg(fcinfo, 0).value_or(false))
+		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE, "all_streams must be true", "",
+		                   "rollback(all_streams => true) rolls back every stream; roll back one stream with "
+		                   "rollback(stream => ...).");
+	RollbackRequest req;
+	req.all_streams = true;
 	return ReturnApplyRows(fcinfo, [&] { return RollbackMigrations(req); });
 }
 

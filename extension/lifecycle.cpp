@@ -65,6 +65,15 @@ RollbackRange(const RollbackRequest &req)
 		throw MigrateError(ERRCODE_INVALID_PARAMETER_VALUE,
 		                   "give at most one of to_version, steps, to_db_version and all_applied");
 
+	if (req.all_streams) {
+		/* apply order reversed: the data goes before the schema it needs */
+		std::vector<Migration> applied;
+		for (Migration &m : catalog::LoadAll())
+			if (m.state == "applied")
+				applied.push_back(std::move(m));
+		std::reverse(applied.begin(), applied.end());
+		return applied;
+	}
 	if (req.to_db_version) {
 		/* Across streams, in reverse order of application, after the newest migration declaring it. */
 		std::vector<Migration> applied = catalog::LoadApplied(Value());

@@ -18,6 +18,8 @@ struct RollbackRequest {
 	std::optional<int> steps;
 	Value to_db_version;
 	bool all_applied = false;
+	/* every applied migration of every stream: streams in reverse position order, each newest first */
+	bool all_streams = false;
 };
 
 /* Runs down sections newest first, atomically; rows have outcome "rolled-back". */

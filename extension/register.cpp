@@ -66,6 +66,26 @@ CheckSection(const std::vector<Statement> &statements, const SectionOrigin &orig
 	return statements.size();
 }
 
+/*
+ * A repeatable migration whose content changed after it was applied: marked
+ * rolled back without running its down (history: resolve), so the new
+ * content is stored as pending and the next apply() runs it. Nothing ran,
+ * so the recorded schema state stays as it was.
+ */
+void
+MakePendingAgain(const std::string &stream, const std::string &version_key)
+{
+	std::optional<Migration> applied = catalog::LoadMigration(stream, version_key);
+	if (!applied)
+		return;
+	TimestampTz now = pg::Now();
+	HistoryEntry h = catalog::Entry("resolve", "succeeded", now, now);
+	h.message = "repeatable migration changed: pending again, to run its new content";
+	catalog::RecordPending(*applied, h);
+	pg::Notice("migration " + applied->Label() + " is repeatable and its content changed: it runs again on the next "
+	                                              "apply");
+}
+
 } // namespace
 
 void
@@ -168,7 +188,9 @@ ParseMigration(const RegisterRequest &req)
 		m.verify_line = parsed.verify.first_line;
 	}
 	m.transactional = parsed.transactional;
-	m.out_of_order = parsed.out_of_order;
+	/* a repeatable migration runs again below newer versions of its stream */
+	m.out_of_order = parsed.out_of_order || parsed.repeatable;
+	m.repeatable = parsed.repeatable;
 	m.requires_ = parsed.requires_;
 	m.allow = parsed.allow;
 	m.db_version = parsed.db_version;
@@ -207,7 +229,8 @@ RegisterMigration(const RegisterRequest &req)
 			catalog::SetAuthor(req.stream, existing.version, m.author, m.registered_by);
 		return "unchanged";
 	}
-	if (existing.state == "applied" || existing.state == "queued" || existing.state == "running")
+	bool again = m.repeatable && existing.state == "applied";
+	if (!again && (existing.state == "applied" || existing.state == "queued" || existing.state == "running"))
 		throw MigrateError(MG_CHECKSUM_MISMATCH, "migration " + where + " was changed after it was applied",
 		                   "applied checksum " + existing.checksum + ", uploaded checksum " + m.checksum,
 		                   "Restore the file as it was applied and put the change in a new migration; if the "
@@ -221,6 +244,8 @@ RegisterMigration(const RegisterRequest &req)
 		                   "validate() shows the step",
 		                   "Fix the cause and SELECT migrate.retry(stream, version), or resolve it with "
 		                   "migrate.resolve(stream, version, 'rolled_back'), then register the new content.");
+	if (again)
+		MakePendingAgain(req.stream, m.version_key);
 	catalog::UpdatePendingMigration(m);
 	WarnBrokenDown(m);
 	return "updated";

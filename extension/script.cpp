@@ -203,6 +203,9 @@ private:
 		} else if (name == "out-of-order") {
 			NoArguments(name, rest, line_no);
 			script_.out_of_order = true;
+		} else if (name == "repeatable") {
+			NoArguments(name, rest, line_no);
+			script_.repeatable = true;
 		} else if (name == "stream") {
 			Once(script_.stream, name, rest, line_no);
 			try {
@@ -242,7 +245,7 @@ private:
 		} else {
 			throw ScriptError(line_no, "unknown directive \"-- migrate:" + std::string(name) +
 			                               "\"; known: up, down, verify, no-transaction, stream, requires, "
-			                               "db-version, allow, lock-timeout, out-of-order, transaction-blocks");
+			                               "db-version, allow, lock-timeout, out-of-order, repeatable, transaction-blocks");
 		}
 	}
 

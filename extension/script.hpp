@@ -57,6 +57,13 @@ struct Script {
 	 */
 	bool transaction_blocks = false;
 	bool out_of_order = false;
+	/*
+	 * "-- migrate:repeatable": when the content changes after it was
+	 * applied, register() makes the migration pending again (it runs again
+	 * on the next apply) instead of refusing the change (MG001). Implies
+	 * out-of-order: it runs again below newer versions of its stream.
+	 */
+	bool repeatable = false;
 	std::string stream;                 /* empty when the file names none */
 	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */
 	std::string db_version;             /* empty when none */

@@ -2,6 +2,7 @@
 #include "status_scan.hpp"
 
 #include "guard.hpp"
+#include "status_columns.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -24,36 +25,36 @@ namespace pgmigrate {
 
 namespace {
 
-/* status()'s columns, in its declared order, as columns of migrate.migrations. */
-constexpr int kColumns = 11;
-constexpr const char *kSource[kColumns] = {
-    "stream",        "version",  "name",       "state",    "applied_at", "duration_ms",
-    "transactional", "down_sql", "db_version", "checksum", nullptr /* progress: only while a runner works */};
-constexpr int kHasDown = 7; /* has_down: down_sql IS NOT NULL */
+/* The unique index on (stream, version_key), named by the 0.1.6 upgrade script. */
+constexpr const char *kStatusIndex = "migrations_by_stream_version_key";
 
 /*
- * Heap attribute numbers of kSource in desc; false when one is missing or its
- * type is not the one status() declares for it (out).
+ * Heap attribute numbers of kStatusColumns' sources in desc; false when
+ * status() is declared otherwise (out: other names or types) or a source
+ * is missing.
  */
 bool
 SourceAttributes(TupleDesc desc, TupleDesc out, AttrNumber *attnums)
 {
-	if (out->natts != kColumns)
+	if (out->natts != kStatusColumnCount)
 		return false;
-	for (int c = 0; c < kColumns; c++) {
+	for (int c = 0; c < kStatusColumnCount; c++) {
+		const StatusColumn &column = kStatusColumns[c];
 		attnums[c] = InvalidAttrNumber;
-		if (kSource[c] == nullptr)
+		if (strcmp(NameStr(TupleDescAttr(out, c)->attname), column.name) != 0)
+			return false;
+		if (column.kind == StatusSource::kRunner)
 			continue;
 		for (int a = 0; a < desc->natts; a++) {
 			Form_pg_attribute att = TupleDescAttr(desc, a);
-			if (!att->attisdropped && strcmp(NameStr(att->attname), kSource[c]) == 0)
+			if (!att->attisdropped && strcmp(NameStr(att->attname), column.source) == 0)
 				attnums[c] = att->attnum;
 		}
 		if (attnums[c] == InvalidAttrNumber)
 			return false;
 		Oid declared = TupleDescAttr(out, c)->atttypid;
 		Oid stored = TupleDescAttr(desc, attnums[c] - 1)->atttypid;
-		if (c == kHasDown ? declared != BOOLOID : declared != stored)
+		if (column.kind == StatusSource::kPresent ? declared != BOOLOID : declared != stored)
 			return false;
 	}
 	return true;
@@ -84,7 +85,7 @@ ScanStatusInto(FunctionCallInfo fcinfo, const std::vector<std::string> &streams)
 	return pg::Call([&]() -> bool {
 		Oid schema = get_namespace_oid("migrate", false);
 		Oid table_oid = get_relname_relid("migrations", schema);
-		Oid index_oid = get_relname_relid("migrations_stream_version_key_key", schema);
+		Oid index_oid = get_relname_relid(kStatusIndex, schema);
 		if (!OidIsValid(table_oid) || !OidIsValid(index_oid))
 			return false;
 		Relation table = table_open(table_oid, AccessShareLock);
@@ -92,7 +93,7 @@ ScanStatusInto(FunctionCallInfo fcinfo, const std::vector<std::string> &streams)
 		TupleDesc heap_desc = RelationGetDescr(table);
 		auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
 		TupleDesc out_desc = rsinfo->setDesc;
-		AttrNumber source[kColumns];
+		AttrNumber source[kStatusColumnCount];
 		if (!IsStreamVersionIndex(index, heap_desc) || !SourceAttributes(heap_desc, out_desc, source)) {
 			index_close(index, AccessShareLock);
 			table_close(table, AccessShareLock);
@@ -101,8 +102,8 @@ ScanStatusInto(FunctionCallInfo fcinfo, const std::vector<std::string> &streams)
 
 		Datum *heap_values = static_cast<Datum *>(palloc(sizeof(Datum) * heap_desc->natts));
 		bool *heap_nulls = static_cast<bool *>(palloc(sizeof(bool) * heap_desc->natts));
-		Datum values[kColumns];
-		bool nulls[kColumns];
+		Datum values[kStatusColumnCount];
+		bool nulls[kStatusColumnCount];
 		for (std::size_t s = 0; s < streams.size(); s++) {
 			ScanKeyData key;
 			ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(streams[s].c_str()));
@@ -111,14 +112,14 @@ ScanStatusInto(FunctionCallInfo fcinfo, const std::vector<std::string> &streams)
 			HeapTuple tuple;
 			while ((tuple = systable_getnext_ordered(scan, ForwardScanDirection)) != nullptr) {
 				heap_deform_tuple(tuple, heap_desc, heap_values, heap_nulls);
-				for (int c = 0; c < kColumns; c++) {
-					if (kSource[c] == nullptr) {
+				for (int c = 0; c < kStatusColumnCount; c++) {
+					if (kStatusColumns[c].kind == StatusSource::kRunner) {
 						values[c] = (Datum)0;
 						nulls[c] = true;
 						continue;
 					}
 					int a = source[c] - 1;
-					if (c == kHasDown) {
+					if (kStatusColumns[c].kind == StatusSource::kPresent) {
 						values[c] = BoolGetDatum(!heap_nulls[a]);
 						nulls[c] = false;
 						continue;

@@ -152,7 +152,7 @@ RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out)
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
 
 	std::string quoted = FindTable(conn, table);
 	if (quoted.empty())

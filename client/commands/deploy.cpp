@@ -3,8 +3,10 @@
  * on_error => 'record', then a result table.
  *
  * Cost: one round trip when there is nothing to do (the checksum query
- * answers it); otherwise one upload statement (only if something changed)
- * and one apply call per selected stream.
+ * answers it, and the server's versions come with it); otherwise one upload
+ * statement (only if something changed) and one apply call: the server
+ * plans the selected streams (--stream, --skip-stream) itself. A catalog
+ * from before 0.1.6 gets one call per stream instead.
  */
 #include "commands.hpp"
 
@@ -14,6 +16,7 @@
 #include "lint_findings.hpp"
 #include "rows.hpp"
 #include "script.hpp"
+#include "server_versions.hpp"
 #include "session.hpp"
 #include "upload.hpp"
 #include "wait.hpp"
@@ -78,23 +81,6 @@ private:
 	std::set<std::string> only_, skip_;
 };
 
-void
-AddUnique(std::vector<std::string> *list, const std::string &value)
-{
-	if (std::find(list->begin(), list->end(), value) == list->end())
-		list->push_back(value);
-}
-
-/* Streams in the order migrate.status() lists them, which is stream position order. */
-std::vector<std::string>
-StreamOrder(const std::vector<RemoteMigration> &remote)
-{
-	std::vector<std::string> order;
-	for (const RemoteMigration &m : remote)
-		AddUnique(&order, m.stream);
-	return order;
-}
-
 /* Streams with something for apply() to do: pending or failed migrations, or files just uploaded. */
 std::set<std::string>
 StreamsWithWork(const std::vector<RemoteMigration> &remote, const std::vector<Uploaded> &uploaded)
@@ -108,34 +94,16 @@ StreamsWithWork(const std::vector<RemoteMigration> &remote, const std::vector<Up
 	return busy;
 }
 
-/*
- * The selected streams that have work, in position order. A stream the
- * database did not list before this deploy's upload has a position only the
- * server knows, so then (and only then) the order is read again.
- */
-std::vector<std::string>
-StreamsToApply(Connection &conn, const StreamFilter &filter, const std::vector<RemoteMigration> &remote,
-               const std::vector<Uploaded> &uploaded)
+/* Streams the database or the folders have migrations in. */
+std::set<std::string>
+KnownStreams(const std::vector<RemoteMigration> &remote, const std::vector<MigrationFile> &files)
 {
-	std::vector<std::string> known = StreamOrder(remote);
-	std::set<std::string> busy = StreamsWithWork(remote, uploaded);
-	std::vector<std::string> selected;
-	for (const std::string &s : busy)
-		if (filter.Selects(s))
-			selected.push_back(s);
-	bool all_known = std::all_of(selected.begin(), selected.end(), [&](const std::string &s) {
-		return std::find(known.begin(), known.end(), s) != known.end();
-	});
-	if (!all_known) {
-		Result result = conn.Exec("SELECT stream FROM migrate.status()");
-		known.clear();
-		for (int r = 0; r < result.Rows(); r++)
-			AddUnique(&known, result.Get(r, 0));
-	}
-	auto position = [&](const std::string &s) { return std::find(known.begin(), known.end(), s) - known.begin(); };
-	std::stable_sort(selected.begin(), selected.end(),
-	                 [&](const std::string &a, const std::string &b) { return position(a) < position(b); });
-	return selected;
+	std::set<std::string> streams;
+	for (const RemoteMigration &m : remote)
+		streams.insert(m.stream);
+	for (const MigrationFile &f : files)
+		streams.insert(f.stream);
+	return streams;
 }
 
 /* A --stream that matches nothing is most likely a typo; say so instead of silently doing nothing. */
@@ -143,11 +111,7 @@ void
 NoteFilterEffects(const StreamFilter &filter, const DeployOptions &options, const std::vector<RemoteMigration> &remote,
                   const std::vector<MigrationFile> &files, const std::vector<Uploaded> &uploaded, Output &out)
 {
-	std::set<std::string> streams;
-	for (const RemoteMigration &m : remote)
-		streams.insert(m.stream);
-	for (const MigrationFile &f : files)
-		streams.insert(f.stream);
+	std::set<std::string> streams = KnownStreams(remote, files);
 	for (const std::string &s : options.streams)
 		if (streams.count(s) == 0)
 			out.Note("stream " + s + " has no migrations, neither in the folders nor in the database");
@@ -186,12 +150,31 @@ ExpectedChecksums(const std::vector<MigrationFile> &files)
 	return TextArrayLiteral(expected);
 }
 
+/* Appends the rows of one apply call. */
+void
+AddRows(const Result &result, ApplyRows *rows)
+{
+	Table part = ResultTable(result, {"stream", "version", "name", "outcome", "duration_ms"});
+	if (rows->table.headers.empty()) {
+		rows->table.headers = part.headers;
+		rows->table.right_aligned = part.right_aligned;
+	}
+	for (auto &row : part.rows)
+		rows->table.rows.push_back(row);
+	int outcome = result.Column("outcome");
+	for (int r = 0; r < result.Rows(); r++) {
+		rows->json.push_back(RowJson(result, r));
+		rows->outcomes[result.Get(r, outcome)]++;
+	}
+}
+
 /*
- * One apply call; appends its rows. apply_exact() applies exactly the files
- * this deploy read (content another session registered in between is
- * refused, MG001), and refuses pending migrations that are in none of them
- * unless --include-server-only (MG009). A catalog from before 0.1.3 has only
- * apply(), whose author check still holds; pg_migrate install updates it.
+ * One apply call for one stream (NULL: every stream); appends its rows.
+ * apply_exact() applies exactly the files this deploy read (content another
+ * session registered in between is refused, MG001), and refuses pending
+ * migrations that are in none of them unless --include-server-only (MG009).
+ * A catalog from before 0.1.3 has only apply(), whose author check still
+ * holds; pg_migrate install updates it.
  */
 void
 Apply(Connection &conn, const Param &stream, const DeployOptions &options, const std::string &expected, ApplyRows *rows)
@@ -212,18 +195,57 @@ Apply(Connection &conn, const Param &stream, const DeployOptions &options, const
 		                          "stream => $1, target => $2, dry_run => $3::boolean, on_error => 'record')",
 		                          {stream, target, dry_run}));
 	}
-	Result &result = *applied;
-	Table part = ResultTable(result, {"stream", "version", "name", "outcome", "duration_ms"});
-	if (rows->table.headers.empty()) {
-		rows->table.headers = part.headers;
-		rows->table.right_aligned = part.right_aligned;
+	AddRows(*applied, rows);
+}
+
+/*
+ * The selected streams in one call (catalog 0.1.6): the server plans them
+ * in position order, as one batch. --stream names that neither the folders
+ * nor the database know are left out: the notes have named them already.
+ */
+void
+ApplySelected(Connection &conn, const DeployOptions &options, const std::set<std::string> &known,
+              const std::string &expected, ApplyRows *rows)
+{
+	std::optional<std::vector<std::string>> streams;
+	if (!options.streams.empty()) {
+		streams.emplace();
+		for (const std::string &s : options.streams)
+			if (known.count(s) > 0)
+				streams->push_back(s);
 	}
-	for (auto &row : part.rows)
-		rows->table.rows.push_back(row);
-	int outcome = result.Column("outcome");
-	for (int r = 0; r < result.Rows(); r++) {
-		rows->json.push_back(RowJson(result, r));
-		rows->outcomes[result.Get(r, outcome)]++;
+	Param streams_param = streams ? Param(TextArrayLiteral(*streams)) : Param();
+	Param skip_param = options.skip_streams.empty() ? Param() : Param(TextArrayLiteral(options.skip_streams));
+	Param target = options.target.empty() ? Param() : Param(options.target);
+	AddRows(conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply_exact("
+	                  "$1::text[], streams => $2::text[], skip_streams => $3::text[], "
+	                  "include_unlisted => $4::boolean, target => $5, dry_run => $6::boolean, on_error => 'record')",
+	                  {expected, streams_param, skip_param,
+	                   std::string(options.include_server_only ? "true" : "false"), target,
+	                   std::string(options.dry_run ? "true" : "false")}),
+	        rows);
+}
+
+/*
+ * A catalog from before 0.1.6 takes one stream per call: the selected
+ * streams with work, in the order status() lists them (stream position
+ * order), each call its own batch; the first failure ends the loop.
+ */
+void
+ApplyStreamByStream(Connection &conn, const StreamFilter &filter, const std::set<std::string> &busy,
+                    const DeployOptions &options, const std::string &expected, ApplyRows *rows)
+{
+	std::vector<std::string> order;
+	Result listed = conn.Exec("SELECT stream FROM migrate.status()");
+	for (int r = 0; r < listed.Rows(); r++)
+		if (std::find(order.begin(), order.end(), listed.Get(r, 0)) == order.end())
+			order.push_back(listed.Get(r, 0));
+	for (const std::string &stream : order) {
+		if (!filter.Selects(stream) || busy.count(stream) == 0)
+			continue;
+		Apply(conn, stream, options, expected, rows);
+		if (rows->outcomes.count("failed") > 0)
+			break;
 	}
 }
 
@@ -347,7 +369,8 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
 	/* apply() sends lint warnings as NOTICEs: kept in "warnings", shown one line per rule (-v: each) */
 	LintNoticeCollector lint_notices(conn, files, out);
-	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	ServerVersions server;
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files, &server);
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
 	for (const Uploaded &u : uploaded)
@@ -421,12 +444,11 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		std::string expected = ExpectedChecksums(files);
 		if (!filter.Active()) {
 			Apply(conn, Param(), options, expected, &rows);
+		} else if (AtLeast(server.catalog, kStreamListsCatalog)) {
+			ApplySelected(conn, options, KnownStreams(remote, files), expected, &rows);
 		} else {
-			for (const std::string &stream : StreamsToApply(conn, filter, remote, uploaded)) {
-				Apply(conn, stream, options, expected, &rows);
-				if (rows.outcomes.count("failed") > 0)
-					break;
-			}
+			out.Verbose("catalog " + server.catalog + " applies one stream per call; pg_migrate install updates it");
+			ApplyStreamByStream(conn, filter, StreamsWithWork(remote, uploaded), options, expected, &rows);
 		}
 	} catch (const SqlError &e) {
 		/* Refusals before anything ran: the trust boundary, changed or unlisted content, a blocked stream. */
@@ -440,7 +462,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		}
 		if (e.sqlstate != "MG004")
 			throw;
-		/* what earlier streams applied stays applied: show it before the refusal */
+		/* a catalog before 0.1.6, one call per stream: what earlier streams applied stays applied; show it */
 		out.Doc()["applied"] = rows.json;
 		if (!rows.table.rows.empty())
 			out.Print(rows.table.Render());

@@ -57,7 +57,7 @@ RunPush(const GlobalOptions &global, Output &out)
 {
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
 	out.Doc()["warnings"] = nlohmann::json::array(); /* register()'s warnings come first */
 	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);

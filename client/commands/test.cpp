@@ -67,7 +67,7 @@ namespace {
 std::vector<PlannedMigration>
 RegisterAll(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
 {
-	std::vector<RemoteMigration> remote = ReadRemote(conn);
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
 	Register(conn, ChangedFiles(files, remote), remote, out);
 	return ReadPlan(conn, files);
 }

@@ -35,7 +35,7 @@ SELECT count(*) FROM migrate.status('nothing');
 -- is not the expected one is read with a query instead, with the same rows.
 CREATE TEMP TABLE status_from_index AS SELECT * FROM migrate.status();
 BEGIN;
-ALTER INDEX migrate.migrations_stream_version_key_key RENAME TO renamed_version_key_idx;
+ALTER INDEX migrate.migrations_by_stream_version_key RENAME TO renamed_version_key_idx;
 SELECT count(*) AS differences FROM (
     (SELECT * FROM migrate.status() EXCEPT ALL SELECT * FROM status_from_index)
     UNION ALL

@@ -26,10 +26,18 @@ public:
 
 	bool Selects(const std::string &stream) const;
 	/* The streams named to be selected; empty when every stream is (before skipping). */
-	const std::vector<std::string> &Named() const { return only_ ? *only_ : kNone; }
+	const std::vector<std::string> &
+	Named() const
+	{
+		return only_ ? *only_ : kNone;
+	}
 	/* The one stream to load when the selection is exactly one named stream, else nullopt (load all, then filter). */
 	std::optional<std::string> Single() const;
-	bool All() const { return !only_ && skip_.empty(); }
+	bool
+	All() const
+	{
+		return !only_ && skip_.empty();
+	}
 
 private:
 	static const std::vector<std::string> kNone;

@@ -69,7 +69,10 @@ TEST_F(Deploy, RedeployIsNothingToDo)
 	for (std::size_t pos = r.err.find("sql: "); pos != std::string::npos; pos = r.err.find("sql: ", pos + 1))
 		statements++;
 	EXPECT_EQ(statements, 1u) << r.err;
-	EXPECT_NE(r.err.find("sql: SELECT stream, version, checksum, state FROM migrate.status()"), std::string::npos);
+	/* the server's versions come with the checksums (the version check costs no round trip) */
+	EXPECT_NE(r.err.find("sql: SELECT s.stream, s.version, s.checksum, s.state, v.library, v.catalog"),
+	          std::string::npos)
+	    << r.err;
 
 	/* -q silences even that */
 	r = Run({"deploy", "-q"});

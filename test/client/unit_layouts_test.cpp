@@ -76,11 +76,13 @@ TEST(Translate, EmptyPrismaMigrationStillRegisters)
 	EXPECT_NE(s.up.sql.find("SELECT;"), std::string::npos);
 }
 
-TEST(Translate, RepeatableIsOutOfOrder)
+TEST(Translate, RepeatableCarriesTheDirective)
 {
+	/* register() decides what a changed repeatable migration becomes: the translation only says it is one */
 	Translation t = TranslateScript("CREATE OR REPLACE VIEW v AS SELECT 1;\n", nullptr, true);
 	pgmigrate::Script s = pgmigrate::ParseScript(t.script, "schema-repeatable");
-	EXPECT_TRUE(s.out_of_order);
+	EXPECT_TRUE(s.repeatable);
+	EXPECT_NE(t.script.find("-- migrate:repeatable\n"), std::string::npos);
 	EXPECT_EQ(s.up.first_line, 1);
 }
 

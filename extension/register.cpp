@@ -82,8 +82,9 @@ MakePendingAgain(const std::string &stream, const std::string &version_key)
 	HistoryEntry h = catalog::Entry("resolve", "succeeded", now, now);
 	h.message = "repeatable migration changed: pending again, to run its new content";
 	catalog::RecordPending(*applied, h);
-	pg::Notice("migration " + applied->Label() + " is repeatable and its content changed: it runs again on the next "
-	                                              "apply");
+	pg::Notice("migration " + applied->Label() +
+	           " is repeatable and its content changed: it runs again on the next "
+	           "apply");
 }
 
 } // namespace

@@ -243,9 +243,10 @@ private:
 			if (script_.allow.empty())
 				throw ScriptError(line_no, "allow needs at least one lint rule id");
 		} else {
-			throw ScriptError(line_no, "unknown directive \"-- migrate:" + std::string(name) +
-			                               "\"; known: up, down, verify, no-transaction, stream, requires, "
-			                               "db-version, allow, lock-timeout, out-of-order, repeatable, transaction-blocks");
+			throw ScriptError(line_no,
+			                  "unknown directive \"-- migrate:" + std::string(name) +
+			                      "\"; known: up, down, verify, no-transaction, stream, requires, "
+			                      "db-version, allow, lock-timeout, out-of-order, repeatable, transaction-blocks");
 		}
 	}
 

@@ -220,9 +220,8 @@ ApplySelected(Connection &conn, const DeployOptions &options, const std::set<std
 	AddRows(conn.Exec("SELECT stream, version, name, outcome, duration_ms FROM migrate.apply_exact("
 	                  "$1::text[], streams => $2::text[], skip_streams => $3::text[], "
 	                  "include_unlisted => $4::boolean, target => $5, dry_run => $6::boolean, on_error => 'record')",
-	                  {expected, streams_param, skip_param,
-	                   std::string(options.include_server_only ? "true" : "false"), target,
-	                   std::string(options.dry_run ? "true" : "false")}),
+	                  {expected, streams_param, skip_param, std::string(options.include_server_only ? "true" : "false"),
+	                   target, std::string(options.dry_run ? "true" : "false")}),
 	        rows);
 }
 

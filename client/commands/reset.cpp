@@ -53,9 +53,8 @@ RollbackStreamByStream(Connection &conn, const std::vector<RemoteMigration> &rem
 	std::reverse(streams.begin(), streams.end());
 	std::vector<Result> results;
 	for (const std::string &stream : streams)
-		results.push_back(conn.Exec(std::string(kRollbackColumns) +
-		                                "migrate.rollback(stream => $1, all_applied => true)",
-		                            {stream}));
+		results.push_back(
+		    conn.Exec(std::string(kRollbackColumns) + "migrate.rollback(stream => $1, all_applied => true)", {stream}));
 	return results;
 }
 

@@ -26,10 +26,9 @@
 
 #include "broken_down.hpp"
 #include "guard.hpp"
-#include "lint_here.hpp"
+#include "lint_catalog.hpp"
 #include "lint_rules.hpp"
 #include "script.hpp"
-#include "settings.hpp"
 #include "transaction_policy.hpp"
 
 #include <algorithm>
@@ -38,31 +37,16 @@
 #include <set>
 
 extern "C" {
-#include "access/table.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_constraint.h"
-#include "catalog/pg_proc.h"
+#include "catalog/pg_class.h"
 #include "commands/defrem.h"
 #include "commands/tablecmds.h"
 #include "nodes/makefuncs.h"
-#include "nodes/parsenodes.h"
 #include "nodes/nodeFuncs.h"
-#include "optimizer/optimizer.h"
-#include "parser/parse_coerce.h"
-#include "parser/parse_node.h"
-#include "parser/parse_type.h"
+#include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "parser/scanner.h"
-#include "access/genam.h"
-#include "utils/fmgroids.h"
-#include "storage/lock.h"
-#include "storage/lmgr.h"
-#include "utils/builtins.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/syscache.h"
-#include "utils/timestamp.h"
-#include "utils/typcache.h"
+#include "storage/lockdefs.h"
 }
 
 #include "pg_compat.hpp"
@@ -234,13 +218,6 @@ RelName(const RangeVar *rv)
 	return rv->schemaname ? std::string(rv->schemaname) + "." + rv->relname : std::string(rv->relname);
 }
 
-/* The relation, if it exists now (no lock, no error). */
-Oid
-ExistingRelation(const RangeVar *rv)
-{
-	return rv ? RangeVarGetRelid(rv, NoLock, true) : InvalidOid;
-}
-
 bool
 TypeNameIs(const TypeName *type, const char *name)
 {
@@ -257,16 +234,7 @@ HasVolatileCall(Node *expr, void *context = nullptr)
 	if (expr == nullptr)
 		return false;
 	if (IsA(expr, FuncCall)) {
-		auto *call = castNode(FuncCall, expr);
-		int nargs = list_length(call->args);
-		FuncCandidateList candidates = FuncnameGetCandidates(call->funcname, nargs, NIL, false, false, false, true);
-		bool any = false, all_volatile = true;
-		for (FuncCandidateList c = candidates; c != nullptr; c = c->next) {
-			any = true;
-			if (func_volatile(c->oid) != PROVOLATILE_VOLATILE)
-				all_volatile = false;
-		}
-		if (any && all_volatile)
+		if (lint_catalog::AllCandidatesVolatile(castNode(FuncCall, expr)))
 			return true;
 	}
 	return compat::WalkRawExpression(expr, HasVolatileCall, context);
@@ -705,7 +673,7 @@ private:
 	void
 	Add(const char *rule, const char *lock, const std::string &message)
 	{
-		bool error = strcmp(RuleSeverity(rule, LintStrict()), "error") == 0; /* lint_rules.hpp */
+		bool error = strcmp(RuleSeverity(rule, lint_catalog::StrictRules()), "error") == 0; /* lint_rules.hpp */
 		if (scope_.fatal_only && !CannotWork(rule))
 			return;
 		Finding f;
@@ -934,7 +902,7 @@ private:
 				        " becomes nullable: clients that assume a value break; make sure every reader handles NULL");
 				break;
 			case AT_SetNotNull:
-				if (!fresh && !HasNotNullCheck(stmt->relation, cmd->name))
+				if (!fresh && !lint_catalog::ColumnProvenNotNull(stmt->relation, cmd->name))
 					Add("set-not-null", lock,
 					    std::string("SET NOT NULL on ") + cmd->name +
 					        " scans the whole table under ACCESS EXCLUSIVE; first ADD CONSTRAINT ... CHECK (" +
@@ -942,7 +910,7 @@ private:
 					        " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL");
 				break;
 			case AT_AlterColumnType:
-				if (!fresh && !BinaryCoercible(stmt->relation, cmd))
+				if (!fresh && !lint_catalog::TypeChangeKeepsData(stmt->relation, cmd))
 					Add("column-type-change", lock,
 					    std::string("changing the type of ") + cmd->name +
 					        " rewrites the table under ACCESS EXCLUSIVE; add a new column, backfill it in batches, "
@@ -1126,104 +1094,7 @@ private:
 	bool
 	NotNullProven(const RangeVar *relation, const Constraint *c)
 	{
-		return list_length(c->keys) == 1 && HasNotNullCheck(relation, strVal(linitial(c->keys)));
-	}
-
-	/*
-	 * A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan (PostgreSQL 12+); a column that is NOT
-	 * NULL already has nothing to scan — unless, from 18 on, its NOT NULL constraint is NOT VALID, which SET NOT
-	 * NULL validates by scanning.
-	 */
-	bool
-	HasNotNullCheck(const RangeVar *rv, const char *column)
-	{
-		Oid rel = ExistingRelation(rv);
-		if (!OidIsValid(rel))
-			return false;
-		HeapTuple attribute = SearchSysCacheAttName(rel, column);
-		if (HeapTupleIsValid(attribute)) {
-			auto *form = reinterpret_cast<Form_pg_attribute>(GETSTRUCT(attribute));
-			bool not_null = form->attnotnull && compat::NotNullValidated(rel, form->attnum);
-			ReleaseSysCache(attribute);
-			if (not_null)
-				return true;
-		}
-		/* palloc'd, not a std::string: nothing with a destructor lives across the catalog scan */
-		const char *wanted = psprintf("CHECK ((%s IS NOT NULL))", quote_identifier(column));
-		bool found = false;
-		Relation catalog = table_open(ConstraintRelationId, AccessShareLock);
-		ScanKeyData key;
-		ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(rel));
-		SysScanDesc scan = systable_beginscan(catalog, ConstraintRelidTypidNameIndexId, true, nullptr, 1, &key);
-		HeapTuple tuple;
-		while (!found && HeapTupleIsValid(tuple = systable_getnext(scan))) {
-			auto *form = reinterpret_cast<Form_pg_constraint>(GETSTRUCT(tuple));
-			if (form->contype != CONSTRAINT_CHECK || !form->convalidated)
-				continue;
-			char *def = TextDatumGetCString(DirectFunctionCall1(pg_get_constraintdef, ObjectIdGetDatum(form->oid)));
-			found = strcmp(wanted, def) == 0;
-		}
-		systable_endscan(scan);
-		table_close(catalog, AccessShareLock);
-		if (found)
-			return true;
-		return false;
-	}
-
-	/*
-	 * Whether the type change keeps the data as it is (no rewrite), decided as ALTER TABLE decides it: the old
-	 * column coerced to the new type and simplified by the planner (length coercions that only widen, such as
-	 * varchar(n) to varchar(m >= n) or numeric(p,s) to numeric(q >= p,s), drop out) is the column itself or a
-	 * relabeling of it. timestamp <-> timestamptz is no rewrite when the session's TimeZone is UTC: the walk
-	 * follows ATColumnChangeRequiresRewrite() and asks the server's own TimestampTimestampTzRequiresRewrite(),
-	 * so it is decided with the TimeZone of the session that lints (for apply(), the one that runs the
-	 * migration).
-	 */
-	bool
-	BinaryCoercible(const RangeVar *rv, const AlterTableCmd *cmd)
-	{
-		Oid rel = ExistingRelation(rv);
-		if (!OidIsValid(rel))
-			return false;
-		auto *def = castNode(ColumnDef, cmd->def);
-		if (def->raw_default != nullptr)
-			return false; /* USING expression */
-		AttrNumber att = get_attnum(rel, cmd->name);
-		if (att == InvalidAttrNumber)
-			return false;
-		Oid old_type;
-		int32 old_typmod;
-		Oid old_collation;
-		get_atttypetypmodcoll(rel, att, &old_type, &old_typmod, &old_collation);
-		int32 new_typmod = -1;
-		Type type = LookupTypeName(nullptr, def->typeName, &new_typmod, true);
-		if (type == nullptr)
-			return false;
-		Oid new_type = typeTypeId(type);
-		ReleaseSysCache(type);
-		ParseState *pstate = make_parsestate(nullptr);
-		Node *expr = coerce_to_target_type(
-		    pstate, reinterpret_cast<Node *>(makeVar(1, att, old_type, old_typmod, old_collation, 0)), old_type,
-		    new_type, new_typmod, COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
-		free_parsestate(pstate);
-		if (expr == nullptr)
-			return false;
-		expr = reinterpret_cast<Node *>(expression_planner(reinterpret_cast<Expr *>(expr)));
-		for (;;) {
-			if (IsA(expr, Var))
-				return true;
-			if (IsA(expr, RelabelType))
-				expr = reinterpret_cast<Node *>(castNode(RelabelType, expr)->arg);
-			else if (IsA(expr, CoerceToDomain) && !DomainHasConstraints(castNode(CoerceToDomain, expr)->resulttype))
-				expr = reinterpret_cast<Node *>(castNode(CoerceToDomain, expr)->arg);
-			else if (IsA(expr, FuncExpr) &&
-			         (castNode(FuncExpr, expr)->funcid == F_TIMESTAMP_TIMESTAMPTZ ||
-			          castNode(FuncExpr, expr)->funcid == F_TIMESTAMPTZ_TIMESTAMP) &&
-			         !TimestampTimestampTzRequiresRewrite())
-				expr = static_cast<Node *>(linitial(castNode(FuncExpr, expr)->args));
-			else
-				return false;
-		}
+		return list_length(c->keys) == 1 && lint_catalog::ColumnProvenNotNull(relation, strVal(linitial(c->keys)));
 	}
 
 	/* "table.column" of a column: both names as parsed (a qualified table counts by its name). */
@@ -1467,6 +1338,17 @@ bool
 DependsOnData(const Finding &finding)
 {
 	return !finding.targets.empty() && DependsOnDataRule(finding.rule);
+}
+
+std::optional<bool>
+BlocksHere(const Finding &finding)
+{
+	if (!DependsOnData(finding))
+		return true;
+	/* a table an earlier statement replaced or emptied is not the one there now */
+	if (finding.replaced_before)
+		return false;
+	return lint_catalog::TargetsHoldRows(finding);
 }
 
 std::vector<FindingLine>

@@ -84,4 +84,12 @@ std::vector<FindingLine> FindingLines(const std::vector<Finding> &findings);
  */
 bool DependsOnData(const Finding &finding);
 
+/*
+ * Whether apply() would refuse the finding against this database now (the
+ * blocks_here column of migrate.lint()); nullopt when a table is locked by
+ * another session. Only for findings of the up section that are errors and
+ * not acknowledged.
+ */
+std::optional<bool> BlocksHere(const Finding &finding);
+
 } // namespace pgmigrate

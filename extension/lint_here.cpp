@@ -230,20 +230,6 @@ PeekTargets(const Finding &finding)
 	return Judge(finding, true);
 }
 
-std::optional<bool>
-BlocksHere(const Finding &finding)
-{
-	if (!DependsOnData(finding))
-		return true;
-	/* a table an earlier statement replaced or emptied is not the one there now */
-	if (finding.replaced_before)
-		return false;
-	HereState state = PeekTargets(finding);
-	if (state.kind == HereState::kUnknown)
-		return std::nullopt;
-	return state.kind == HereState::kRows;
-}
-
 void
 LintPlan(std::vector<Migration> &plan)
 {

@@ -66,14 +66,6 @@ struct HereState {
 HereState PeekTargets(const Finding &finding);
 
 /*
- * Whether apply() would refuse the finding against this database now (the
- * blocks_here column of migrate.lint()); nullopt when a table is locked by
- * another session. Only for findings of the up section that are errors and
- * not acknowledged.
- */
-std::optional<bool> BlocksHere(const Finding &finding);
-
-/*
  * Lints the plan before anything runs: refuses errors that block here now
  * (MG004), sends warnings as NOTICEs (kept in lint_warnings), and keeps the
  * errors that depend on data in lint_at_run.

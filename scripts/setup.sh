@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=packages.sh
 source scripts/packages.sh
 ensure_packages "pg_migrate setup" postgresql-15 postgresql-server-dev-15 postgresql-common libpq-dev libcli11-dev \
-    nlohmann-json3-dev libgtest-dev libssl-dev cmake g++ make pkg-config clang-format clang-14 libclang-rt-14-dev
+    nlohmann-json3-dev libgtest-dev libssl-dev cmake g++ make pkg-config clang-format clang-14 libclang-rt-14-dev \
+    libpg-query-dev
 
 export PATH="/usr/lib/postgresql/15/bin:$PATH"
 # An in-tree build of an earlier checkout would shadow the per-major builds.

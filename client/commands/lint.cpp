@@ -11,9 +11,14 @@
  * database would let pass (its tables are empty or new) still counts: the
  * file is linted, not the database; such errors are marked
  * "[not blocking here]" (JSON: "blocks_here": false).
+ *
+ * --engine client runs the same lint inside the client instead
+ * (client/engine/client_lint.hpp): libpg_query's parser (PostgreSQL 15's
+ * grammar) and pg_catalog queries, so the database needs no extension.
  */
 #include "commands.hpp"
 
+#include "client_lint.hpp"
 #include "exit_codes.hpp"
 #include "lint_findings.hpp"
 #include "lint_source.hpp"
@@ -37,12 +42,43 @@ namespace {
 
 struct LintOptions {
 	std::vector<std::string> files;
+	std::string engine = "server";
 };
 
 void
 AddLintOptions(CLI::App &command, LintOptions &options)
 {
 	command.add_option("FILE", options.files, "migration files to lint")->required();
+	command
+	    .add_option("--engine", options.engine,
+	                "server: migrate.lint() of the extension; client: the same lint run inside pg_migrate "
+	                "(PostgreSQL 15 grammar, catalog read over the connection; no extension needed)")
+	    ->check(CLI::IsMember({"server", "client"}));
+}
+
+/* The rows of migrate.lint(script) on the server; allowed and blocks_here come with catalog 0.1.5. */
+std::vector<engine::EngineFinding>
+ServerLint(Connection &conn, const std::string &script)
+{
+	/* *: allowed and blocks_here come with catalog 0.1.5, after the six every catalog has */
+	Result result = conn.Exec("SELECT * FROM migrate.lint($1)", {script});
+	int allowed_column = PQfnumber(result.Raw(), "allowed");
+	int blocks_column = PQfnumber(result.Raw(), "blocks_here");
+	std::vector<engine::EngineFinding> rows;
+	for (int r = 0; r < result.Rows(); r++) {
+		engine::EngineFinding f;
+		f.statement = result.IsNull(r, 0) ? 0 : std::stoi(result.Get(r, 0));
+		f.line = result.IsNull(r, 1) ? 0 : std::stoi(result.Get(r, 1));
+		f.rule = result.Get(r, 2);
+		f.severity = result.Get(r, 3);
+		f.lock_mode = result.Get(r, 4);
+		f.message = result.Get(r, 5);
+		f.allowed = allowed_column >= 0 && result.Get(r, allowed_column) == "t";
+		if (blocks_column >= 0 && !result.IsNull(r, blocks_column))
+			f.blocks_here = result.Get(r, blocks_column) == "t";
+		rows.push_back(f);
+	}
+	return rows;
 }
 
 } // namespace
@@ -143,10 +179,10 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 	if (!files.empty()) {
 		Connection conn = OpenSession(global, out);
 		for (const LintFile &file : files) {
-			std::optional<Result> result;
+			std::vector<engine::EngineFinding> rows;
 			try {
-				/* *: allowed and blocks_here come with catalog 0.1.5, after the six every catalog has */
-				result.emplace(conn.Exec("SELECT * FROM migrate.lint($1)", {file.content}));
+				rows = options.engine == "client" ? engine::LintWithClientEngine(conn, file.content)
+				                                  : ServerLint(conn, file.content);
 			} catch (const SqlError &e) {
 				/* the server's parser refused the SQL (42601, ...) or the script (MG002, MG003) */
 				if (e.connection_lost || e.sqlstate == "3F000" || e.sqlstate == "42883" || e.sqlstate == "42P01")
@@ -159,20 +195,16 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 				problem_index.push_back(file.index);
 				continue;
 			}
-			int allowed_column = PQfnumber(result->Raw(), "allowed");
-			int blocks_column = PQfnumber(result->Raw(), "blocks_here");
-			for (int r = 0; r < result->Rows(); r++) {
+			for (const engine::EngineFinding &row : rows) {
 				LintFinding f;
-				f.statement = result->IsNull(r, 0) ? 0 : std::stoi(result->Get(r, 0));
-				std::tie(f.file, f.line) = Where(file, result->IsNull(r, 1) ? 0 : std::stoi(result->Get(r, 1)));
-				f.rule = result->Get(r, 2);
-				f.severity = result->Get(r, 3);
-				f.lock_mode = result->Get(r, 4);
-				f.message = result->Get(r, 5);
-				f.allowed = std::find(file.allow.begin(), file.allow.end(), f.rule) != file.allow.end() ||
-				            (allowed_column >= 0 && result->Get(r, allowed_column) == "t");
-				if (blocks_column >= 0 && !result->IsNull(r, blocks_column))
-					f.blocks_here = result->Get(r, blocks_column) == "t";
+				f.statement = row.statement;
+				std::tie(f.file, f.line) = Where(file, row.line);
+				f.rule = row.rule;
+				f.severity = row.severity;
+				f.lock_mode = row.lock_mode;
+				f.message = row.message;
+				f.allowed = std::find(file.allow.begin(), file.allow.end(), f.rule) != file.allow.end() || row.allowed;
+				f.blocks_here = row.blocks_here;
 				findings.push_back(f);
 			}
 		}

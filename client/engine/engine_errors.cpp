@@ -1,0 +1,77 @@
+/*
+ * engine_errors.cpp — the client host's side of the C++/PostgreSQL error
+ * boundary (guard.hpp): pg::Call catches libpg_query's ereport as the
+ * server's does, and the ErrorData it carries becomes EngineError.
+ */
+#include "engine_errors.hpp"
+
+#include "guard.hpp"
+
+namespace pgmigrate {
+
+const char *
+PgException::what() const noexcept
+{
+	return edata && edata->message ? edata->message : "PostgreSQL error";
+}
+
+namespace pg {
+
+void
+RethrowCaughtError(MemoryContext call_context)
+{
+	/* CopyErrorData must not run in ErrorContext, which FlushErrorState resets. */
+	MemoryContextSwitchTo(call_context);
+	ErrorData *edata = CopyErrorData();
+	FlushErrorState();
+	throw PgException(edata);
+}
+
+} // namespace pg
+
+namespace client::engine {
+
+namespace {
+
+/* PostgreSQL's unpack_sql_state(), which libpg_query does not carry. */
+std::string
+SqlStateText(int code)
+{
+	std::string text;
+	for (int i = 0; i < 5; i++) {
+		text.push_back(static_cast<char>(((code & 0x3F) + '0')));
+		code >>= 6;
+	}
+	return text;
+}
+
+std::string
+Text(const char *s)
+{
+	return s != nullptr ? s : "";
+}
+
+} // namespace
+
+EngineError
+FromPgException(const PgException &error)
+{
+	EngineError out;
+	const ErrorData *e = error.edata;
+	out.sqlstate = SqlStateText(e->sqlerrcode);
+	out.message = Text(e->message);
+	out.detail = Text(e->detail);
+	out.hint = Text(e->hint);
+	out.context = Text(e->context);
+	out.position = e->internalpos > 0 ? e->internalpos : e->cursorpos;
+	return out;
+}
+
+EngineError
+FromMigrateError(const MigrateError &error)
+{
+	return {SqlStateText(error.sqlstate), error.message, error.detail, error.hint, "", 0};
+}
+
+} // namespace client::engine
+} // namespace pgmigrate

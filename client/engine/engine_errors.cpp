@@ -9,26 +9,6 @@
 
 namespace pgmigrate {
 
-const char *
-PgException::what() const noexcept
-{
-	return edata && edata->message ? edata->message : "PostgreSQL error";
-}
-
-namespace pg {
-
-void
-RethrowCaughtError(MemoryContext call_context)
-{
-	/* CopyErrorData must not run in ErrorContext, which FlushErrorState resets. */
-	MemoryContextSwitchTo(call_context);
-	ErrorData *edata = CopyErrorData();
-	FlushErrorState();
-	throw PgException(edata);
-}
-
-} // namespace pg
-
 namespace client::engine {
 
 namespace {

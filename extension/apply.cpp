@@ -259,17 +259,18 @@ MentionsWord(const std::string &text, const char *word)
 
 /*
  * True when the up section adds an enum value (the server's parse decides).
- * Only a script that spells out ALTER, TYPE and VALUE can, so the others are
- * not parsed again.
+ * The statements the plan's lint split say so; of a section not split yet,
+ * only one that spells out ALTER, TYPE and VALUE can, so the others are not
+ * parsed at all.
  */
 bool
 AddsEnumValue(const Migration &m)
 {
-	if (!MentionsWord(m.up_sql, "alter") || !MentionsWord(m.up_sql, "type") || !MentionsWord(m.up_sql, "value"))
-		return false;
 	if (m.up_split) /* split by the plan's lint already */
 		return std::any_of(m.up_statements.begin(), m.up_statements.end(),
 		                   [](const Statement &st) { return st.adds_enum_value; });
+	if (!MentionsWord(m.up_sql, "alter") || !MentionsWord(m.up_sql, "type") || !MentionsWord(m.up_sql, "value"))
+		return false;
 	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 	for (const Statement &st : SplitStatements(m.up_sql, origin))
 		if (st.adds_enum_value)

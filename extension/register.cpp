@@ -214,7 +214,8 @@ RegisterMigration(const RegisterRequest &req)
 	pg::LockMigrations();
 	Registration existing = catalog::FindRegistration(req.stream, m.version_key);
 	if (!existing.exists) {
-		catalog::EnsureStream(req.stream);
+		if (!existing.stream_exists)
+			catalog::EnsureStream(req.stream);
 		catalog::InsertMigration(m);
 		WarnBrokenDown(m);
 		return "new";

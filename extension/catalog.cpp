@@ -64,44 +64,127 @@ FindRegistration(const std::string &stream, const std::string &version_key)
 	return r;
 }
 
-/* The columns register() writes; the author column came with catalog 0.1.3. */
-#define INSERT_MIGRATION(author_column, author_value)                                                                  \
-	"INSERT INTO migrate.migrations (stream, version, name, up_sql, down_sql, verify_sql, transactional, "             \
-	"requires, db_version, allow, lock_timeout, checksum, source, registered_at, registered_by, version_key, "         \
-	"out_of_order, script, up_line, down_line, verify_line" author_column ") "                                         \
-	"VALUES ($1, $2, $3, $4, $5, $6, $7::boolean, $8::text[], $9, $10::text[], $11, $12, $13, "                        \
-	"pg_catalog.now(), $14, $15, $16::boolean, $17, $18::int, $19::int, $20::int" author_value ")"
+namespace {
 
-#define INSERT_MIGRATION_ARGS(m)                                                                                       \
-	m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),                                   \
-	    m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),                   \
-	    Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source), m.registered_by,        \
-	    m.version_key, Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)
+/*
+ * The statements that write a migration's row: register() inserts it, or
+ * updates a pending one in place; repair() replaces an applied one's
+ * content. The author column came with catalog 0.1.3: an older catalog gets
+ * the insert without it, and the updates leave it to SetAuthor.
+ */
+enum Write : unsigned {
+	kInsert = 1u << 0,
+	kInsertWithoutAuthor = 1u << 1,
+	kReregister = 1u << 2,
+	kRepair = 1u << 3,
+};
+constexpr unsigned kInserts = kInsert | kInsertWithoutAuthor;
+constexpr unsigned kAllWrites = kInserts | kReregister | kRepair;
+
+using ColumnValue = Value (*)(const NewMigration &m);
+
+/* A column of migrate.migrations that the writes set, with the text of its parameter. */
+struct WrittenColumn {
+	const char *name;
+	const char *cast;  /* of the text parameter; "" for a text column */
+	ColumnValue value; /* nullptr: no parameter, the time of the statement */
+	unsigned writes;   /* the Write statements that set it */
+	bool key = false;  /* an update's row: in its WHERE, not its SET */
+	bool keep = false; /* repair: a NULL keeps the stored value (repair() is given no source) */
+};
+
+/* In the order of the INSERT's column list; each write numbers its parameters in this order. */
+const WrittenColumn kWrittenColumns[] = {
+    {"stream", "", [](const NewMigration &m) -> Value { return m.stream; }, kAllWrites, /* key */ true},
+    {"version", "", [](const NewMigration &m) -> Value { return m.version; }, kAllWrites, /* key */ true},
+    {"name", "", [](const NewMigration &m) -> Value { return m.name; }, kAllWrites},
+    {"up_sql", "", [](const NewMigration &m) -> Value { return m.up_sql; }, kAllWrites},
+    {"down_sql", "", [](const NewMigration &m) { return m.has_down ? Value(m.down_sql) : Value(); }, kAllWrites},
+    {"verify_sql", "", [](const NewMigration &m) { return m.has_verify ? Value(m.verify_sql) : Value(); }, kAllWrites},
+    {"transactional", "::boolean", [](const NewMigration &m) { return Bool(m.transactional); }, kAllWrites},
+    {"requires", "::text[]", [](const NewMigration &m) { return TextArray(m.requires_); }, kAllWrites},
+    {"db_version", "", [](const NewMigration &m) { return Opt(m.db_version); }, kAllWrites},
+    {"allow", "::text[]", [](const NewMigration &m) { return TextArray(m.allow); }, kAllWrites},
+    {"lock_timeout", "", [](const NewMigration &m) { return Opt(m.lock_timeout); }, kAllWrites},
+    {"checksum", "", [](const NewMigration &m) -> Value { return m.checksum; }, kAllWrites},
+    {"source", "", [](const NewMigration &m) { return Opt(m.source); }, kAllWrites, /* key */ false, /* keep */ true},
+    {"registered_at", "", nullptr, kInserts | kReregister},
+    {"registered_by", "", [](const NewMigration &m) -> Value { return m.registered_by; }, kAllWrites},
+    {"version_key", "", [](const NewMigration &m) -> Value { return m.version_key; }, kInserts},
+    {"out_of_order", "::boolean", [](const NewMigration &m) { return Bool(m.out_of_order); }, kAllWrites},
+    {"script", "", [](const NewMigration &m) -> Value { return m.script; }, kAllWrites},
+    {"up_line", "::int", [](const NewMigration &m) { return Int(m.up_line); }, kAllWrites},
+    {"down_line", "::int", [](const NewMigration &m) { return OptInt(m.down_line); }, kAllWrites},
+    {"verify_line", "::int", [](const NewMigration &m) { return OptInt(m.verify_line); }, kAllWrites},
+    {"author", "::oid", [](const NewMigration &m) -> Value { return std::to_string(m.author); }, kInsert},
+};
+
+/* One write's SQL and the columns whose values are its parameters $1, $2, ... */
+struct WriteSql {
+	std::string sql;
+	std::vector<const WrittenColumn *> params;
+};
+
+/* Built once per backend (a function-local static of each caller), not per migration. */
+WriteSql
+BuildWrite(Write write)
+{
+	WriteSql w;
+	std::string columns, values, set, where;
+	for (const WrittenColumn &c : kWrittenColumns) {
+		if ((c.writes & write) == 0)
+			continue;
+		std::string value = "pg_catalog.now()";
+		if (c.value != nullptr) {
+			w.params.push_back(&c);
+			value = "$" + std::to_string(w.params.size()) + c.cast;
+		}
+		std::string name = c.name;
+		if ((write & kInserts) != 0) {
+			columns += (columns.empty() ? "" : ", ") + name;
+			values += (values.empty() ? "" : ", ") + value;
+		} else if (c.key) {
+			where += (where.empty() ? "" : " AND ") + name + " = " + value;
+		} else {
+			if (write == kRepair && c.keep)
+				value = "coalesce(" + value + ", " + name + ")";
+			set += (set.empty() ? "" : ", ") + name + " = " + value;
+		}
+	}
+	if ((write & kInserts) != 0)
+		w.sql = "INSERT INTO migrate.migrations (" + columns + ") VALUES (" + values + ")";
+	else
+		w.sql = "UPDATE migrate.migrations SET " + set + " WHERE " + where;
+	return w;
+}
+
+void
+ExecWrite(const WriteSql &w, const NewMigration &m)
+{
+	std::vector<Value> args;
+	args.reserve(w.params.size());
+	for (const WrittenColumn *c : w.params)
+		args.push_back(c->value(m));
+	pg::Exec(w.sql.c_str(), args);
+}
+
+} // namespace
 
 void
 InsertMigration(const NewMigration &m)
 {
+	static const WriteSql kWithAuthor = BuildWrite(kInsert);
+	static const WriteSql kWithoutAuthor = BuildWrite(kInsertWithoutAuthor);
 	pg::CatalogScope scope;
-	if (pg::CatalogHasColumn("migrations", "author"))
-		pg::Exec(INSERT_MIGRATION(", author", ", $21::oid"), {INSERT_MIGRATION_ARGS(m), std::to_string(m.author)});
-	else
-		pg::Exec(INSERT_MIGRATION("", ""), {INSERT_MIGRATION_ARGS(m)});
+	ExecWrite(pg::CatalogHasColumn("migrations", "author") ? kWithAuthor : kWithoutAuthor, m);
 }
 
 void
 UpdatePendingMigration(const NewMigration &m)
 {
+	static const WriteSql kReregisterSql = BuildWrite(kReregister);
 	pg::CatalogScope scope;
-	pg::Exec("UPDATE migrate.migrations SET name = $3, up_sql = $4, down_sql = $5, verify_sql = $6, "
-	         "transactional = $7::boolean, requires = $8::text[], db_version = $9, allow = $10::text[], "
-	         "lock_timeout = $11, checksum = $12, source = $13, registered_at = pg_catalog.now(), "
-	         "registered_by = $14, out_of_order = $15::boolean, script = $16, up_line = $17::int, "
-	         "down_line = $18::int, verify_line = $19::int "
-	         "WHERE stream = $1 AND version = $2",
-	         {m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),
-	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
-	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source), m.registered_by,
-	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line)});
+	ExecWrite(kReregisterSql, m);
 	SetAuthor(m.stream, m.version, m.author, m.registered_by);
 }
 
@@ -359,17 +442,9 @@ RecordHistory(const Migration &m, const HistoryEntry &h)
 void
 ReplaceContent(const NewMigration &m)
 {
+	static const WriteSql kRepairSql = BuildWrite(kRepair);
 	pg::CatalogScope scope;
-	pg::Exec("UPDATE migrate.migrations SET name = $3, up_sql = $4, down_sql = $5, verify_sql = $6, "
-	         "transactional = $7::boolean, requires = $8::text[], db_version = $9, allow = $10::text[], "
-	         "lock_timeout = $11, checksum = $12, source = coalesce($13, source), out_of_order = $14::boolean, "
-	         "script = $15, up_line = $16::int, down_line = $17::int, verify_line = $18::int, registered_by = $19 "
-	         "WHERE stream = $1 AND version = $2",
-	         {m.stream, m.version, m.name, m.up_sql, m.has_down ? Value(m.down_sql) : Value(),
-	          m.has_verify ? Value(m.verify_sql) : Value(), Bool(m.transactional), TextArray(m.requires_),
-	          Opt(m.db_version), TextArray(m.allow), Opt(m.lock_timeout), m.checksum, Opt(m.source),
-	          Bool(m.out_of_order), m.script, Int(m.up_line), OptInt(m.down_line), OptInt(m.verify_line),
-	          m.registered_by});
+	ExecWrite(kRepairSql, m);
 	SetAuthor(m.stream, m.version, m.author, m.registered_by);
 }
 

@@ -9,6 +9,7 @@
 #include "pg_api.hpp"
 
 #include "lint.hpp"
+#include "script.hpp"
 
 #include <optional>
 #include <map>
@@ -17,31 +18,37 @@
 
 namespace pgmigrate {
 
-/* A registered migration as apply() needs it. */
-struct Migration {
+/*
+ * What migrate.migrations holds of a migration: what register() writes
+ * (NewMigration) and apply() reads back (Migration). The directives are the
+ * parser's own struct (script.hpp), copied from a parsed Script whole.
+ */
+struct MigrationRecord : StoredDirectives {
 	std::string stream, version, name, version_key;
-	std::string up_sql, verify_sql, down_sql;
+	std::string up_sql, verify_sql, down_sql; /* down/verify empty when absent */
 	bool has_verify = false, has_down = false;
 	int up_line = 1, verify_line = 0, down_line = 0;
-	bool transactional = true, out_of_order = false;
-	std::string checksum, db_version, lock_timeout, source, state;
-	std::vector<std::string> requires_; /* "stream:version" */
-	long long applied_seq = 0;          /* history id of the action that applied it */
-	std::vector<std::string> allow;     /* lint rules acknowledged */
-	std::string lint_warnings;          /* filled by apply()'s plan, kept in the history row */
-	std::vector<Finding> lint_at_run;   /* apply(): errors decided when their statement runs (lint_here.hpp) */
-	/* apply(): the up section's statements as its lint split them, so they run without a second split */
-	std::vector<Statement> up_statements;
-	bool up_split = false;
-	Oid author = InvalidOid; /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
-	std::string author_name; /* registered_by, as it was recorded */
-	bool vouched = false;    /* apply(): the caller named this checksum */
+	std::string checksum, source;
 
 	std::string
 	Label() const
 	{
 		return stream + "/" + version + "_" + name;
 	}
+};
+
+/* A registered migration as apply() needs it. */
+struct Migration : MigrationRecord {
+	std::string state;
+	long long applied_seq = 0;        /* history id of the action that applied it */
+	std::string lint_warnings;        /* filled by apply()'s plan, kept in the history row */
+	std::vector<Finding> lint_at_run; /* apply(): errors decided when their statement runs (lint_here.hpp) */
+	/* apply(): the up section's statements as its lint split them, so they run without a second split */
+	std::vector<Statement> up_statements;
+	bool up_split = false;
+	Oid author = InvalidOid; /* role that wrote or vouched for the text: LoadAuthors (trust.hpp) */
+	std::string author_name; /* registered_by, as it was recorded */
+	bool vouched = false;    /* apply(): the caller named this checksum */
 };
 
 /* Existing registration of (stream, version key), if any. */
@@ -52,17 +59,12 @@ struct Registration {
 };
 
 /* A migration as register() stores it. */
-struct NewMigration {
-	std::string stream, version, version_key, name, script, checksum, source;
-	std::string up_sql, down_sql, verify_sql; /* down/verify empty when absent */
-	bool has_down = false, has_verify = false;
+struct NewMigration : MigrationRecord {
+	std::string script; /* the whole file as uploaded */
 	/* the down section does not parse: stored as no down with down_line kept (broken_down.hpp) */
 	std::string down_problem;
-	int up_line = 1, down_line = 0, verify_line = 0;
-	bool transactional = true, out_of_order = false;
 	bool repeatable = false; /* -- migrate:repeatable: a change after apply makes it pending again (not stored) */
-	std::vector<std::string> requires_, allow;
-	std::string db_version, lock_timeout, registered_by;
+	std::string registered_by;
 	Oid author = InvalidOid;
 };
 

@@ -99,16 +99,16 @@ SavedPlan(const char *sql, int nargs)
  * copy), else into SPI_tuptable.
  */
 void
-ExecutePlan(const char *sql, std::initializer_list<Value> args, DestReceiver *dest = nullptr)
+ExecutePlan(const char *sql, const Value *args, std::size_t count, DestReceiver *dest = nullptr)
 {
-	int nargs = static_cast<int>(args.size());
-	if (nargs > kMaxArgs)
+	if (count > static_cast<std::size_t>(kMaxArgs))
 		elog(ERROR, "pg_migrate: too many query arguments");
+	int nargs = static_cast<int>(count);
 	SPIPlanPtr plan = SavedPlan(sql, nargs);
 	ParamListInfo params = makeParamList(nargs);
-	int i = 0;
-	for (const Value &v : args) {
-		ParamExternData &param = params->params[i++];
+	for (int i = 0; i < nargs; i++) {
+		const Value &v = args[i];
+		ParamExternData &param = params->params[i];
 		param.value = v ? CStringGetTextDatum(v->c_str()) : (Datum)0;
 		param.isnull = !v;
 		param.pflags = PARAM_FLAG_CONST;
@@ -177,7 +177,7 @@ Query(const char *sql, std::initializer_list<Value> args)
 {
 	std::vector<Row> rows;
 	Call([&] {
-		ExecutePlan(sql, args);
+		ExecutePlan(sql, args.begin(), args.size());
 		SPITupleTable *table = SPI_tuptable;
 		if (table == nullptr)
 			return;
@@ -199,14 +199,30 @@ Query(const char *sql, std::initializer_list<Value> args)
 	return rows;
 }
 
+namespace {
+
 void
-Exec(const char *sql, std::initializer_list<Value> args)
+ExecWithoutRows(const char *sql, const Value *args, std::size_t count)
 {
 	Call([&] {
-		ExecutePlan(sql, args);
+		ExecutePlan(sql, args, count);
 		if (SPI_tuptable != nullptr)
 			SPI_freetuptable(SPI_tuptable);
 	});
+}
+
+} // namespace
+
+void
+Exec(const char *sql, std::initializer_list<Value> args)
+{
+	ExecWithoutRows(sql, args.begin(), args.size());
+}
+
+void
+Exec(const char *sql, const std::vector<Value> &args)
+{
+	ExecWithoutRows(sql, args.data(), args.size());
 }
 
 void
@@ -218,7 +234,7 @@ QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<
 		DestReceiver *dest = CreateDestReceiver(DestTuplestore);
 		SetTuplestoreDestReceiverParams(dest, rsinfo->setResult, rsinfo->econtext->ecxt_per_query_memory, false,
 		                                nullptr, nullptr);
-		ExecutePlan(sql, args, dest);
+		ExecutePlan(sql, args.begin(), args.size(), dest);
 		dest->rDestroy(dest);
 	});
 }

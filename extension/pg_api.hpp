@@ -67,10 +67,13 @@ private:
 /*
  * Internal query with text parameters ($1::int casts in the SQL where another
  * type is needed). The plan is prepared once per backend and kept: sql must
- * be a string literal, whose address identifies the plan.
+ * be a string literal (or a static string's text), whose address identifies
+ * the plan.
  */
 std::vector<Row> Query(const char *sql, std::initializer_list<Value> args);
 void Exec(const char *sql, std::initializer_list<Value> args);
+/* Exec with arguments built at run time (catalog.cpp's column tables). */
+void Exec(const char *sql, const std::vector<Value> &args);
 
 /* Runs sql and appends its rows, whose shape must match the result, to the SRF. */
 void QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<Value> args);

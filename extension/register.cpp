@@ -188,14 +188,10 @@ ParseMigration(const RegisterRequest &req)
 		m.verify_sql = parsed.verify.sql;
 		m.verify_line = parsed.verify.first_line;
 	}
-	m.transactional = parsed.transactional;
+	static_cast<StoredDirectives &>(m) = parsed;
 	/* a repeatable migration runs again below newer versions of its stream */
 	m.out_of_order = parsed.out_of_order || parsed.repeatable;
 	m.repeatable = parsed.repeatable;
-	m.requires_ = parsed.requires_;
-	m.allow = parsed.allow;
-	m.db_version = parsed.db_version;
-	m.lock_timeout = parsed.lock_timeout;
 	m.checksum = pg::Sha256Hex(req.script);
 	m.registered_by = pg::CurrentRoleName();
 	m.author = pg::CurrentUserOid();

@@ -44,9 +44,22 @@ enum class NoTransactionIf {
 	kNeededBetweenBreakpoints /* drizzle: such a statement must be alone between --> statement-breakpoint lines */
 };
 
-struct Script {
-	Section up, down, verify;
+/*
+ * The directives a migration keeps as they were parsed: register() stores
+ * them in migrate.migrations (catalog.hpp's MigrationRecord holds the same
+ * struct) and apply() reads them back.
+ */
+struct StoredDirectives {
 	bool transactional = true; /* false: -- migrate:no-transaction or -- migrate:up transaction:false */
+	bool out_of_order = false;
+	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */
+	std::string db_version;             /* empty when none */
+	std::vector<std::string> allow;     /* lint rule ids acknowledged */
+	std::string lock_timeout;           /* e.g. "2s"; empty when none */
+};
+
+struct Script : StoredDirectives {
+	Section up, down, verify;
 	NoTransactionIf no_transaction_if = NoTransactionIf::kNever;
 	/*
 	 * "-- migrate:transaction-blocks": BEGIN ... COMMIT blocks anywhere in a
@@ -56,19 +69,14 @@ struct Script {
 	 * around the whole section is taken (transaction_policy.hpp).
 	 */
 	bool transaction_blocks = false;
-	bool out_of_order = false;
 	/*
 	 * "-- migrate:repeatable": when the content changes after it was
 	 * applied, register() makes the migration pending again (it runs again
 	 * on the next apply) instead of refusing the change (MG001). Implies
 	 * out-of-order: it runs again below newer versions of its stream.
 	 */
-	bool repeatable = false;
-	std::string stream;                 /* empty when the file names none */
-	std::vector<std::string> requires_; /* "stream:version" (stream filled in when omitted) */
-	std::string db_version;             /* empty when none */
-	std::vector<std::string> allow;     /* lint rule ids acknowledged */
-	std::string lock_timeout;           /* e.g. "2s"; empty when none */
+	bool repeatable = false; /* not stored: register() stores it as out_of_order */
+	std::string stream;      /* empty when the file names none */
 };
 
 /*

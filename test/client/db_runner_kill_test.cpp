@@ -9,105 +9,13 @@
 #include <csignal>
 #include <thread>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+using pgmtest::ClientProcess;
 using pgmtest::ClientTest;
 using pgmtest::RunResult;
+using pgmtest::StderrTo;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-/* Starts pg_migrate with args in cwd, its output thrown away; returns its pid. */
-pid_t
-Spawn(const std::vector<std::string> &args, const std::string &cwd)
-{
-	std::vector<std::string> strings = {PG_MIGRATE_BIN};
-	strings.insert(strings.end(), args.begin(), args.end());
-	std::vector<char *> argv;
-	for (auto &s : strings)
-		argv.push_back(s.data());
-	argv.push_back(nullptr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 1);
-		dup2(null, 2);
-		if (chdir(cwd.c_str()) != 0)
-			_exit(126);
-		execv(argv[0], argv.data());
-		_exit(127);
-	}
-	return pid;
-}
-
-/*
- * Runs pg_migrate with stderr on a pseudo-terminal and stdout on a pipe;
- * returns what each received.
- */
-RunResult
-RunWithTerminalStderr(const std::vector<std::string> &args, const std::string &cwd)
-{
-	std::vector<std::string> strings = {PG_MIGRATE_BIN};
-	strings.insert(strings.end(), args.begin(), args.end());
-	std::vector<char *> argv;
-	for (auto &s : strings)
-		argv.push_back(s.data());
-	argv.push_back(nullptr);
-
-	RunResult result;
-	int master = -1, slave = -1;
-	struct winsize size = {24, 200, 0, 0};
-	int out_pipe[2];
-	if (openpty(&master, &slave, nullptr, nullptr, &size) != 0 || pipe(out_pipe) != 0) {
-		ADD_FAILURE() << "openpty or pipe failed";
-		return result;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(out_pipe[1], 1);
-		dup2(slave, 2);
-		close(master);
-		close(out_pipe[0]);
-		if (chdir(cwd.c_str()) != 0)
-			_exit(126);
-		execv(argv[0], argv.data());
-		_exit(127);
-	}
-	close(slave);
-	close(out_pipe[1]);
-	struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {master, POLLIN, 0}};
-	std::string *sinks[2] = {&result.out, &result.err};
-	int open_fds = 2;
-	while (open_fds > 0) {
-		if (poll(fds, 2, 60000) <= 0)
-			break;
-		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || fds[i].revents == 0)
-				continue;
-			char buffer[4096];
-			ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-			if (n > 0) {
-				sinks[i]->append(buffer, static_cast<std::size_t>(n));
-			} else {
-				/* a pty master reads EIO once the child's side is closed */
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	for (auto &fd : fds)
-		if (fd.fd >= 0)
-			close(fd.fd);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return result;
-}
 
 class RunnerKill : public ClientTest {
 protected:
@@ -129,8 +37,7 @@ TEST_F(RunnerKill, IndexBuildSurvivesSigkilledClient)
 	WriteMigration("0001_big_h.sql", "-- migrate:no-transaction\n"
 	                                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS big_h_idx ON big (h);\n");
 
-	pid_t client = Spawn({"--db", conninfo_, "deploy"}, tmp_.Path());
-	ASSERT_GT(client, 0);
+	ClientProcess client({"--db", conninfo_, "deploy"}, {}, tmp_.Path());
 
 	/* wait until the runner is building the index, then kill the client outright */
 	std::string progress;
@@ -142,13 +49,14 @@ TEST_F(RunnerKill, IndexBuildSurvivesSigkilledClient)
 			progress = *rows[0][1];
 			break;
 		}
+		client.Read(0); /* what it has written so far, so a full pipe never holds it up */
 		std::this_thread::sleep_for(std::chrono::milliseconds(20));
 	}
-	ASSERT_FALSE(progress.empty()) << "the build never showed progress; state " << State("0001");
-	ASSERT_EQ(kill(client, SIGKILL), 0);
-	int status = 0;
-	ASSERT_EQ(waitpid(client, &status, 0), client);
-	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ASSERT_FALSE(progress.empty()) << "the build never showed progress; state " << State("0001") << "\n"
+	                               << client.Output().All();
+	ASSERT_TRUE(client.Kill(SIGKILL));
+	RunResult killed = client.Finish();
+	ASSERT_EQ(killed.signal, SIGKILL) << killed.All();
 	/* the build was not finished when the client died */
 	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'big_h_idx'::regclass"), "false")
 	    << "progress was: " << progress;
@@ -199,7 +107,7 @@ protected:
 
 TEST_F(RunnerOutput, LiveProgressLineOnlyOnTerminal)
 {
-	RunResult r = RunWithTerminalStderr({"--db", conninfo_, "deploy"}, tmp_.Path());
+	RunResult r = Run({"deploy"}, {}, StderrTo::kTerminal);
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	/* a status line redrawn in place (\r, erase to end of line), removed before the result table */
 	EXPECT_NE(r.err.find("\r\033[K"), std::string::npos) << r.err;
@@ -222,7 +130,7 @@ TEST_F(RunnerOutput, NoLiveLineWhenStderrIsNotATerminal)
 
 TEST_F(RunnerOutput, QuietOnTerminalDrawsNothing)
 {
-	RunResult r = RunWithTerminalStderr({"--db", conninfo_, "-q", "deploy"}, tmp_.Path());
+	RunResult r = Run({"-q", "deploy"}, {}, StderrTo::kTerminal);
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_EQ(r.err, "") << r.err;
 }

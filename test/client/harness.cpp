@@ -10,6 +10,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,8 +32,8 @@ ParseStdout(const RunResult &r)
 
 namespace fs = std::filesystem;
 
-RunResult
-RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std::string &cwd)
+ClientProcess::ClientProcess(const std::vector<std::string> &args, const EnvChanges &env, const std::string &cwd,
+                             StderrTo stderr_to)
 {
 	/* Build argv and envp before fork: the child only calls async-signal-safe functions. */
 	std::vector<std::string> argv_strings = {PG_MIGRATE_BIN};
@@ -58,13 +60,23 @@ RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std
 		envp.push_back(s.data());
 	envp.push_back(nullptr);
 
+	/* [0] read here, [1] the child's; stderr on a terminal is a pty's master and slave side */
 	int out_pipe[2], err_pipe[2];
-	if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+	if (pipe2(out_pipe, O_CLOEXEC) != 0)
 		throw std::runtime_error("pipe failed");
-	pid_t pid = fork();
-	if (pid < 0)
+	if (stderr_to == StderrTo::kTerminal) {
+		struct winsize size = {24, 200, 0, 0};
+		if (openpty(&err_pipe[0], &err_pipe[1], nullptr, nullptr, &size) != 0)
+			throw std::runtime_error("openpty failed");
+		fcntl(err_pipe[0], F_SETFD, FD_CLOEXEC);
+		fcntl(err_pipe[1], F_SETFD, FD_CLOEXEC);
+	} else if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+		throw std::runtime_error("pipe failed");
+	}
+	pid_ = fork();
+	if (pid_ < 0)
 		throw std::runtime_error("fork failed");
-	if (pid == 0) {
+	if (pid_ == 0) {
 		dup2(out_pipe[1], 1);
 		dup2(err_pipe[1], 2);
 		if (!cwd.empty() && chdir(cwd.c_str()) != 0)
@@ -74,35 +86,70 @@ RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std
 	}
 	close(out_pipe[1]);
 	close(err_pipe[1]);
+	fds_[0] = out_pipe[0];
+	fds_[1] = err_pipe[0];
+}
 
-	RunResult result;
-	struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-	std::string *sinks[2] = {&result.out, &result.err};
-	int open_fds = 2;
-	while (open_fds > 0) {
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || fds[i].revents == 0)
-				continue;
-			char buffer[4096];
-			ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-			if (n > 0) {
-				sinks[i]->append(buffer, static_cast<std::size_t>(n));
-			} else if (n == 0 || errno != EINTR) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			}
+ClientProcess::~ClientProcess()
+{
+	for (int &fd : fds_)
+		if (fd >= 0)
+			close(fd);
+	if (pid_ > 0) {
+		kill(pid_, SIGKILL);
+		waitpid(pid_, nullptr, 0);
+	}
+}
+
+bool
+ClientProcess::Read(int timeout_ms)
+{
+	struct pollfd fds[2] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}};
+	if (fds_[0] < 0 && fds_[1] < 0)
+		return false;
+	if (poll(fds, 2, timeout_ms) < 0)
+		return errno == EINTR;
+	std::string *sinks[2] = {&result_.out, &result_.err};
+	for (int i = 0; i < 2; i++) {
+		if (fds[i].fd < 0 || fds[i].revents == 0)
+			continue;
+		char buffer[4096];
+		ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+		if (n > 0) {
+			sinks[i]->append(buffer, static_cast<std::size_t>(n));
+		} else if (n == 0 || errno != EINTR) {
+			/* end of file; a pty's master side reads EIO once the child's side is closed */
+			close(fds_[i]);
+			fds_[i] = -1;
 		}
 	}
+	return fds_[0] >= 0 || fds_[1] >= 0;
+}
+
+bool
+ClientProcess::Kill(int signal)
+{
+	return pid_ > 0 && kill(pid_, signal) == 0;
+}
+
+RunResult
+ClientProcess::Finish()
+{
+	while (Read(-1)) {
+	}
 	int status = 0;
-	waitpid(pid, &status, 0);
-	result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	return result;
+	if (pid_ > 0 && waitpid(pid_, &status, 0) == pid_) {
+		result_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		result_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	pid_ = -1;
+	return result_;
+}
+
+RunResult
+RunClient(const std::vector<std::string> &args, const EnvChanges &env, const std::string &cwd, StderrTo stderr_to)
+{
+	return ClientProcess(args, env, cwd, stderr_to).Finish();
 }
 
 std::string
@@ -231,11 +278,11 @@ ClientTest::WriteMigration(const std::string &file, const std::string &content, 
 }
 
 RunResult
-ClientTest::Run(const std::vector<std::string> &args, const EnvChanges &env)
+ClientTest::Run(const std::vector<std::string> &args, const EnvChanges &env, StderrTo stderr_to)
 {
 	std::vector<std::string> full = {"--db", conninfo_};
 	full.insert(full.end(), args.begin(), args.end());
-	return RunClient(full, env, tmp_.Path());
+	return RunClient(full, env, tmp_.Path(), stderr_to);
 }
 
 long

@@ -17,13 +17,15 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <sys/types.h>
 #include <string>
 #include <vector>
 
 namespace pgmtest {
 
 struct RunResult {
-	int exit_code = -1;
+	int exit_code = -1; /* 128 + the signal when one ended it */
+	int signal = 0;     /* the signal that ended it, 0 when it exited */
 	std::string out, err;
 	std::string
 	All() const
@@ -38,11 +40,46 @@ nlohmann::json ParseStdout(const RunResult &r);
 /* Environment changes for the child: a value sets, nullopt unsets. */
 using EnvChanges = std::map<std::string, std::optional<std::string>>;
 
+/* Where the child's stderr goes: a pipe, or a pseudo-terminal (24 x 200) as an interactive user's would. */
+enum class StderrTo { kPipe, kTerminal };
+
 /*
- * Runs pg_migrate with args in cwd, capturing stdout, stderr and the exit
- * code. DATABASE_URL and SKIP_INDEX_MIGRATIONS are unset unless env sets them.
+ * A running pg_migrate with args in cwd: the constructor starts it, Read
+ * collects its stdout and stderr as they come, Finish reads them to their
+ * end and reaps it. DATABASE_URL and SKIP_INDEX_MIGRATIONS are unset unless
+ * env sets them. A child still running when the object goes (a failed
+ * ASSERT) is killed and reaped.
  */
-RunResult RunClient(const std::vector<std::string> &args, const EnvChanges &env = {}, const std::string &cwd = "");
+class ClientProcess {
+public:
+	ClientProcess(const std::vector<std::string> &args, const EnvChanges &env = {}, const std::string &cwd = "",
+	              StderrTo stderr_to = StderrTo::kPipe);
+	~ClientProcess();
+	ClientProcess(const ClientProcess &) = delete;
+	ClientProcess &operator=(const ClientProcess &) = delete;
+
+	/* Reads what arrives within timeout_ms (-1: until something does); false once both streams are closed. */
+	bool Read(int timeout_ms);
+	/* What it has written so far (out, err). */
+	const RunResult &
+	Output() const
+	{
+		return result_;
+	}
+	/* Sends signal to the child; false when it could not (already reaped). */
+	bool Kill(int signal);
+	/* Reads both streams to their end, waits for the child, and returns its output and how it ended. */
+	RunResult Finish();
+
+private:
+	pid_t pid_ = -1;
+	int fds_[2] = {-1, -1}; /* stdout, stderr (the terminal's master side for kTerminal) */
+	RunResult result_;
+};
+
+/* Runs pg_migrate to its end (ClientProcess), capturing stdout, stderr and the exit code. */
+RunResult RunClient(const std::vector<std::string> &args, const EnvChanges &env = {}, const std::string &cwd = "",
+                    StderrTo stderr_to = StderrTo::kPipe);
 
 std::string ReadFile(const std::string &path);
 
@@ -85,7 +122,8 @@ protected:
 	std::string WriteMigration(const std::string &file, const std::string &content,
 	                           const std::string &dir = "migrations");
 	/* Runs pg_migrate --db <this test's database> args..., in the temporary folder. */
-	RunResult Run(const std::vector<std::string> &args, const EnvChanges &env = {});
+	RunResult Run(const std::vector<std::string> &args, const EnvChanges &env = {},
+	              StderrTo stderr_to = StderrTo::kPipe);
 	/* Number of rows in migrate.migrations / migrate.history. */
 	long Registered();
 	long HistoryRows();

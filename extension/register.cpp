@@ -20,12 +20,6 @@ namespace pgmigrate {
 
 namespace {
 
-std::string
-LabelOf(const std::string &stream, const std::string &version, const std::string &name)
-{
-	return stream + "/" + version + "_" + name;
-}
-
 /* Refuses statements a migration cannot hold; returns how many the section has. */
 std::size_t
 CheckSection(const std::vector<Statement> &statements, const SectionOrigin &origin, bool transactional)
@@ -120,15 +114,14 @@ ParseMigration(const RegisterRequest &req)
 		throw MigrateError(MG_INVALID_SCRIPT, "the migration name \"" + shown + "\" holds a control character", "",
 		                   "Rename the file: letters, digits, '_' and '-' make a name every listing can show.");
 	}
-	std::string label = LabelOf(req.stream, req.version, req.name);
-	std::string file = req.source.empty() ? label : req.source;
-
 	NewMigration m;
 	m.stream = req.stream;
 	m.version = req.version;
 	m.name = req.name;
 	m.script = req.script;
 	m.source = req.source;
+	std::string label = m.Label();
+	std::string file = req.source.empty() ? label : req.source;
 	Script parsed;
 	try {
 		CheckStreamName(req.stream);
@@ -203,8 +196,8 @@ RegisterMigration(const RegisterRequest &req)
 {
 	RefuseInsideMigration("migrate.register()");
 	NewMigration m = ParseMigration(req);
-	std::string where = DescribeMigration(req.stream + "/" + req.version + "_" + req.name, req.source);
-	std::string file = req.source.empty() ? req.stream + "/" + req.version + "_" + req.name : req.source;
+	std::string where = DescribeMigration(m.Label(), req.source);
+	std::string file = req.source.empty() ? m.Label() : req.source;
 
 	/* Serialize with apply(): a migration cannot change while a deploy runs it. */
 	pg::LockMigrations();

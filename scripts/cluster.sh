@@ -27,7 +27,9 @@ as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-dir=$(mktemp -d /tmp/pg_migrate-cluster.XXXXXX)
+# PG_MIGRATE_CLUSTER_ROOT: where the cluster's directory goes (/tmp; e.g.
+# /dev/shm for a benchmark that must not measure the file system).
+dir=$(mktemp -d "${PG_MIGRATE_CLUSTER_ROOT:-/tmp}/pg_migrate-cluster.XXXXXX")
 chmod 755 "$dir"
 [ "$(id -u)" = 0 ] && chown postgres: "$dir"
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')

@@ -20,7 +20,12 @@ GEN=${BENCH_PEERS_GEN:-$root/../shared/bench/peers-gen.py}
 PG_MIGRATE=${PG_MIGRATE:-$root/build/pg_migrate}
 PSQL=${PSQL:-$(pg_config --bindir 2>/dev/null)/psql}
 [ -x "$PSQL" ] || PSQL=psql
+# Every round runs in databases of its own, dropped only at the end: ext4
+# skips inodes freed in the last minute or more when it allocates new ones, so
+# the thousands of files a dropped database leaves would slow whichever side
+# creates its tables next, a cost of the benchmark's cleanup, not of either side.
 DATABASES=(bench_peer_psql bench_peer_ours)
+for ((r = 1; r <= ${BENCH_ROUNDS:-5}; r++)); do DATABASES+=("bench_peer_psql_$r" "bench_peer_ours_$r"); done
 
 source "$here/common.sh"
 export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
@@ -64,15 +69,15 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	((r % 2 == 0)) && order=(ours psql)
 	for what in "${order[@]}"; do
 		if [ "$what" = psql ]; then
-			fresh_db bench_peer_psql
+			fresh_db "bench_peer_psql_$r"
 			settle
-			measured "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -d "$(conn bench_peer_psql)" -f "$work/w/psql/all.sql"
+			measured "$PSQL" -X -q -1 -v ON_ERROR_STOP=1 -d "$(conn "bench_peer_psql_$r")" -f "$work/w/psql/all.sql"
 			[ "$rc" = 0 ] || { show_failure "psql -1"; die "the psql floor failed"; }
 			psql_runs+=("$elapsed") psql_cpu+=("$cpu") psql_rss=$rss
 		else
-			fresh_db bench_peer_ours ext
+			fresh_db "bench_peer_ours_$r" ext
 			settle
-			measured "$PG_MIGRATE" --db "$(conn bench_peer_ours)" -q deploy --dir "$work/w/ours/migrations"
+			measured "$PG_MIGRATE" --db "$(conn "bench_peer_ours_$r")" -q deploy --dir "$work/w/ours/migrations"
 			[ "$rc" = 0 ] || { show_failure "pg_migrate deploy"; die "deploy failed"; }
 			ours_runs+=("$elapsed") ours_cpu+=("$cpu") ours_rss=$rss
 		fi

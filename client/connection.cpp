@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 
 #include <poll.h>
@@ -185,6 +186,62 @@ Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 		values.push_back(p ? p->c_str() : nullptr);
 	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
 	                                   values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)));
+}
+
+Result
+Connection::ExecBinary(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> &binary)
+{
+	if (early_state_ != EarlyState::kNone)
+		throw std::logic_error("ExecBinary while an early statement is outstanding: call TakeEarly first");
+	if (binary.size() != params.size())
+		throw std::logic_error("ExecBinary: one binary flag per parameter");
+	if (tracer_)
+		tracer_(sql);
+	std::vector<const char *> values;
+	std::vector<int> lengths, formats;
+	for (std::size_t i = 0; i < params.size(); i++) {
+		values.push_back(params[i] ? params[i]->data() : nullptr);
+		lengths.push_back(params[i] ? static_cast<int>(params[i]->size()) : 0);
+		formats.push_back(binary[i] ? 1 : 0);
+	}
+	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+	                                   values.data(), lengths.data(), formats.data(), 0)));
+}
+
+namespace {
+
+void
+AppendInt32(std::string *out, std::uint32_t v)
+{
+	const char bytes[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+	                       static_cast<char>(v)};
+	out->append(bytes, 4);
+}
+
+} // namespace
+
+std::string
+TextArrayBinary(const std::vector<std::string_view> &values)
+{
+	constexpr std::uint32_t kTextOid = 25;
+	std::size_t size = 20;
+	for (std::string_view v : values)
+		size += 4 + v.size();
+	std::string out;
+	out.reserve(size);
+	/* header: dimensions, has-nulls flag, element type; then each dimension's length and lower bound */
+	AppendInt32(&out, values.empty() ? 0 : 1);
+	AppendInt32(&out, 0);
+	AppendInt32(&out, kTextOid);
+	if (!values.empty()) {
+		AppendInt32(&out, static_cast<std::uint32_t>(values.size()));
+		AppendInt32(&out, 1);
+	}
+	for (std::string_view v : values) {
+		AppendInt32(&out, static_cast<std::uint32_t>(v.size()));
+		out.append(v.data(), v.size());
+	}
+	return out;
 }
 
 std::vector<Result>

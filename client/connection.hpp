@@ -96,6 +96,15 @@ private:
 using pgmigrate::TextArrayLiteral;
 using pgmigrate::TextArrayLiteralOfViews;
 
+/*
+ * A text[] in PostgreSQL's binary array format, for a parameter sent with
+ * ExecBinary: the server takes each element as it is (array_recv) instead of
+ * parsing and unescaping a literal, which for megabytes of migration text is
+ * most of the statement's bind. Elements are in the client encoding, as
+ * text parameters are.
+ */
+std::string TextArrayBinary(const std::vector<std::string_view> &values);
+
 class Connection {
 public:
 	/*
@@ -131,6 +140,9 @@ public:
 
 	/* Runs one statement; throws SqlError for anything but a successful result. */
 	Result Exec(const std::string &sql, const std::vector<Param> &params = {});
+
+	/* Exec with the parameters whose binary[i] is set sent in binary format (TextArrayBinary) */
+	Result ExecBinary(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> &binary);
 
 	/*
 	 * Runs parameterless statements separated by ';' in one round trip (one

@@ -250,15 +250,14 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 	    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
 	    "WITH ORDINALITY AS f(stream, version, name, script, source, n) ORDER BY n";
 	try {
-		/* Moved in, not copied from an initializer list: the scripts' literal can be megabytes. */
+		/* Moved in, not copied from an initializer list: the scripts' array can be megabytes. */
 		std::vector<Param> params;
 		params.reserve(5);
-		params.emplace_back(TextArrayLiteral(streams));
-		params.emplace_back(TextArrayLiteral(versions));
-		params.emplace_back(TextArrayLiteral(names));
-		params.emplace_back(TextArrayLiteralOfViews(scripts));
-		params.emplace_back(TextArrayLiteral(sources));
-		Result result = conn.Exec(kSql, params);
+		for (const std::vector<std::string> *column : {&streams, &versions, &names})
+			params.emplace_back(TextArrayBinary(std::vector<std::string_view>(column->begin(), column->end())));
+		params.emplace_back(TextArrayBinary(scripts));
+		params.emplace_back(TextArrayBinary(std::vector<std::string_view>(sources.begin(), sources.end())));
+		Result result = conn.ExecBinary(kSql, params, std::vector<bool>(params.size(), true));
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {

@@ -1,4 +1,5 @@
 /* Connecting: missing extension, unreachable server, install, and passwords never printed. */
+#include "connection.hpp"
 #include "harness.hpp"
 
 #include <nlohmann/json.hpp>
@@ -299,3 +300,23 @@ TEST_F(ClientTest, VerboseNamesConnectionButNotPassword)
 }
 
 } // namespace
+
+/* A binary text[] parameter reaches the server element for element, whatever the text holds. */
+TEST_F(ClientTest, BinaryTextArrayArrivesAsSent)
+{
+	using pgmigrate::client::Connection;
+	using pgmigrate::client::TextArrayBinary;
+	const std::vector<std::string> values = {"plain",  "",   "NULL", "q\"b\\s,{x}", "line\nnext\ttab",
+	                                         "caf\xc3\xa9", "'"};
+	Connection conn = Connection::Open(conninfo_);
+	std::string array = TextArrayBinary(std::vector<std::string_view>(values.begin(), values.end()));
+	auto result = conn.ExecBinary("SELECT e, e IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n",
+	                              {array}, {true});
+	ASSERT_EQ(result.Rows(), static_cast<int>(values.size()));
+	for (int r = 0; r < result.Rows(); r++) {
+		EXPECT_EQ(result.Get(r, 0), values[static_cast<std::size_t>(r)]);
+		EXPECT_EQ(result.Get(r, 1), "f");
+	}
+	auto empty = conn.ExecBinary("SELECT pg_catalog.cardinality($1::text[])", {TextArrayBinary({})}, {true});
+	EXPECT_EQ(empty.Get(0, 0), "0");
+}

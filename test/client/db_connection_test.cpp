@@ -306,8 +306,7 @@ TEST_F(ClientTest, BinaryTextArrayArrivesAsSent)
 {
 	using pgmigrate::client::Connection;
 	using pgmigrate::client::TextArrayBinary;
-	const std::vector<std::string> values = {"plain",  "",   "NULL", "q\"b\\s,{x}", "line\nnext\ttab",
-	                                         "caf\xc3\xa9", "'"};
+	const std::vector<std::string> values = {"plain", "", "NULL", "q\"b\\s,{x}", "line\nnext\ttab", "caf\xc3\xa9", "'"};
 	Connection conn = Connection::Open(conninfo_);
 	std::string array = TextArrayBinary(std::vector<std::string_view>(values.begin(), values.end()));
 	auto result = conn.ExecBinary("SELECT e, e IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n",

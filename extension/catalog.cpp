@@ -47,15 +47,11 @@ Registration
 FindRegistration(const std::string &stream, const std::string &version_key)
 {
 	pg::CatalogScope scope;
-	/* one row always: whether the stream exists comes along, so a known stream costs no insert attempt */
-	auto rows = pg::Query("SELECT m.version, m.checksum, m.state, "
-	                      "EXISTS (SELECT 1 FROM migrate.streams s WHERE s.name = $1) "
-	                      "FROM (SELECT 1) one LEFT JOIN migrate.migrations m "
-	                      "ON m.stream = $1 AND m.version_key = $2",
+	auto rows = pg::Query("SELECT version, checksum, state FROM migrate.migrations "
+	                      "WHERE stream = $1 AND version_key = $2",
 	                      {stream, version_key});
 	Registration r;
-	r.stream_exists = Str(rows.at(0)[3]) == "t";
-	if (rows[0][0]) {
+	if (!rows.empty()) {
 		r.exists = true;
 		r.version = Str(rows[0][0]);
 		r.checksum = Str(rows[0][1]);

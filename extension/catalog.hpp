@@ -54,7 +54,6 @@ struct Migration : MigrationRecord {
 /* Existing registration of (stream, version key), if any. */
 struct Registration {
 	bool exists = false;
-	bool stream_exists = false; /* migrate.streams has the stream: register() need not add it */
 	std::string version, checksum, state;
 };
 

@@ -373,6 +373,12 @@ CurrentUserOid()
 	return GetUserId();
 }
 
+std::uint64_t
+CurrentSubtransactionScope()
+{
+	return (static_cast<std::uint64_t>(MyProc->lxid) << 32) | GetCurrentSubTransactionId();
+}
+
 Oid
 SessionUserOid()
 {

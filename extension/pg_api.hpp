@@ -12,6 +12,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,8 @@ void PopSettings(int nest_level) noexcept;
 std::string CurrentRoleName();
 std::string RoleName(Oid role);
 Oid CurrentUserOid();
+/* Names the current (sub)transaction of this backend: equal values, nothing committed or rolled back between. */
+std::uint64_t CurrentSubtransactionScope();
 Oid SessionUserOid();
 /* Whether role has every privilege of other (pg_has_role(role, other, 'USAGE'); superusers have all). */
 bool HasPrivilegesOf(Oid role, Oid other);

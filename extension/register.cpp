@@ -16,9 +16,34 @@
 #include "statements.hpp"
 #include "transaction_policy.hpp"
 
+#include <cstdint>
+#include <set>
+
 namespace pgmigrate {
 
 namespace {
+
+/*
+ * Adds the stream to migrate.streams unless this (sub)transaction did so
+ * already: an upload is one statement, and its thousand files need the row
+ * once. A savepoint rolled back could take the row away, so the memo is for
+ * the current subtransaction only.
+ */
+void
+EnsureStreamOnce(const std::string &stream)
+{
+	static std::uint64_t scope = 0;
+	static std::set<std::string> ensured;
+	std::uint64_t now = pg::CurrentSubtransactionScope();
+	if (now != scope) {
+		ensured.clear();
+		scope = now;
+	}
+	if (ensured.count(stream) > 0)
+		return;
+	catalog::EnsureStream(stream);
+	ensured.insert(stream);
+}
 
 /* Refuses statements a migration cannot hold; returns how many the section has. */
 std::size_t
@@ -203,8 +228,7 @@ RegisterMigration(const RegisterRequest &req)
 	pg::LockMigrations();
 	Registration existing = catalog::FindRegistration(req.stream, m.version_key);
 	if (!existing.exists) {
-		if (!existing.stream_exists)
-			catalog::EnsureStream(req.stream);
+		EnsureStreamOnce(req.stream);
 		catalog::InsertMigration(m);
 		WarnBrokenDown(m);
 		return "new";

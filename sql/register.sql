@@ -80,6 +80,17 @@ SELECT migrate.register('reporting', '1', 'views', 'CREATE VIEW active_users AS 
 SELECT pg_temp.try($$SELECT migrate.register('schema', NULL, 'x', 'SELECT 1')$$);
 SELECT pg_temp.try($$SELECT migrate.register('schema', '1', 'x', NULL)$$);
 
+-- A new stream is added once per transaction; a savepoint rolled back takes
+-- it away, and the next registration in it adds it again.
+BEGIN;
+SAVEPOINT s;
+SELECT migrate.register('audit', '1', 'first', 'CREATE TABLE audit_one (id int);');
+ROLLBACK TO SAVEPOINT s;
+SELECT migrate.register('audit', '2', 'second', 'CREATE TABLE audit_two (id int);');
+SELECT stream, version FROM migrate.migrations WHERE stream = 'audit';
+SELECT name FROM migrate.streams WHERE name = 'audit';
+ROLLBACK;
+
 SELECT count(*) AS registered FROM migrate.migrations;
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;

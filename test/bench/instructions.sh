@@ -84,8 +84,8 @@ parts = [
     ("  of which the catalog INSERT", find(ours, r"catalog::InsertMigration\(")),
     ("  of which the parse (split, transaction policy)", find(ours, r"ParseMigration\(")),
     ("apply(): the statements themselves", find(ours, r"pgmigrate::RunSection\(")),
-    ("apply(): plan (load, lint)", find(ours, r"anonymous namespace\)::Plan\(")),
-    ("  of which lint", find(ours, r"pgmigrate::LintPlan\(")),
+    ("apply(): reading the pending migrations", find(ours, r"catalog::LoadPending\(")),
+    ("apply(): lint of the plan", find(ours, r"pgmigrate::LintPlan\(")),
     ("apply(): history rows", find(ours, r"catalog::RecordAppliedBatch\(")),
     ("apply(): recorded schema state", find(ours, r"pgmigrate::RecordSchemaState\(")),
 ]

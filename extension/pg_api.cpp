@@ -376,7 +376,7 @@ CurrentUserOid()
 std::uint64_t
 CurrentSubtransactionScope()
 {
-	return (static_cast<std::uint64_t>(MyProc->lxid) << 32) | GetCurrentSubTransactionId();
+	return (static_cast<std::uint64_t>(compat::LocalXid(MyProc)) << 32) | GetCurrentSubTransactionId();
 }
 
 Oid

@@ -15,6 +15,7 @@ extern "C" {
 #include "catalog/pg_constraint.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
+#include "storage/proc.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
 #include "utils/rel.h"
@@ -38,6 +39,17 @@ ReturningList(const Stmt *stmt)
 	return stmt->returningClause != nullptr ? stmt->returningClause->exprs : NIL;
 #else
 	return stmt->returningList;
+#endif
+}
+
+/* This backend's local transaction id: 17 moved it into PGPROC's vxid. */
+inline LocalTransactionId
+LocalXid(const PGPROC *proc)
+{
+#if PG_VERSION_NUM >= 170000
+	return proc->vxid.lxid;
+#else
+	return proc->lxid;
 #endif
 }
 

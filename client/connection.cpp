@@ -176,36 +176,37 @@ Connection::Finish()
 Result
 Connection::Exec(const std::string &sql, const std::vector<Param> &params)
 {
-	if (early_state_ != EarlyState::kNone)
-		throw std::logic_error("Exec while an early statement is outstanding: call TakeEarly first");
-	if (tracer_)
-		tracer_(sql);
-	std::vector<const char *> values;
-	values.reserve(params.size());
-	for (const Param &p : params)
-		values.push_back(p ? p->c_str() : nullptr);
-	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-	                                   values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)));
+	return ExecParams(sql, params, nullptr);
 }
 
 Result
 Connection::ExecBinary(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> &binary)
 {
-	if (early_state_ != EarlyState::kNone)
-		throw std::logic_error("ExecBinary while an early statement is outstanding: call TakeEarly first");
 	if (binary.size() != params.size())
 		throw std::logic_error("ExecBinary: one binary flag per parameter");
+	return ExecParams(sql, params, &binary);
+}
+
+Result
+Connection::ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary)
+{
+	if (early_state_ != EarlyState::kNone)
+		throw std::logic_error("Exec while an early statement is outstanding: call TakeEarly first");
 	if (tracer_)
 		tracer_(sql);
 	std::vector<const char *> values;
-	std::vector<int> lengths, formats;
+	std::vector<int> lengths, formats; /* only for binary parameters; text ones end at their NUL */
+	values.reserve(params.size());
 	for (std::size_t i = 0; i < params.size(); i++) {
-		values.push_back(params[i] ? params[i]->data() : nullptr);
-		lengths.push_back(params[i] ? static_cast<int>(params[i]->size()) : 0);
-		formats.push_back(binary[i] ? 1 : 0);
+		values.push_back(params[i] ? params[i]->c_str() : nullptr);
+		if (binary != nullptr) {
+			lengths.push_back(params[i] ? static_cast<int>(params[i]->size()) : 0);
+			formats.push_back((*binary)[i] ? 1 : 0);
+		}
 	}
-	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-	                                   values.data(), lengths.data(), formats.data(), 0)));
+	return Checked(Result(PQexecParams(
+	    conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr, values.empty() ? nullptr : values.data(),
+	    lengths.empty() ? nullptr : lengths.data(), formats.empty() ? nullptr : formats.data(), 0)));
 }
 
 namespace {

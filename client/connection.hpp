@@ -181,6 +181,9 @@ public:
 	}
 
 private:
+	/* Exec and ExecBinary: binary == nullptr sends every parameter as text */
+	Result ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary);
+
 	explicit Connection(PGconn *conn);
 	static void OnNotice(void *arg, const PGresult *notice);
 	enum class EarlyState { kNone, kQueued, kSent, kSendFailed };

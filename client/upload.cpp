@@ -235,14 +235,14 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 	std::vector<Uploaded> uploaded;
 	if (changed.empty())
 		return uploaded;
-	std::vector<std::string> streams, versions, names, sources;
-	std::vector<std::string_view> scripts; /* views: the contents are not copied */
+	/* views of the files' fields, one array per column: nothing is copied before it is encoded */
+	std::vector<std::string_view> columns[5];
 	for (const MigrationFile *file : changed) {
-		streams.push_back(file->stream);
-		versions.push_back(file->version);
-		names.push_back(file->name);
-		scripts.push_back(file->content);
-		sources.push_back(file->path);
+		columns[0].push_back(file->stream);
+		columns[1].push_back(file->version);
+		columns[2].push_back(file->name);
+		columns[3].push_back(file->content);
+		columns[4].push_back(file->path);
 	}
 	/* One statement is one implicit transaction: every file is registered, or none. */
 	static const std::string kSql =
@@ -253,10 +253,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		/* Moved in, not copied from an initializer list: the scripts' array can be megabytes. */
 		std::vector<Param> params;
 		params.reserve(5);
-		for (const std::vector<std::string> *column : {&streams, &versions, &names})
-			params.emplace_back(TextArrayBinary(std::vector<std::string_view>(column->begin(), column->end())));
-		params.emplace_back(TextArrayBinary(scripts));
-		params.emplace_back(TextArrayBinary(std::vector<std::string_view>(sources.begin(), sources.end())));
+		for (const std::vector<std::string_view> &column : columns)
+			params.emplace_back(TextArrayBinary(column));
 		Result result = conn.ExecBinary(kSql, params, std::vector<bool>(params.size(), true));
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});

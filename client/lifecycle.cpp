@@ -105,8 +105,9 @@ ConnectAndUpload(const GlobalOptions &global, Output &out, std::vector<Migration
 		return OpenSession(global, out);
 	}
 	Connection conn = ConnectWhileLoading(global, out, files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn, *files);
-	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(*files, remote), remote, out);
+	ServerVersions server;
+	std::vector<RemoteMigration> remote = ReadRemote(conn, *files, &server);
+	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(*files, remote), remote, server, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
 	for (const Uploaded &u : uploaded)
 		out.Note("uploaded " + u.file->path + ": " + u.outcome);

@@ -27,8 +27,9 @@ struct ServerVersions {
 };
 
 /* What the client's features need of the server. */
-inline constexpr const char *kRepeatableLibrary = "0.1.6";  /* -- migrate:repeatable */
-inline constexpr const char *kStreamListsCatalog = "0.1.6"; /* apply(streams => ...), rollback(all_streams => true) */
+inline constexpr const char *kRepeatableLibrary = "0.1.6";   /* -- migrate:repeatable */
+inline constexpr const char *kStreamListsCatalog = "0.1.6";  /* apply(streams => ...), rollback(all_streams => true) */
+inline constexpr const char *kRegisterManyCatalog = "0.1.7"; /* register_many(): an upload in one call */
 
 /* True when version is at least minimum (versions compared group by group); an unreadable one is not. */
 bool AtLeast(const std::string &version, const char *minimum);

@@ -230,7 +230,7 @@ ChangedFiles(const std::vector<MigrationFile> &files, const std::vector<RemoteMi
 
 std::vector<Uploaded>
 Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
-         const std::vector<RemoteMigration> &remote, Output &out)
+         const std::vector<RemoteMigration> &remote, const ServerVersions &server, Output &out)
 {
 	std::vector<Uploaded> uploaded;
 	if (changed.empty())
@@ -245,17 +245,20 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		columns[4].push_back(file->path);
 	}
 	/* One statement is one implicit transaction: every file is registered, or none. */
-	static const std::string kSql =
+	static const std::string kManySql =
+	    "SELECT stream, version, outcome FROM migrate.register_many($1, $2, $3, $4, $5)";
+	static const std::string kPerRowSql =
 	    "SELECT f.stream, f.version, migrate.register(f.stream, f.version, f.name, f.script, f.source) "
 	    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
 	    "WITH ORDINALITY AS f(stream, version, name, script, source, n) ORDER BY n";
+	const std::string &sql = AtLeast(server.catalog, kRegisterManyCatalog) ? kManySql : kPerRowSql;
 	try {
 		/* Moved in, not copied from an initializer list: the scripts' array can be megabytes. */
 		std::vector<Param> params;
 		params.reserve(5);
 		for (const std::vector<std::string_view> &column : columns)
 			params.emplace_back(TextArrayBinary(column));
-		Result result = conn.ExecBinary(kSql, params, std::vector<bool>(params.size(), true));
+		Result result = conn.ExecBinary(sql, params, std::vector<bool>(params.size(), true));
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {

@@ -48,14 +48,15 @@ struct Uploaded {
 };
 
 /*
- * Registers changed files in one statement (all or nothing); register()
+ * Registers changed files in one statement (all or nothing): one
+ * register_many() call from catalog 0.1.7, register() per row before; register()
  * makes a changed repeatable migration that is applied pending again, so it
  * is applied again (noted here). Server refusals
  * become Failures: MG001 exit 4 naming the changed applied files, MG002 /
  * MG003 / 42601 exit 2; anything else is rethrown as SqlError.
  */
 std::vector<Uploaded> Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
-                               const std::vector<RemoteMigration> &remote, Output &out);
+                               const std::vector<RemoteMigration> &remote, const ServerVersions &server, Output &out);
 
 /* [{"stream", "version", "name", "file", "outcome"}] */
 nlohmann::json UploadedJson(const std::vector<Uploaded> &uploaded);

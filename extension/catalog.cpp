@@ -121,12 +121,12 @@ struct WriteSql {
 	std::vector<const WrittenColumn *> params;
 };
 
-/* Built once per backend (a function-local static of each caller), not per migration. */
+/* An update's SQL; built once per backend (a function-local static of each caller), not per migration. */
 WriteSql
-BuildWrite(Write write)
+BuildUpdate(Write write)
 {
 	WriteSql w;
-	std::string columns, values, set, where;
+	std::string set, where;
 	for (const WrittenColumn &c : kWrittenColumns) {
 		if ((c.writes & write) == 0)
 			continue;
@@ -136,10 +136,7 @@ BuildWrite(Write write)
 			value = "$" + std::to_string(w.params.size()) + c.cast;
 		}
 		std::string name = c.name;
-		if ((write & kInserts) != 0) {
-			columns += (columns.empty() ? "" : ", ") + name;
-			values += (values.empty() ? "" : ", ") + value;
-		} else if (c.key) {
+		if (c.key) {
 			where += (where.empty() ? "" : " AND ") + name + " = " + value;
 		} else {
 			if (write == kRepair && c.keep)
@@ -147,10 +144,36 @@ BuildWrite(Write write)
 			set += (set.empty() ? "" : ", ") + name + " = " + value;
 		}
 	}
-	if ((write & kInserts) != 0)
-		w.sql = "INSERT INTO migrate.migrations (" + columns + ") VALUES (" + values + ")";
-	else
-		w.sql = "UPDATE migrate.migrations SET " + set + " WHERE " + where;
+	w.sql = "UPDATE migrate.migrations SET " + set + " WHERE " + where;
+	return w;
+}
+
+/*
+ * register()'s insert, of many rows in one statement: each parameter is the
+ * text[] of one column, unnested in step, so executor start and the table's
+ * CHECK expressions are paid once per call, not per migration.
+ */
+WriteSql
+BuildInsert(Write insert)
+{
+	WriteSql w;
+	std::string columns, values, params, names;
+	for (const WrittenColumn &c : kWrittenColumns) {
+		if ((c.writes & insert) == 0)
+			continue;
+		std::string value = "pg_catalog.now()";
+		if (c.value != nullptr) {
+			w.params.push_back(&c);
+			std::string n = std::to_string(w.params.size());
+			params += (params.empty() ? "$" : ", $") + n;
+			names += (names.empty() ? "c" : ", c") + n;
+			value = "r.c" + n + c.cast;
+		}
+		columns += (columns.empty() ? "" : ", ") + std::string(c.name);
+		values += (values.empty() ? "" : ", ") + value;
+	}
+	w.sql = "INSERT INTO migrate.migrations (" + columns + ") SELECT " + values + " FROM pg_catalog.unnest(" + params +
+	        ") AS r(" + names + ")";
 	return w;
 }
 
@@ -167,18 +190,53 @@ ExecWrite(const WriteSql &w, const NewMigration &m)
 } // namespace
 
 void
-InsertMigration(const NewMigration &m)
+InsertMigrations(const std::vector<NewMigration> &rows)
 {
-	static const WriteSql kWithAuthor = BuildWrite(kInsert);
-	static const WriteSql kWithoutAuthor = BuildWrite(kInsertWithoutAuthor);
+	static const WriteSql kWithAuthor = BuildInsert(kInsert);
+	static const WriteSql kWithoutAuthor = BuildInsert(kInsertWithoutAuthor);
+	if (rows.empty())
+		return;
 	pg::CatalogScope scope;
-	ExecWrite(pg::CatalogHasColumn("migrations", "author") ? kWithAuthor : kWithoutAuthor, m);
+	const WriteSql &w = pg::CatalogHasColumn("migrations", "author") ? kWithAuthor : kWithoutAuthor;
+	std::vector<std::vector<Value>> columns(w.params.size());
+	for (std::size_t i = 0; i < w.params.size(); i++) {
+		columns[i].reserve(rows.size());
+		for (const NewMigration &m : rows)
+			columns[i].push_back(w.params[i]->value(m));
+	}
+	pg::ExecColumns(w.sql.c_str(), columns);
+}
+
+std::map<std::pair<std::string, std::string>, Registration>
+FindRegistrations(const std::vector<std::pair<std::string, std::string>> &keys)
+{
+	std::map<std::pair<std::string, std::string>, Registration> found;
+	if (keys.empty())
+		return found;
+	std::vector<std::vector<Value>> columns(2);
+	for (const auto &key : keys) {
+		columns[0].push_back(key.first);
+		columns[1].push_back(key.second);
+	}
+	pg::CatalogScope scope;
+	for (const Row &r : pg::QueryColumns("SELECT m.stream, m.version_key, m.version, m.checksum, m.state "
+	                                     "FROM pg_catalog.unnest($1, $2) AS k(stream, version_key) "
+	                                     "JOIN migrate.migrations m ON m.stream = k.stream AND m.version_key = "
+	                                     "k.version_key",
+	                                     columns)) {
+		Registration &reg = found[{Str(r[0]), Str(r[1])}];
+		reg.exists = true;
+		reg.version = Str(r[2]);
+		reg.checksum = Str(r[3]);
+		reg.state = Str(r[4]);
+	}
+	return found;
 }
 
 void
 UpdatePendingMigration(const NewMigration &m)
 {
-	static const WriteSql kReregisterSql = BuildWrite(kReregister);
+	static const WriteSql kReregisterSql = BuildUpdate(kReregister);
 	pg::CatalogScope scope;
 	ExecWrite(kReregisterSql, m);
 	SetAuthor(m.stream, m.version, m.author, m.registered_by);
@@ -438,7 +496,7 @@ RecordHistory(const Migration &m, const HistoryEntry &h)
 void
 ReplaceContent(const NewMigration &m)
 {
-	static const WriteSql kRepairSql = BuildWrite(kRepair);
+	static const WriteSql kRepairSql = BuildUpdate(kRepair);
 	pg::CatalogScope scope;
 	ExecWrite(kRepairSql, m);
 	SetAuthor(m.stream, m.version, m.author, m.registered_by);

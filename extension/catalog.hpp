@@ -85,7 +85,11 @@ HistoryEntry Entry(const char *action, const char *status, TimestampTz start, Ti
 bool StreamExists(const std::string &stream);
 void EnsureStream(const std::string &stream);
 Registration FindRegistration(const std::string &stream, const std::string &version_key);
-void InsertMigration(const NewMigration &m);
+/* Inserts the rows in one statement. */
+void InsertMigrations(const std::vector<NewMigration> &rows);
+/* The existing registrations of (stream, version key) pairs, in one query; a key not registered is absent. */
+std::map<std::pair<std::string, std::string>, Registration>
+FindRegistrations(const std::vector<std::pair<std::string, std::string>> &keys);
 void UpdatePendingMigration(const NewMigration &m);
 
 /* Pending (or last-failed) migrations of one stream or all, in apply order. */

@@ -80,6 +80,38 @@ MIGRATE_FUNCTION(migrate_register)
 	return pg::TextResult(outcome);
 }
 
+/* register_many(streams, versions, names, scripts, sources), catalog 0.1.7: register() of many files in one call */
+MIGRATE_FUNCTION(migrate_register_many)
+{
+	static const char *const kNames[] = {"streams", "versions", "names", "scripts"};
+	std::vector<std::string> columns[4];
+	for (int i = 0; i < 4; i++) {
+		std::optional<std::vector<std::string>> column = pg::TextArrayArg(fcinfo, i);
+		if (!column)
+			throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(kNames[i]) + " must not be NULL");
+		columns[i] = std::move(*column);
+	}
+	std::vector<Value> sources = pg::TextArrayArgWithNulls(fcinfo, 4).value_or(std::vector<Value>());
+	std::size_t count = columns[0].size();
+	for (const std::vector<std::string> &column : columns)
+		if (column.size() != count)
+			throw MigrateError(ERRCODE_ARRAY_SUBSCRIPT_ERROR, "the arrays of register_many() differ in length", "",
+			                   "Pass one element per migration in each of streams, versions, names and scripts.");
+	if (!sources.empty() && sources.size() != count)
+		throw MigrateError(ERRCODE_ARRAY_SUBSCRIPT_ERROR, "sources has a length of its own", "",
+		                   "Pass one source per migration (NULL elements allowed), or NULL.");
+	std::vector<RegisterRequest> requests(count);
+	for (std::size_t i = 0; i < count; i++) {
+		requests[i] = {std::move(columns[0][i]), std::move(columns[1][i]), std::move(columns[2][i]),
+		               std::move(columns[3][i]), sources.empty() ? "" : sources[i].value_or("")};
+	}
+	pg::ResultSet result(fcinfo);
+	std::vector<std::string> outcomes = WithSpi([&] { return RegisterMigrations(requests); });
+	for (std::size_t i = 0; i < count; i++)
+		result.Add({requests[i].stream, requests[i].version, outcomes[i]});
+	return (Datum)0;
+}
+
 MIGRATE_FUNCTION(migrate_apply)
 {
 	ApplyRequest req;

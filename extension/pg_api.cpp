@@ -76,16 +76,16 @@ CatalogOwner()
 	return owner;
 }
 
-/* The saved plan for sql, prepared on first use with every argument typed text. */
+/* The saved plan for sql, prepared on first use with every argument of one type (text, or text[]). */
 SPIPlanPtr
-SavedPlan(const char *sql, int nargs)
+SavedPlan(const char *sql, int nargs, Oid type = TEXTOID)
 {
 	auto found = saved_plans.find(sql);
 	if (found != saved_plans.end())
 		return found->second;
 	Oid types[kMaxArgs];
 	for (int i = 0; i < nargs; i++)
-		types[i] = TEXTOID;
+		types[i] = type;
 	SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
 	if (plan == nullptr)
 		elog(ERROR, "pg_migrate: could not prepare internal query: %s", SPI_result_code_string(SPI_result));
@@ -120,6 +120,29 @@ ExecutePlan(const char *sql, const Value *args, std::size_t count, DestReceiver 
 	int rc = SPI_execute_plan_extended(plan, &options);
 	if (rc < 0)
 		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
+}
+
+/* Copies SPI_tuptable's rows as text into *rows (inside a Call) and frees the table. */
+void
+TakeRows(std::vector<Row> *rows)
+{
+	SPITupleTable *table = SPI_tuptable;
+	if (table == nullptr)
+		return;
+	int natts = table->tupdesc->natts;
+	rows->reserve(SPI_processed);
+	for (uint64 r = 0; r < SPI_processed; r++) {
+		rows->emplace_back();
+		rows->back().reserve(natts);
+		for (int c = 1; c <= natts; c++) {
+			char *value = SPI_getvalue(table->vals[r], table->tupdesc, c);
+			if (value == nullptr)
+				rows->back().emplace_back(std::nullopt);
+			else
+				rows->back().emplace_back(std::string(value));
+		}
+	}
+	SPI_freetuptable(table);
 }
 
 } // namespace
@@ -178,23 +201,7 @@ Query(const char *sql, std::initializer_list<Value> args)
 	std::vector<Row> rows;
 	Call([&] {
 		ExecutePlan(sql, args.begin(), args.size());
-		SPITupleTable *table = SPI_tuptable;
-		if (table == nullptr)
-			return;
-		int natts = table->tupdesc->natts;
-		rows.reserve(SPI_processed);
-		for (uint64 r = 0; r < SPI_processed; r++) {
-			rows.emplace_back();
-			rows.back().reserve(natts);
-			for (int c = 1; c <= natts; c++) {
-				char *value = SPI_getvalue(table->vals[r], table->tupdesc, c);
-				if (value == nullptr)
-					rows.back().emplace_back(std::nullopt);
-				else
-					rows.back().emplace_back(std::string(value));
-			}
-		}
-		SPI_freetuptable(table);
+		TakeRows(&rows);
 	});
 	return rows;
 }
@@ -223,6 +230,65 @@ void
 Exec(const char *sql, const std::vector<Value> &args)
 {
 	ExecWithoutRows(sql, args.data(), args.size());
+}
+
+namespace {
+
+/* Runs the saved plan of sql with column i as its text[] parameter $i+1; rows are left in SPI_tuptable. */
+void
+ExecutePlanColumns(const char *sql, const std::vector<std::vector<Value>> &columns)
+{
+	if (columns.size() > static_cast<std::size_t>(kMaxArgs))
+		elog(ERROR, "pg_migrate: too many query arguments");
+	int nargs = static_cast<int>(columns.size());
+	SPIPlanPtr plan = SavedPlan(sql, nargs, TEXTARRAYOID);
+	ParamListInfo params = makeParamList(nargs);
+	for (int i = 0; i < nargs; i++) {
+		const std::vector<Value> &column = columns[static_cast<std::size_t>(i)];
+		int count = static_cast<int>(column.size());
+		Datum *elems = static_cast<Datum *>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+		bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (count > 0 ? count : 1)));
+		for (int e = 0; e < count; e++) {
+			const Value &v = column[static_cast<std::size_t>(e)];
+			nulls[e] = !v;
+			elems[e] = v ? PointerGetDatum(cstring_to_text_with_len(v->data(), static_cast<int>(v->size()))) : (Datum)0;
+		}
+		int dims[1] = {count};
+		int lbs[1] = {1};
+		ParamExternData &param = params->params[i];
+		param.value = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+		param.isnull = false;
+		param.pflags = PARAM_FLAG_CONST;
+		param.ptype = TEXTARRAYOID;
+	}
+	SPIExecuteOptions options = {};
+	options.params = params;
+	int rc = SPI_execute_plan_extended(plan, &options);
+	if (rc < 0)
+		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
+}
+
+} // namespace
+
+void
+ExecColumns(const char *sql, const std::vector<std::vector<Value>> &columns)
+{
+	Call([&] {
+		ExecutePlanColumns(sql, columns);
+		if (SPI_tuptable != nullptr)
+			SPI_freetuptable(SPI_tuptable);
+	});
+}
+
+std::vector<Row>
+QueryColumns(const char *sql, const std::vector<std::vector<Value>> &columns)
+{
+	std::vector<Row> rows;
+	Call([&] {
+		ExecutePlanColumns(sql, columns);
+		TakeRows(&rows);
+	});
+	return rows;
 }
 
 void
@@ -682,30 +748,45 @@ TextArg(FunctionCallInfo fcinfo, int n)
 	return out;
 }
 
-std::optional<std::vector<std::string>>
-TextArrayArg(FunctionCallInfo fcinfo, int n)
+std::optional<std::vector<Value>>
+TextArrayArgWithNulls(FunctionCallInfo fcinfo, int n)
 {
 	if (PG_ARGISNULL(n))
 		return std::nullopt;
-	std::vector<std::string> out;
-	bool has_null = false;
+	std::vector<Value> out;
 	Call([&] {
 		ArrayType *array = PG_GETARG_ARRAYTYPE_P(n);
 		Datum *elems;
 		bool *nulls;
 		int count;
 		deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+		out.reserve(static_cast<std::size_t>(count));
 		for (int i = 0; i < count; i++) {
 			if (nulls[i]) {
-				has_null = true;
+				out.emplace_back(std::nullopt);
 				continue;
 			}
 			text *t = DatumGetTextPP(elems[i]);
-			out.emplace_back(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+			out.emplace_back(std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 		}
 	});
-	if (has_null)
-		throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "argument " + std::to_string(n + 1) + " must not hold NULL");
+	return out;
+}
+
+std::optional<std::vector<std::string>>
+TextArrayArg(FunctionCallInfo fcinfo, int n)
+{
+	std::optional<std::vector<Value>> values = TextArrayArgWithNulls(fcinfo, n);
+	if (!values)
+		return std::nullopt;
+	std::vector<std::string> out;
+	out.reserve(values->size());
+	for (Value &v : *values) {
+		if (!v)
+			throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+			                   "argument " + std::to_string(n + 1) + " must not hold NULL");
+		out.push_back(std::move(*v));
+	}
 	return out;
 }
 

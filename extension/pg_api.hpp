@@ -75,6 +75,12 @@ std::vector<Row> Query(const char *sql, std::initializer_list<Value> args);
 void Exec(const char *sql, std::initializer_list<Value> args);
 /* Exec with arguments built at run time (catalog.cpp's column tables). */
 void Exec(const char *sql, const std::vector<Value> &args);
+/*
+ * Runs sql once with column i as its text[] parameter $i+1 (NULL elements
+ * kept): a statement that unnests them writes many rows at the cost of one.
+ */
+void ExecColumns(const char *sql, const std::vector<std::vector<Value>> &columns);
+std::vector<Row> QueryColumns(const char *sql, const std::vector<std::vector<Value>> &columns);
 
 /* Runs sql and appends its rows, whose shape must match the result, to the SRF. */
 void QueryIntoResult(FunctionCallInfo fcinfo, const char *sql, std::initializer_list<Value> args);
@@ -178,6 +184,8 @@ Value TextArg(FunctionCallInfo fcinfo, int n);
 std::optional<bool> BoolArg(FunctionCallInfo fcinfo, int n);
 /* A text[] argument (nullopt when NULL or not passed); a NULL element is refused. */
 std::optional<std::vector<std::string>> TextArrayArg(FunctionCallInfo fcinfo, int n);
+/* A text[] argument whose NULL elements are kept. */
+std::optional<std::vector<Value>> TextArrayArgWithNulls(FunctionCallInfo fcinfo, int n);
 std::optional<int> IntArg(FunctionCallInfo fcinfo, int n);
 Datum TextResult(const std::string &s);
 

@@ -17,7 +17,10 @@
 #include "transaction_policy.hpp"
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <set>
+#include <utility>
 
 namespace pgmigrate {
 
@@ -216,23 +219,27 @@ ParseMigration(const RegisterRequest &req)
 	return m;
 }
 
-std::string
-RegisterMigration(const RegisterRequest &req)
+namespace {
+
+using Key = std::pair<std::string, std::string>; /* stream, version key */
+
+/* The key of a request, or nothing when its version does not parse (ParseMigration refuses it in its turn). */
+std::optional<Key>
+KeyOf(const RegisterRequest &req)
 {
-	RefuseInsideMigration("migrate.register()");
-	NewMigration m = ParseMigration(req);
+	try {
+		return Key{req.stream, VersionKey(req.version)};
+	} catch (const ScriptError &) {
+		return std::nullopt;
+	}
+}
+
+/* A migration whose (stream, version key) is registered already: "unchanged" or "updated", or refused. */
+std::string
+RegisterExisting(const NewMigration &m, const Registration &existing, const RegisterRequest &req)
+{
 	std::string where = DescribeMigration(m.Label(), req.source);
 	std::string file = req.source.empty() ? m.Label() : req.source;
-
-	/* Serialize with apply(): a migration cannot change while a deploy runs it. */
-	pg::LockMigrations();
-	Registration existing = catalog::FindRegistration(req.stream, m.version_key);
-	if (!existing.exists) {
-		EnsureStreamOnce(req.stream);
-		catalog::InsertMigration(m);
-		WarnBrokenDown(m);
-		return "new";
-	}
 	if (existing.version != req.version)
 		throw MigrateError(MG_INVALID_SCRIPT,
 		                   file + ": version " + req.version + " is the same version as " + existing.version +
@@ -264,6 +271,62 @@ RegisterMigration(const RegisterRequest &req)
 	catalog::UpdatePendingMigration(m);
 	WarnBrokenDown(m);
 	return "updated";
+}
+
+} // namespace
+
+std::vector<std::string>
+RegisterMigrations(const std::vector<RegisterRequest> &requests)
+{
+	RefuseInsideMigration("migrate.register()");
+	/* Serialize with apply(): a migration cannot change while a deploy runs it. */
+	pg::LockMigrations();
+	std::vector<Key> keys;
+	keys.reserve(requests.size());
+	for (const RegisterRequest &req : requests)
+		if (std::optional<Key> key = KeyOf(req))
+			keys.push_back(*key);
+	std::map<Key, Registration> registered = catalog::FindRegistrations(keys);
+
+	/*
+	 * New migrations are inserted together, in request order; a key met a
+	 * second time in the same call first writes what is queued, then looks
+	 * again, so the call means what one register() per row would.
+	 */
+	std::vector<NewMigration> queued;
+	std::set<Key> seen;
+	std::vector<std::string> outcomes;
+	outcomes.reserve(requests.size());
+	for (const RegisterRequest &req : requests) {
+		NewMigration m = ParseMigration(req);
+		Key key{m.stream, m.version_key};
+		Registration existing;
+		if (seen.insert(key).second) {
+			auto found = registered.find(key);
+			if (found != registered.end())
+				existing = found->second;
+		} else {
+			catalog::InsertMigrations(queued);
+			queued.clear();
+			existing = catalog::FindRegistration(m.stream, m.version_key);
+		}
+		if (existing.exists) {
+			outcomes.push_back(RegisterExisting(m, existing, req));
+			continue;
+		}
+		EnsureStreamOnce(m.stream);
+		WarnBrokenDown(m);
+		queued.push_back(std::move(m));
+		outcomes.emplace_back("new");
+	}
+	catalog::InsertMigrations(queued);
+	return outcomes;
+}
+
+std::string
+RegisterMigration(const RegisterRequest &req)
+{
+	return RegisterMigrations({req}).at(0);
 }
 
 } // namespace pgmigrate

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace pgmigrate {
 
@@ -21,5 +22,12 @@ void WarnBrokenDown(const NewMigration &m);
 
 /* Stores the migration; returns "new", "unchanged" or "updated". Throws MG001/MG002/MG003. */
 std::string RegisterMigration(const RegisterRequest &req);
+
+/*
+ * register_many(): the same for each request, in order, as one call (one
+ * lookup, one insert of the new rows); the outcomes in request order. The
+ * first refused request refuses the call.
+ */
+std::vector<std::string> RegisterMigrations(const std::vector<RegisterRequest> &requests);
 
 } // namespace pgmigrate

@@ -152,7 +152,8 @@ RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out)
 
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
+	ServerVersions server;
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files, &server);
 
 	std::string quoted = FindTable(conn, table);
 	if (quoted.empty())
@@ -204,7 +205,7 @@ RunAdopt(const GlobalOptions &global, const AdoptOptions &options, Output &out)
 		Transaction tx(conn);
 		conn.Exec("SELECT set_config('application_name', $1, true)",
 		          {std::string("pg_migrate adopt --from ") + ToolName(tool)});
-		std::vector<Uploaded> uploaded = Register(conn, changed, remote, out);
+		std::vector<Uploaded> uploaded = Register(conn, changed, remote, server, out);
 		out.Doc()["uploaded"] = UploadedJson(uploaded);
 		for (const auto &[stream, file] : newest) {
 			Result r = CallExtension(conn, "SELECT migrate.baseline($1, $2)", {stream, file->version});

@@ -370,7 +370,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 	LintNoticeCollector lint_notices(conn, files, out);
 	ServerVersions server;
 	std::vector<RemoteMigration> remote = ReadRemote(conn, files, &server);
-	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
+	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, server, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
 	for (const Uploaded &u : uploaded)
 		out.Verbose("uploaded " + u.file->path + ": " + u.outcome);

@@ -57,9 +57,10 @@ RunPush(const GlobalOptions &global, Output &out)
 {
 	std::vector<MigrationFile> files;
 	Connection conn = ConnectWhileLoading(global, out, &files, kRemoteStateSql);
-	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
+	ServerVersions server;
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files, &server);
 	out.Doc()["warnings"] = nlohmann::json::array(); /* register()'s warnings come first */
-	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, out);
+	std::vector<Uploaded> uploaded = Register(conn, ChangedFiles(files, remote), remote, server, out);
 	out.Doc()["uploaded"] = UploadedJson(uploaded);
 	if (uploaded.empty()) {
 		out.Note("nothing to upload: all " + std::to_string(files.size()) + " files are registered unchanged");

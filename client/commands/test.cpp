@@ -67,8 +67,9 @@ namespace {
 std::vector<PlannedMigration>
 RegisterAll(Connection &conn, const std::vector<MigrationFile> &files, Output &out)
 {
-	std::vector<RemoteMigration> remote = ReadRemote(conn, files);
-	Register(conn, ChangedFiles(files, remote), remote, out);
+	ServerVersions server;
+	std::vector<RemoteMigration> remote = ReadRemote(conn, files, &server);
+	Register(conn, ChangedFiles(files, remote), remote, server, out);
 	return ReadPlan(conn, files);
 }
 

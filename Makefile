@@ -23,7 +23,7 @@ endif
 $(shell mkdir -p extension)
 endif
 
-REGRESS      = register broken_down script_errors apply_atomic apply_verify apply_settings apply_refusals error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade lint_corpus pg_versions trust statement_rules fingerprint transaction_policy lint_here server_decides
+REGRESS      = register register_many broken_down script_errors apply_atomic apply_verify apply_settings apply_refusals error_context dry_run status_history security rollback verify_validate resolve_baseline db_version runner lint drift upgrade lint_corpus pg_versions trust statement_rules fingerprint transaction_policy lint_here server_decides
 PG_MIGRATE_OUT ?= .
 REGRESS_OPTS = --inputdir=. --outputdir=$(PG_MIGRATE_OUT)
 ISOLATION    = $(basename $(notdir $(wildcard $(root)/test/specs/*.spec)))

@@ -151,7 +151,8 @@ BuildUpdate(Write write)
 /*
  * register()'s insert, of many rows in one statement: each parameter is the
  * text[] of one column, unnested in step, so executor start and the table's
- * CHECK expressions are paid once per call, not per migration.
+ * CHECK expressions are paid once per call, not per migration. ROWS FROM,
+ * because unnest's many-array form exists only unqualified (search_path).
  */
 WriteSql
 BuildInsert(Write insert)
@@ -165,14 +166,14 @@ BuildInsert(Write insert)
 		if (c.value != nullptr) {
 			w.params.push_back(&c);
 			std::string n = std::to_string(w.params.size());
-			params += (params.empty() ? "$" : ", $") + n;
+			params += (params.empty() ? "pg_catalog.unnest($" : ", pg_catalog.unnest($") + n + ")";
 			names += (names.empty() ? "c" : ", c") + n;
 			value = "r.c" + n + c.cast;
 		}
 		columns += (columns.empty() ? "" : ", ") + std::string(c.name);
 		values += (values.empty() ? "" : ", ") + value;
 	}
-	w.sql = "INSERT INTO migrate.migrations (" + columns + ") SELECT " + values + " FROM pg_catalog.unnest(" + params +
+	w.sql = "INSERT INTO migrate.migrations (" + columns + ") SELECT " + values + " FROM ROWS FROM (" + params +
 	        ") AS r(" + names + ")";
 	return w;
 }
@@ -219,11 +220,12 @@ FindRegistrations(const std::vector<std::pair<std::string, std::string>> &keys)
 		columns[1].push_back(key.second);
 	}
 	pg::CatalogScope scope;
-	for (const Row &r : pg::QueryColumns("SELECT m.stream, m.version_key, m.version, m.checksum, m.state "
-	                                     "FROM pg_catalog.unnest($1, $2) AS k(stream, version_key) "
-	                                     "JOIN migrate.migrations m ON m.stream = k.stream AND m.version_key = "
-	                                     "k.version_key",
-	                                     columns)) {
+	for (const Row &r :
+	     pg::QueryColumns("SELECT m.stream, m.version_key, m.version, m.checksum, m.state "
+	                      "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS k(stream, version_key) "
+	                      "JOIN migrate.migrations m ON m.stream = k.stream AND m.version_key = "
+	                      "k.version_key",
+	                      columns)) {
 		Registration &reg = found[{Str(r[0]), Str(r[1])}];
 		reg.exists = true;
 		reg.version = Str(r[2]);

@@ -15,6 +15,8 @@ INSERT INTO upgrade_rows VALUES (1);
 SELECT * FROM migrate.lint('DROP TABLE upgrade_rows;');
 CREATE ROLE upgrade_linter;
 GRANT EXECUTE ON FUNCTION migrate.lint(text) TO upgrade_linter;
+CREATE ROLE upgrade_uploader;
+GRANT EXECUTE ON FUNCTION migrate.register(text, text, text, text, text) TO upgrade_uploader;
 
 ALTER EXTENSION pg_migrate UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_migrate';
@@ -28,6 +30,16 @@ REVOKE EXECUTE ON FUNCTION migrate.lint(text) FROM upgrade_linter;
 DROP OWNED BY upgrade_linter;
 DROP ROLE upgrade_linter;
 DROP TABLE upgrade_rows;
+
+-- 0.1.7: register_many() may be called by whoever may call register(), and by nobody else.
+SELECT has_function_privilege('upgrade_uploader', 'migrate.register_many(text[], text[], text[], text[], text[])',
+                              'EXECUTE') AS uploader_may_register_many,
+       has_function_privilege('public', 'migrate.register_many(text[], text[], text[], text[], text[])',
+                              'EXECUTE') AS public_may_register_many;
+SELECT * FROM migrate.register_many(ARRAY['schema'], ARRAY['1'], ARRAY['widgets'],
+    ARRAY[E'CREATE TABLE widgets (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE widgets;']);
+DROP OWNED BY upgrade_uploader;
+DROP ROLE upgrade_uploader;
 
 -- Same rows, and the catalog works on: the next history id follows on.
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;

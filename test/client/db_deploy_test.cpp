@@ -48,8 +48,9 @@ TEST_F(Deploy, RedeployIsNothingToDo)
 	RunResult first = Run({"deploy", "-v"});
 	ASSERT_EQ(first.exit_code, 0) << first.All();
 	/* status, one upload statement for all three files, one apply */
-	EXPECT_NE(first.err.find("sql: SELECT f.stream, f.version, migrate.register("), std::string::npos) << first.err;
-	EXPECT_EQ(first.err.find("migrate.register(", first.err.find("migrate.register(") + 1), std::string::npos);
+	const std::string upload = "sql: SELECT stream, version, outcome FROM migrate.register_many(";
+	EXPECT_NE(first.err.find(upload), std::string::npos) << first.err;
+	EXPECT_EQ(first.err.find("migrate.register", first.err.find(upload) + upload.size()), std::string::npos);
 	EXPECT_NE(first.err.find("sql: SELECT stream, version, name, outcome, duration_ms FROM migrate.apply_exact("),
 	          std::string::npos);
 	long history = HistoryRows();

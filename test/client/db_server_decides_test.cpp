@@ -1,8 +1,9 @@
 /*
  * The client asks, the server decides (catalog 0.1.6): deploy --stream /
  * --skip-stream is one apply call, reset one rollback(all_streams) call, and
- * the first statement carries the server's versions; an older catalog still
- * works through the per-stream calls.
+ * the first statement carries the server's versions, an upload one
+ * register_many() call (0.1.7); an older catalog still works through the
+ * per-stream and per-row calls.
  */
 #include "harness.hpp"
 
@@ -147,6 +148,29 @@ TEST_F(ServerDecides, CatalogNewerThanLibraryIsExit3)
 	EXPECT_EQ(Registered(), 0);
 	nlohmann::json doc = nlohmann::json::parse(r.out);
 	EXPECT_EQ(doc["error"]["catalog_version"], "9.9.9") << r.out;
+}
+
+TEST_F(ServerDecides, UploadIsOneRegisterManyCall)
+{
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id int);\n");
+	WriteMigration("0002_b.sql", "CREATE TABLE b (id int);\n");
+	RunResult r = Run({"deploy", "-v"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(Occurrences(r.err, "FROM migrate.register_many("), 1u) << r.err;
+	EXPECT_EQ(r.err.find("migrate.register(f.stream"), std::string::npos) << r.err;
+	EXPECT_EQ(StateOf("schema", "0002"), "applied");
+}
+
+TEST_F(ServerDecides, OlderCatalogRegistersRowByRow)
+{
+	InstallCatalog015();
+	WriteMigration("0001_a.sql", "CREATE TABLE a (id int);\n");
+	WriteMigration("0002_b.sql", "CREATE TABLE b (id int);\n");
+	RunResult r = Run({"deploy", "-v"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(r.err.find("migrate.register_many("), std::string::npos) << r.err;
+	EXPECT_EQ(Occurrences(r.err, "migrate.register(f.stream"), 1u) << r.err;
+	EXPECT_EQ(StateOf("schema", "0002"), "applied");
 }
 
 TEST_F(ServerDecides, OlderCatalogWithThisLibraryWorks)

@@ -14,7 +14,7 @@ ALTER TABLE ADD CONSTRAINT ... CHECK and CREATE VIEW.
 plain SQL file for psql (the floor: the same SQL without pg_migrate).
 
 --register-sql FILE also writes one SQL statement that registers every file
-through migrate.register() (file contents dollar-quoted), for measuring the
+through migrate.register_many() (file contents dollar-quoted), for measuring the
 server side without the client.
 
 The same arguments always give byte-identical output.
@@ -144,9 +144,11 @@ def register_statement(files, folder):
                                   literal(os.path.join(folder, "%s_%s.sql" % (v, name))))
         for n, (v, name, body) in enumerate(files))
     return ("SELECT count(*) AS registered FROM (\n"
-            "SELECT migrate.register('schema', f.version, f.name, f.script, f.source)\n"
-            "FROM (VALUES\n" + rows + "\n) AS f(n, version, name, script, source)\n"
-            "ORDER BY f.n) AS r;\n")
+            "SELECT array_agg('schema'::text ORDER BY f.n) AS streams, array_agg(f.version ORDER BY f.n) AS versions,\n"
+            "array_agg(f.name ORDER BY f.n) AS names, array_agg(f.script ORDER BY f.n) AS scripts,\n"
+            "array_agg(f.source ORDER BY f.n) AS sources\n"
+            "FROM (VALUES\n" + rows + "\n) AS f(n, version, name, script, source)) AS a,\n"
+            "migrate.register_many(a.streams, a.versions, a.names, a.scripts, a.sources) AS r;\n")
 
 
 def main(argv):
@@ -155,7 +157,7 @@ def main(argv):
     p.add_argument("--count", "-n", type=int, default=1000, help="number of migrations (default 1000)")
     p.add_argument("--floor", metavar="FILE", help="also write all up sections as one plain SQL file")
     p.add_argument("--register-sql", metavar="FILE",
-                   help="also write one statement registering every file with migrate.register()")
+                   help="also write one statement registering every file with migrate.register_many()")
     a = p.parse_args(argv)
     if a.count < 1 or a.count > 99999:
         p.error("--count must be between 1 and 99999")

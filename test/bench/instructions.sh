@@ -2,7 +2,7 @@
 # Where pg_migrate's own cost goes, counted in instructions (valgrind's
 # callgrind), which a busy machine does not change, unlike wall or CPU time.
 # The peer workload (peers-gen.py) runs in a stand-alone backend (postgres
-# --single) twice: as pg_migrate runs it (one register() statement for every
+# --single) twice: as pg_migrate runs it (one register_many() call for every
 # file, then apply()), and as its plain SQL in one transaction (the server's
 # side of psql -1, without psql's round trips). Prints the instructions of
 # each part. A benchmark, not a test: it asserts nothing about the figures.
@@ -77,11 +77,11 @@ def find(counts, pattern):
 
 floor, ours = inclusive(sys.argv[1]), inclusive(sys.argv[2])
 floor_total = find(floor, r"\?\?\?:PostgresMain ")
-register = find(ours, r":migrate_register \[")
+register = find(ours, r":migrate_register_many \[")
 apply = find(ours, r":migrate_apply \[")
 parts = [
-    ("register(): parse, checks, catalog rows", register),
-    ("  of which the catalog INSERT", find(ours, r"catalog::InsertMigration\(")),
+    ("register_many(): parse, checks, catalog rows", register),
+    ("  of which the catalog INSERT", find(ours, r"catalog::InsertMigrations\(")),
     ("  of which the parse (split, transaction policy)", find(ours, r"ParseMigration\(")),
     ("apply(): the statements themselves", find(ours, r"pgmigrate::RunSection\(")),
     ("apply(): reading the pending migrations", find(ours, r"catalog::LoadPending\(")),
@@ -91,11 +91,11 @@ parts = [
 ]
 mi = lambda v: "%8.1f M" % (v / 1e6)
 print("%-52s %s" % ("psql -1's statements (server side)", mi(floor_total)))
-print("%-52s %s" % ("pg_migrate register() + apply()", mi(register + apply)))
+print("%-52s %s" % ("pg_migrate register_many() + apply()", mi(register + apply)))
 for label, v in parts:
     print("  %-50s %s" % (label, mi(v)))
 framework = register + apply - find(ours, r"pgmigrate::RunSection\(")
 print("%-52s %s" % ("pg_migrate's own cost (all but the statements)", mi(framework)))
 if floor_total:
-    print("ratio_instructions=%.2f (register + apply / psql -1's statements)" % ((register + apply) / floor_total))
+    print("ratio_instructions=%.2f (register_many + apply / psql -1's statements)" % ((register + apply) / floor_total))
 PY

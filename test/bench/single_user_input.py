@@ -1,6 +1,6 @@
 """Input for a stand-alone backend (postgres --single -j) from a migration folder.
 
-single_user_input.py ours DIR   CREATE EXTENSION, one register() statement for
+single_user_input.py ours DIR   CREATE EXTENSION, one register_many() call for
                                 every file of DIR (native layout, stream
                                 'schema'), then one apply()
 single_user_input.py floor FILE the plain SQL of FILE in one transaction

@@ -150,8 +150,8 @@ BuildUpdate(Write write)
 
 /*
  * register()'s insert, of many rows in one statement: each parameter is the
- * text[] of one column, unnested in step, so executor start and the table's
- * CHECK expressions are paid once per call, not per migration. ROWS FROM,
+ * text[] of one column, unnested in step, so executor start and reading the
+ * table's CHECK expressions are paid once per call, not per migration. ROWS FROM,
  * because unnest's many-array form exists only unqualified (search_path).
  */
 WriteSql

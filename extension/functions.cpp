@@ -86,16 +86,10 @@ MIGRATE_FUNCTION(migrate_register_many)
 	static const char *const kNames[] = {"streams", "versions", "names", "scripts"};
 	std::vector<std::string> columns[4];
 	for (int i = 0; i < 4; i++) {
-		std::optional<std::vector<Value>> column = pg::TextArrayArgWithNulls(fcinfo, i);
+		std::optional<std::vector<std::string>> column = pg::TextArrayArg(fcinfo, i, kNames[i]);
 		if (!column)
 			throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(kNames[i]) + " must not be NULL");
-		columns[i].reserve(column->size());
-		for (Value &element : *column) {
-			if (!element)
-				throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				                   std::string(kNames[i]) + " must not hold NULL elements");
-			columns[i].push_back(std::move(*element));
-		}
+		columns[i] = std::move(*column);
 	}
 	std::vector<Value> sources = pg::TextArrayArgWithNulls(fcinfo, 4).value_or(std::vector<Value>());
 	std::size_t count = columns[0].size();

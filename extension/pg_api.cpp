@@ -95,24 +95,24 @@ SavedPlan(const char *sql, int nargs, Oid type = TEXTOID)
 }
 
 /*
- * Runs the saved plan of sql. Rows go to dest when given (no SPI_tuptable
- * copy), else into SPI_tuptable.
+ * Runs the saved plan of sql, its count parameters all of one type, each
+ * set by fill(i, param). Rows go to dest when given (no SPI_tuptable copy),
+ * else into SPI_tuptable.
  */
+template <typename FillParam>
 void
-ExecutePlan(const char *sql, const Value *args, std::size_t count, DestReceiver *dest = nullptr)
+RunSavedPlan(const char *sql, std::size_t count, Oid type, FillParam fill, DestReceiver *dest = nullptr)
 {
 	if (count > static_cast<std::size_t>(kMaxArgs))
 		elog(ERROR, "pg_migrate: too many query arguments");
 	int nargs = static_cast<int>(count);
-	SPIPlanPtr plan = SavedPlan(sql, nargs);
+	SPIPlanPtr plan = SavedPlan(sql, nargs, type);
 	ParamListInfo params = makeParamList(nargs);
 	for (int i = 0; i < nargs; i++) {
-		const Value &v = args[i];
 		ParamExternData &param = params->params[i];
-		param.value = v ? CStringGetTextDatum(v->c_str()) : (Datum)0;
-		param.isnull = !v;
+		fill(static_cast<std::size_t>(i), param);
 		param.pflags = PARAM_FLAG_CONST;
-		param.ptype = TEXTOID;
+		param.ptype = type;
 	}
 	SPIExecuteOptions options = {};
 	options.params = params;
@@ -120,6 +120,36 @@ ExecutePlan(const char *sql, const Value *args, std::size_t count, DestReceiver 
 	int rc = SPI_execute_plan_extended(plan, &options);
 	if (rc < 0)
 		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
+}
+
+/* The saved plan of sql with text parameters args. */
+void
+ExecutePlan(const char *sql, const Value *args, std::size_t count, DestReceiver *dest = nullptr)
+{
+	RunSavedPlan(
+	    sql, count, TEXTOID,
+	    [&](std::size_t i, ParamExternData &param) {
+		    param.value = args[i] ? CStringGetTextDatum(args[i]->c_str()) : (Datum)0;
+		    param.isnull = !args[i];
+	    },
+	    dest);
+}
+
+/* A one-dimensional text[] of values, NULL elements kept. */
+Datum
+TextArrayDatum(const std::vector<Value> &values)
+{
+	int count = static_cast<int>(values.size());
+	Datum *elems = static_cast<Datum *>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
+	bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (count > 0 ? count : 1)));
+	for (int e = 0; e < count; e++) {
+		const Value &v = values[static_cast<std::size_t>(e)];
+		nulls[e] = !v;
+		elems[e] = v ? PointerGetDatum(cstring_to_text_with_len(v->data(), static_cast<int>(v->size()))) : (Datum)0;
+	}
+	int dims[1] = {count};
+	int lbs[1] = {1};
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* Copies SPI_tuptable's rows as text into *rows (inside a Call) and frees the table. */
@@ -238,34 +268,10 @@ namespace {
 void
 ExecutePlanColumns(const char *sql, const std::vector<std::vector<Value>> &columns)
 {
-	if (columns.size() > static_cast<std::size_t>(kMaxArgs))
-		elog(ERROR, "pg_migrate: too many query arguments");
-	int nargs = static_cast<int>(columns.size());
-	SPIPlanPtr plan = SavedPlan(sql, nargs, TEXTARRAYOID);
-	ParamListInfo params = makeParamList(nargs);
-	for (int i = 0; i < nargs; i++) {
-		const std::vector<Value> &column = columns[static_cast<std::size_t>(i)];
-		int count = static_cast<int>(column.size());
-		Datum *elems = static_cast<Datum *>(palloc(sizeof(Datum) * (count > 0 ? count : 1)));
-		bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * (count > 0 ? count : 1)));
-		for (int e = 0; e < count; e++) {
-			const Value &v = column[static_cast<std::size_t>(e)];
-			nulls[e] = !v;
-			elems[e] = v ? PointerGetDatum(cstring_to_text_with_len(v->data(), static_cast<int>(v->size()))) : (Datum)0;
-		}
-		int dims[1] = {count};
-		int lbs[1] = {1};
-		ParamExternData &param = params->params[i];
-		param.value = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+	RunSavedPlan(sql, columns.size(), TEXTARRAYOID, [&](std::size_t i, ParamExternData &param) {
+		param.value = TextArrayDatum(columns[i]);
 		param.isnull = false;
-		param.pflags = PARAM_FLAG_CONST;
-		param.ptype = TEXTARRAYOID;
-	}
-	SPIExecuteOptions options = {};
-	options.params = params;
-	int rc = SPI_execute_plan_extended(plan, &options);
-	if (rc < 0)
-		elog(ERROR, "pg_migrate: internal query failed: %s", SPI_result_code_string(rc));
+	});
 }
 
 } // namespace
@@ -774,7 +780,7 @@ TextArrayArgWithNulls(FunctionCallInfo fcinfo, int n)
 }
 
 std::optional<std::vector<std::string>>
-TextArrayArg(FunctionCallInfo fcinfo, int n)
+TextArrayArg(FunctionCallInfo fcinfo, int n, const char *name)
 {
 	std::optional<std::vector<Value>> values = TextArrayArgWithNulls(fcinfo, n);
 	if (!values)
@@ -784,7 +790,8 @@ TextArrayArg(FunctionCallInfo fcinfo, int n)
 	for (Value &v : *values) {
 		if (!v)
 			throw MigrateError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-			                   "argument " + std::to_string(n + 1) + " must not hold NULL");
+			                   name != nullptr ? std::string(name) + " must not hold NULL elements"
+			                                   : "argument " + std::to_string(n + 1) + " must not hold NULL");
 		out.push_back(std::move(*v));
 	}
 	return out;

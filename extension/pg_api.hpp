@@ -182,8 +182,11 @@ std::string Sha256Hex(const std::string &text);
 /* Arguments of a SQL-callable function as optional strings. */
 Value TextArg(FunctionCallInfo fcinfo, int n);
 std::optional<bool> BoolArg(FunctionCallInfo fcinfo, int n);
-/* A text[] argument (nullopt when NULL or not passed); a NULL element is refused. */
-std::optional<std::vector<std::string>> TextArrayArg(FunctionCallInfo fcinfo, int n);
+/*
+ * A text[] argument (nullopt when NULL or not passed); a NULL element is
+ * refused, naming the argument by name when given, else by position.
+ */
+std::optional<std::vector<std::string>> TextArrayArg(FunctionCallInfo fcinfo, int n, const char *name = nullptr);
 /* A text[] argument whose NULL elements are kept. */
 std::optional<std::vector<Value>> TextArrayArgWithNulls(FunctionCallInfo fcinfo, int n);
 std::optional<int> IntArg(FunctionCallInfo fcinfo, int n);

@@ -629,10 +629,45 @@ public:
 		return token;
 	}
 
+	/*
+	 * Whether sql could hold an identifier of NAMEDATALEN bytes or more: that
+	 * many identifier characters in a row, or that many between two quote
+	 * marks (a doubled "" counts as text, which only lengthens a span). Most
+	 * statements cannot, and are not scanned a second time for it.
+	 */
+	static bool
+	MayHoldLongIdentifier(const std::string &sql)
+	{
+		std::size_t run = 0, span = 0;
+		bool after_quote = false;
+		for (std::size_t i = 0; i < sql.size(); i++) {
+			unsigned char c = static_cast<unsigned char>(sql[i]);
+			bool doubled = c == '"' && i + 1 < sql.size() && sql[i + 1] == '"';
+			if (c == '"' && !doubled) {
+				after_quote = true;
+				span = 0;
+				run = 0;
+				continue;
+			}
+			if (doubled) {
+				i++;
+				span++;
+			}
+			if (after_quote && ++span >= NAMEDATALEN)
+				return true;
+			run = (isalnum(c) || c == '_' || c == '$' || c >= 0x80) ? run + 1 : 0;
+			if (run >= NAMEDATALEN)
+				return true;
+		}
+		return false;
+	}
+
 	/* Identifiers longer than PostgreSQL keeps are truncated silently (with a NOTICE). */
 	void
 	LongIdentifiers(const std::string &sql)
 	{
+		if (!MayHoldLongIdentifier(sql))
+			return;
 		const int ident = IdentifierToken();
 		core_yy_extra_type extra;
 		core_yyscan_t scanner = scanner_init(sql.c_str(), &extra, &ScanKeywords, ScanKeywordTokens);

@@ -235,6 +235,7 @@ LintPlan(std::vector<Migration> &plan)
 {
 	std::string refused;
 	std::set<std::string> replaced; /* names the batch's earlier statements created, dropped, renamed to, emptied */
+	pg::ScratchMemory parse_memory; /* each migration's parse trees are gone once it is linted */
 	for (Migration &m : plan) {
 		SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 		LintScope scope;
@@ -242,7 +243,8 @@ LintPlan(std::vector<Migration> &plan)
 		scope.replaced = &replaced;
 		std::vector<Finding> errors, warnings;
 		m.lint_at_run.clear();
-		std::vector<Finding> found = LintSection(m.up_sql, origin, scope, &m.up_statements);
+		std::vector<Finding> found =
+		    parse_memory.Run([&] { return LintSection(m.up_sql, origin, scope, &m.up_statements); });
 		m.up_split = true;
 		for (Finding &f : found) {
 			bool allowed = f.suppressed || std::find(m.allow.begin(), m.allow.end(), f.rule) != m.allow.end();

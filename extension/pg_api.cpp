@@ -86,7 +86,13 @@ SavedPlan(const char *sql, int nargs, Oid type = TEXTOID)
 	Oid types[kMaxArgs];
 	for (int i = 0; i < nargs; i++)
 		types[i] = type;
-	SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+	/*
+	 * text[] parameters carry whole uploads: a custom plan would fold each
+	 * array into a constant and copy it along with the plan (megabytes per
+	 * call); the generic plan reads them as parameters.
+	 */
+	int options = type == TEXTARRAYOID ? CURSOR_OPT_GENERIC_PLAN : 0;
+	SPIPlanPtr plan = SPI_prepare_cursor(sql, nargs, types, options);
 	if (plan == nullptr)
 		elog(ERROR, "pg_migrate: could not prepare internal query: %s", SPI_result_code_string(SPI_result));
 	SPI_keepplan(plan);
@@ -176,6 +182,23 @@ TakeRows(std::vector<Row> *rows)
 }
 
 } // namespace
+
+ScratchMemory::ScratchMemory()
+    : context_(Call(
+          [] { return AllocSetContextCreate(CurrentMemoryContext, "pg_migrate scratch", ALLOCSET_DEFAULT_SIZES); }))
+{}
+
+MemoryContext
+ScratchMemory::Enter()
+{
+	return MemoryContextSwitchTo(context_);
+}
+
+void
+ScratchMemory::Empty()
+{
+	MemoryContextReset(context_);
+}
 
 SpiSession::SpiSession()
 {

@@ -18,6 +18,7 @@
 
 extern "C" {
 #include "nodes/pg_list.h"
+#include "utils/palloc.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 }
@@ -46,6 +47,41 @@ public:
 
 private:
 	bool connected_ = false;
+};
+
+/*
+ * A memory context for work whose results leave it as C++ values (a parse
+ * that yields strings): Run() switches to it and empties it on return, so a
+ * loop over a thousand migrations reuses the same memory instead of growing
+ * by one parse tree per file (the page faults of new memory cost more than
+ * the parse). When fn throws, the memory is kept for the enclosing context to
+ * free: the error being thrown may live in it.
+ */
+class ScratchMemory {
+public:
+	ScratchMemory(); /* a child of CurrentMemoryContext */
+	ScratchMemory(const ScratchMemory &) = delete;
+	ScratchMemory &operator=(const ScratchMemory &) = delete;
+
+	template <typename Fn>
+	auto
+	Run(Fn &&fn)
+	{
+		MemoryContext previous = Enter();
+		struct Leave {
+			MemoryContext previous;
+			~Leave() { MemoryContextSwitchTo(previous); }
+		} leave{previous};
+		auto result = fn();
+		MemoryContextSwitchTo(previous);
+		Empty();
+		return result;
+	}
+
+private:
+	MemoryContext Enter();
+	void Empty();
+	MemoryContext context_;
 };
 
 /*

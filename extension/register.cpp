@@ -297,8 +297,9 @@ RegisterMigrations(const std::vector<RegisterRequest> &requests)
 	std::set<Key> seen;
 	std::vector<std::string> outcomes;
 	outcomes.reserve(requests.size());
+	pg::ScratchMemory parse_memory; /* each file's parse trees are gone once its statements are strings */
 	for (const RegisterRequest &req : requests) {
-		NewMigration m = ParseMigration(req);
+		NewMigration m = parse_memory.Run([&] { return ParseMigration(req); });
 		Key key{m.stream, m.version_key};
 		Registration existing;
 		if (seen.insert(key).second) {

@@ -36,12 +36,6 @@ password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 echo "$password" >"$dir/pwfile"
 [ "$(id -u)" = 0 ] && chown postgres: "$dir/pwfile"
 
-# First free port from 5432 on (another cluster of this run may hold one).
-port=5432
-while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || [ -e "/tmp/.s.PGSQL.$port" ]; do
-    port=$((port + 1))
-done
-
 cleanup() {
     as_postgres "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
     [ -n "${PG_MIGRATE_SERVER_LOG:-}" ] && cp "$dir/server.log" "$PG_MIGRATE_SERVER_LOG"
@@ -55,17 +49,34 @@ if ! as_postgres "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfi
     exit 2
 fi
 cat >>"$dir/data/postgresql.conf" <<EOF
-port = $port
 listen_addresses = 'localhost'
 unix_socket_directories = '$dir'
 fsync = off
 max_connections = 100
 max_worker_processes = 16
 EOF
-if ! as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+# The first free port from 5432 on. Another cluster (of this run, or of
+# someone else's tests on the machine) may take it between the look and the
+# start: then the next one is tried.
+free_port() {
+    local p=$1
+    while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || [ -e "/tmp/.s.PGSQL.$p" ]; do
+        p=$((p + 1))
+    done
+    echo "$p"
+}
+port=$(free_port 5432)
+for attempt in 1 2 3 4 5; do
+    if as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
+        break
+    fi
+    if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/server.log"; then
+        port=$(free_port $((port + 1)))
+        continue
+    fi
     tail -30 "$dir/server.log" >&2
     exit 2
-fi
+done
 
 export PGHOST=localhost PGPORT=$port PGUSER=postgres PGPASSWORD=$password PGDATABASE=postgres
 export PGVERSION=$("$pg_config" --version | grep -Eo '[0-9]+' | head -1)

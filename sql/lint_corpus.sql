@@ -284,6 +284,8 @@ INSERT INTO corpus_cases (rule, expect_flag, script) VALUES
     ('identifier-too-long', true, 'ALTER TABLE orders ADD COLUMN last_successful_login_attempt_timestamp_from_the_mobile_client_x text;'),
     ('identifier-too-long', true, 'CREATE INDEX "Orders By Account And Amount And Note For The Quarterly Reports!" ON orders (account_id);'),
     ('identifier-too-long', true, 'CREATE TABLE éééééééééééééééééééééééééééééééé (id bigint);'),
+    ('identifier-too-long', true, 'CREATE INDEX "Orders ""By"" Account And Amount And Note For The Quarterly Report" ON orders (account_id);'),
+    ('identifier-too-long', true, 'ALTER TABLE "Order" ADD COLUMN "last_successful_login_attempt_timestamp_from_the_mobile_client_x" TEXT;'),
     ('identifier-too-long', false, 'CREATE TABLE orders_by_account_and_amount_and_note_for_the_quarterly_reports (id bigint);'),
     ('identifier-too-long', false, 'CREATE INDEX "Orders By Account And Amount And Note For The Quarterly Report!" ON orders (account_id);'),
     ('identifier-too-long', false, 'CREATE TABLE éééééééééééééééééééééééééééééééx (id bigint);'),

@@ -150,7 +150,7 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 	std::vector<LintFinding> findings;
 	if (files.empty())
 		return findings;
-	std::vector<std::string> scripts;
+	std::vector<std::string_view> scripts;
 	for (const MigrationFile *file : files)
 		scripts.push_back(file->content);
 	/* l.*: allowed and blocks_here come with catalog 0.1.5, after the six columns every catalog has */
@@ -158,7 +158,8 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 	                                "FROM unnest($1::text[]) WITH ORDINALITY AS f(script, n), "
 	                                "LATERAL migrate.lint(f.script) WITH ORDINALITY AS l "
 	                                "ORDER BY f.n, l.ordinality";
-	Result result = conn.Exec(kSql, {TextArrayLiteral(scripts)});
+	/* binary, as the upload itself: megabytes of scripts are not escaped here and parsed back there */
+	Result result = conn.ExecBinary(kSql, {TextArrayBinary(scripts)}, {true});
 	int allowed_column = OptionalColumn(result, "allowed"), blocks_column = OptionalColumn(result, "blocks_here");
 	std::vector<std::vector<std::string>> allowed(files.size());
 	std::vector<bool> parsed(files.size(), false);

@@ -67,13 +67,15 @@ public:
 	auto
 	Run(Fn &&fn)
 	{
-		MemoryContext previous = Enter();
 		struct Leave {
 			MemoryContext previous;
 			~Leave() { MemoryContextSwitchTo(previous); }
-		} leave{previous};
-		auto result = fn();
-		MemoryContextSwitchTo(previous);
+		};
+		/* back in the caller's context on every path; emptied only on the normal one */
+		auto result = [&] {
+			Leave leave{Enter()};
+			return fn();
+		}();
 		Empty();
 		return result;
 	}

@@ -67,13 +67,15 @@ free_port() {
 }
 port=$(free_port 5432)
 for attempt in 1 2 3 4 5; do
-    if as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
+    rm -f "$dir/server.log" # only this attempt's lines decide whether to try another port
+    if as_postgres "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 60 start >/dev/null 2>"$dir/pg_ctl.err"; then
         break
     fi
     if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$dir/server.log"; then
         port=$(free_port $((port + 1)))
         continue
     fi
+    cat "$dir/pg_ctl.err" >&2
     tail -30 "$dir/server.log" >&2
     exit 2
 done

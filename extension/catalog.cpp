@@ -8,7 +8,6 @@
 
 #include "sql_values.hpp"
 #include "status_columns.hpp"
-#include "status_scan.hpp"
 
 #include <cstdio>
 
@@ -572,16 +571,6 @@ CompatibilityRows(const std::string &component)
 	return out;
 }
 
-void
-DriftInto(FunctionCallInfo fcinfo, bool include_acknowledged)
-{
-	pg::CatalogScope scope;
-	pg::QueryIntoResult(fcinfo,
-	                    "SELECT id, at, role, command_tag, object_type, object_identity, query, acknowledged "
-	                    "FROM migrate.drift_log WHERE $1::boolean OR NOT acknowledged ORDER BY id",
-	                    {Bool(include_acknowledged)});
-}
-
 bool
 AcknowledgeDrift(long long id)
 {
@@ -603,26 +592,19 @@ UnacknowledgedDrift()
 	return out;
 }
 
-void
-StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted, bool runner_idle)
+const std::string &
+StatusIdleSql()
 {
-	pg::CatalogScope scope;
-	if (runner_idle) {
-		/* No background work anywhere: the plain catalog read (a deploy's first round trip). */
-		std::vector<std::string> streams;
-		for (auto &r : pg::Query("SELECT name FROM migrate.streams WHERE $1::text IS NULL OR name = $1 "
-		                         "ORDER BY position, name",
-		                         {stream}))
-			streams.push_back(Str(r[0]));
-		if (ScanStatusInto(fcinfo, streams))
-			return;
-		static const std::string kIdle = "SELECT " + StatusSelectList(nullptr, "NULL::text") +
-		                                 " FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
-		                                 "WHERE $1::text IS NULL OR m.stream = $1 "
-		                                 "ORDER BY s.position, s.name, m.version_key";
-		pg::QueryIntoResult(fcinfo, kIdle.c_str(), {stream});
-		return;
-	}
+	static const std::string kIdle = "SELECT " + StatusSelectList(nullptr, "NULL::text") +
+	                                 " FROM migrate.migrations m JOIN migrate.streams s ON s.name = m.stream "
+	                                 "WHERE $1::text IS NULL OR m.stream = $1 "
+	                                 "ORDER BY s.position, s.name, m.version_key";
+	return kIdle;
+}
+
+const std::string &
+StatusBusySql()
+{
 	/* running without a live runner: the runner died (crash, restart, terminate) mid-step. */
 	static const std::string kBusy =
 	    "SELECT " +
@@ -638,7 +620,7 @@ StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::
 	    "LEFT JOIN pg_catalog.pg_stat_progress_create_index p ON p.pid = j.runner_pid "
 	    "WHERE $1::text IS NULL OR m.stream = $1 "
 	    "ORDER BY s.position, s.name, m.version_key";
-	pg::QueryIntoResult(fcinfo, kBusy.c_str(), {stream, TextArray(interrupted)});
+	return kBusy;
 }
 
 } // namespace catalog

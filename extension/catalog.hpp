@@ -162,12 +162,19 @@ struct CompatibilityRow {
 std::vector<CompatibilityRow> CompatibilityRows(const std::string &component);
 
 /* drift() rows; acknowledges one entry (false when there is none). */
-void DriftInto(FunctionCallInfo fcinfo, bool include_acknowledged);
+void DriftInto(FunctionCallInfo fcinfo, bool include_acknowledged); /* catalog_results.cpp, server only */
 bool AcknowledgeDrift(long long id);
 /* (id, "command_tag object_identity") of unacknowledged drift. */
 std::vector<std::pair<std::string, std::string>> UnacknowledgedDrift();
 
-/* status() rows, shaped like its result type. */
+/*
+ * status()'s query when no background work is anywhere (idle: $1 stream),
+ * and when some is ($2: the running migrations whose runner died).
+ */
+const std::string &StatusIdleSql();
+const std::string &StatusBusySql();
+
+/* status() rows, shaped like its result type (catalog_results.cpp, server only). */
 void StatusInto(FunctionCallInfo fcinfo, const Value &stream, const std::vector<std::string> &interrupted,
                 bool runner_idle);
 

@@ -13,12 +13,6 @@
 #include "lint_here.hpp"
 #include "settings.hpp"
 
-extern "C" {
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
-#include "tcop/dest.h"
-}
-
 namespace pgmigrate {
 
 namespace {
@@ -45,19 +39,6 @@ StatementErrorContext(void *arg)
 	           info->statement->number, line);
 }
 
-/* True when the result's first row has a boolean false in its first column. */
-bool
-AssertedFalse()
-{
-	if (SPI_tuptable == nullptr || SPI_processed == 0 || SPI_tuptable->tupdesc->natts < 1)
-		return false;
-	if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != BOOLOID)
-		return false;
-	bool isnull = false;
-	Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return !isnull && !DatumGetBool(value);
-}
-
 void
 RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGate *gate)
 {
@@ -70,29 +51,15 @@ RunOne(const Statement &st, const SectionOrigin &origin, bool is_verify, LintGat
 		if (gate != nullptr)
 			gate->Before(st);
 
-		/*
-		 * up/down rows go nowhere, as psql would print and forget them: a data
-		 * migration running SELECT f(id) FROM big_table must not collect its
-		 * result in memory. verify keeps its rows to read the first one.
-		 */
-		SPIExecuteOptions options;
-		memset(&options, 0, sizeof(options));
-		options.read_only = false;
-		options.dest = is_verify ? nullptr : CreateDestReceiver(DestNone);
 		Oid role = pg::CurrentUserOid();
-		int rc = SPI_execute_extended(st.sql.c_str(), &options);
+		std::optional<bool> first = pg::RunStatement(st.sql, is_verify);
 		/* set_config('role', ...) inside a function or DO block: the rest must not run as another role */
 		if (pg::CurrentUserOid() != role)
 			ereport(ERROR, (errcode(MG_UNTRUSTED_AUTHOR), errmsg("the statement changed the current role"),
 			                errhint("A migration runs as the role that applies it; it cannot change roles.")));
-		if (rc < 0)
-			ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			                errmsg("statement cannot run inside a migration: %s", SPI_result_code_string(rc))));
-		if (is_verify && AssertedFalse())
+		if (is_verify && first && !*first)
 			ereport(ERROR, (errcode(kVerifyFailed), errmsg("verify statement %d returned false", st.number),
 			                errhint("A verify section fails when a statement raises an error or returns false.")));
-		if (SPI_tuptable != nullptr)
-			SPI_freetuptable(SPI_tuptable);
 	});
 }
 

@@ -2,90 +2,18 @@
 #include "lint_here.hpp"
 
 #include "guard.hpp"
+#include "lint_targets.hpp"
 #include "pg_api.hpp"
 
 #include <algorithm>
 
 extern "C" {
-#include "access/relation.h"
-#include "catalog/heap.h"
-#include "catalog/index.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_class.h"
-#include "catalog/pg_inherits.h"
-#include "miscadmin.h"
-#include "nodes/makefuncs.h"
-#include "storage/bufmgr.h"
-#include "storage/lmgr.h"
-#include "utils/acl.h"
-#include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/syscache.h"
+#include "storage/lockdefs.h"
 }
 
 namespace pgmigrate {
 
 namespace {
-
-/* What one table (with its partitions or children) holds. */
-enum class Seen { kAbsent, kNew, kEmpty, kRows, kBusy, kNotAllowed };
-
-/* The privileges LOCK TABLE asks for a lock in mode (lockcmds.c, LockTableAclCheck). */
-AclMode
-LockPrivileges(LOCKMODE mode)
-{
-	AclMode mask = ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE;
-#ifdef ACL_MAINTAIN
-	mask |= ACL_MAINTAIN;
-#endif
-	if (mode <= AccessShareLock)
-		mask |= ACL_SELECT;
-	if (mode <= RowExclusiveLock)
-		mask |= ACL_INSERT;
-	return mask;
-}
-
-/* What relid holds; it is locked by this backend. Call inside pg::Call. */
-Seen
-LookAt(Oid relid)
-{
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		return Seen::kAbsent;
-	Relation rel = relation_open(relid, NoLock);
-	Seen seen;
-	char kind = rel->rd_rel->relkind;
-	if (rel->rd_createSubid != InvalidSubTransactionId)
-		seen = Seen::kNew; /* whatever it holds, this transaction put there */
-	else if (RELKIND_HAS_STORAGE(kind))
-		seen = RelationGetNumberOfBlocks(rel) > 0 ? Seen::kRows : Seen::kEmpty;
-	else if (kind == RELKIND_PARTITIONED_TABLE)
-		seen = Seen::kEmpty; /* its partitions decide */
-	else
-		seen = Seen::kRows; /* a foreign table, a view: what stands behind it is not known here */
-	relation_close(rel, NoLock);
-	return seen;
-}
-
-/*
- * Locks relid as the mode says (peek: ACCESS SHARE if free now, released by
- * the caller after LookAt; else the statement's lock, kept), then looks.
- */
-Seen
-LockAndLook(Oid relid, bool peek, LOCKMODE mode)
-{
-	if (peek) {
-		if (!ConditionalLockRelationOid(relid, AccessShareLock))
-			return Seen::kBusy;
-		Seen seen = LookAt(relid);
-		UnlockRelationOid(relid, AccessShareLock);
-		return seen;
-	}
-	bool missing = false;
-	if (pg_class_aclcheck_ext(relid, GetUserId(), LockPrivileges(mode), &missing) != ACLCHECK_OK)
-		return missing ? Seen::kAbsent : Seen::kNotAllowed;
-	LockRelationOid(relid, mode);
-	return LookAt(relid);
-}
 
 /* The worse of two: rows (or not knowing) outweigh everything. */
 Seen
@@ -113,39 +41,27 @@ Worse(Seen a, Seen b)
 void
 SeeTargets(const Finding &finding, bool peek, std::vector<Seen> *seen)
 {
-	LOCKMODE mode = finding.lock > 0 ? static_cast<LOCKMODE>(finding.lock) : AccessShareLock;
-	List *all = NIL; /* every relation looked at, for the cascade */
+	int mode = finding.lock > 0 ? finding.lock : AccessShareLock;
+	std::vector<Oid> all; /* every relation looked at, for the cascade */
+	auto remember = [&all](Oid relid) {
+		if (std::find(all.begin(), all.end(), relid) == all.end())
+			all.push_back(relid);
+	};
 	for (std::size_t i = 0; i < finding.targets.size(); i++) {
 		const RelationName &t = finding.targets[i];
-		RangeVar *rv =
-		    makeRangeVar(t.schema.empty() ? nullptr : pstrdup(t.schema.c_str()), pstrdup(t.name.c_str()), -1);
-		Oid relid = RangeVarGetRelid(rv, NoLock, true);
+		Oid relid = ResolveTarget(t.schema, t.name);
 		if (!OidIsValid(relid)) {
 			(*seen)[i] = Seen::kAbsent;
 			continue;
-		}
-		char kind = get_rel_relkind(relid);
-		if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX) {
-			Oid heap = IndexGetRelation(relid, true);
-			if (!OidIsValid(heap)) {
-				(*seen)[i] = Seen::kAbsent;
-				continue;
-			}
-			relid = heap;
 		}
 		Seen state = LockAndLook(relid, peek, mode);
 		(*seen)[i] = state;
 		if (state == Seen::kAbsent || state == Seen::kBusy || state == Seen::kNotAllowed)
 			continue;
-		all = list_append_unique_oid(all, relid);
+		remember(relid);
 		/* partitions and inheritance children: DROP, ALTER, DELETE and UPDATE reach them too */
-		List *children = find_all_inheritors(relid, peek ? NoLock : mode, nullptr);
-		ListCell *lc;
-		foreach (lc, children) {
-			Oid child = lfirst_oid(lc);
-			if (child == relid)
-				continue;
-			all = list_append_unique_oid(all, child);
+		for (Oid child : ChildrenOf(relid, peek, mode)) {
+			remember(child);
 			Seen child_state = peek ? LockAndLook(child, true, mode) : LookAt(child);
 			(*seen)[i] = Worse((*seen)[i], child_state);
 		}
@@ -154,11 +70,9 @@ SeeTargets(const Finding &finding, bool peek, std::vector<Seen> *seen)
 		return;
 	/* TRUNCATE ... CASCADE empties the tables that reference these, and those that reference them */
 	Seen cascaded = Seen::kEmpty;
-	for (List *next = heap_truncate_find_FKs(all); next != NIL; next = heap_truncate_find_FKs(all)) {
-		ListCell *lc;
-		foreach (lc, next) {
-			Oid relid = lfirst_oid(lc);
-			all = list_append_unique_oid(all, relid);
+	for (std::vector<Oid> next = ReferencingTables(all); !next.empty(); next = ReferencingTables(all)) {
+		for (Oid relid : next) {
+			remember(relid);
 			cascaded = Worse(cascaded, LockAndLook(relid, peek, AccessExclusiveLock));
 		}
 	}

@@ -638,6 +638,35 @@ ReportActivity(const std::string &sql)
 	    [&] { pgstat_report_activity(sql.empty() ? STATE_IDLE : STATE_RUNNING, sql.empty() ? nullptr : sql.c_str()); });
 }
 
+std::optional<bool>
+RunStatement(const std::string &sql, bool first_value)
+{
+	/*
+	 * up/down rows go nowhere, as psql would print and forget them: a data
+	 * migration running SELECT f(id) FROM big_table must not collect its
+	 * result in memory. verify keeps its rows to read the first one.
+	 */
+	SPIExecuteOptions options;
+	memset(&options, 0, sizeof(options));
+	options.read_only = false;
+	options.dest = first_value ? nullptr : CreateDestReceiver(DestNone);
+	int rc = SPI_execute_extended(sql.c_str(), &options);
+	if (rc < 0)
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+		                errmsg("statement cannot run inside a migration: %s", SPI_result_code_string(rc))));
+	std::optional<bool> first;
+	if (first_value && SPI_tuptable != nullptr && SPI_processed > 0 && SPI_tuptable->tupdesc->natts >= 1 &&
+	    SPI_gettypeid(SPI_tuptable->tupdesc, 1) == BOOLOID) {
+		bool isnull = false;
+		Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			first = DatumGetBool(value);
+	}
+	if (SPI_tuptable != nullptr)
+		SPI_freetuptable(SPI_tuptable);
+	return first;
+}
+
 void
 RunTopLevel(const std::string &sql)
 {

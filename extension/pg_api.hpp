@@ -195,6 +195,13 @@ void SleepMilliseconds(long ms);
 /* Shows the statement in pg_stat_activity (empty: idle). */
 void ReportActivity(const std::string &sql);
 /*
+ * Runs one migration statement through SPI; call inside Call, so its error
+ * is the statement's own. With first_value the first row's first column
+ * comes back when it is a boolean (a verify statement's answer); otherwise
+ * rows are discarded.
+ */
+std::optional<bool> RunStatement(const std::string &sql, bool first_value);
+/*
  * Runs one statement at top level, outside any transaction block, as the
  * simple query protocol would: the only way to run CREATE INDEX CONCURRENTLY,
  * VACUUM and the like from inside the server. Needs a started transaction

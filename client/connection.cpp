@@ -188,7 +188,21 @@ Connection::ExecBinary(const std::string &sql, const std::vector<Param> &params,
 }
 
 Result
-Connection::ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary)
+Connection::ExecText(const std::string &sql, const std::vector<Param> &params)
+{
+	return ExecParams(sql, params, nullptr, 25); /* TEXTOID */
+}
+
+Result
+Connection::ExecTextArrays(const std::string &sql, const std::vector<Param> &arrays)
+{
+	std::vector<bool> binary(arrays.size(), true);
+	return ExecParams(sql, arrays, &binary, 1009); /* TEXTARRAYOID */
+}
+
+Result
+Connection::ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary,
+                       Oid type)
 {
 	if (early_state_ != EarlyState::kNone)
 		throw std::logic_error("Exec while an early statement is outstanding: call TakeEarly first");
@@ -204,9 +218,11 @@ Connection::ExecParams(const std::string &sql, const std::vector<Param> &params,
 			formats.push_back((*binary)[i] ? 1 : 0);
 		}
 	}
-	return Checked(Result(PQexecParams(
-	    conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr, values.empty() ? nullptr : values.data(),
-	    lengths.empty() ? nullptr : lengths.data(), formats.empty() ? nullptr : formats.data(), 0)));
+	std::vector<Oid> types(type != 0 ? params.size() : 0, type);
+	return Checked(Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()),
+	                                   types.empty() ? nullptr : types.data(), values.empty() ? nullptr : values.data(),
+	                                   lengths.empty() ? nullptr : lengths.data(),
+	                                   formats.empty() ? nullptr : formats.data(), 0)));
 }
 
 namespace {
@@ -221,28 +237,57 @@ AppendInt32(std::string *out, std::uint32_t v)
 
 } // namespace
 
+namespace {
+
+/* PostgreSQL's binary array format of text elements; a nullopt element is NULL. */
+template <typename Element, typename Get>
 std::string
-TextArrayBinary(const std::vector<std::string_view> &values)
+TextArrayBinaryOf(const std::vector<Element> &values, Get get)
 {
 	constexpr std::uint32_t kTextOid = 25;
 	std::size_t size = 20;
-	for (std::string_view v : values)
-		size += 4 + v.size();
+	bool has_nulls = false;
+	for (const Element &v : values) {
+		std::optional<std::string_view> text = get(v);
+		size += 4 + (text ? text->size() : 0);
+		has_nulls = has_nulls || !text;
+	}
 	std::string out;
 	out.reserve(size);
 	/* header: dimensions, has-nulls flag, element type; then each dimension's length and lower bound */
 	AppendInt32(&out, values.empty() ? 0 : 1);
-	AppendInt32(&out, 0);
+	AppendInt32(&out, has_nulls ? 1 : 0);
 	AppendInt32(&out, kTextOid);
 	if (!values.empty()) {
 		AppendInt32(&out, static_cast<std::uint32_t>(values.size()));
 		AppendInt32(&out, 1);
 	}
-	for (std::string_view v : values) {
-		AppendInt32(&out, static_cast<std::uint32_t>(v.size()));
-		out.append(v.data(), v.size());
+	for (const Element &v : values) {
+		std::optional<std::string_view> text = get(v);
+		if (!text) {
+			AppendInt32(&out, 0xFFFFFFFFu); /* length -1: NULL */
+			continue;
+		}
+		AppendInt32(&out, static_cast<std::uint32_t>(text->size()));
+		out.append(text->data(), text->size());
 	}
 	return out;
+}
+
+} // namespace
+
+std::string
+TextArrayBinary(const std::vector<std::string_view> &values)
+{
+	return TextArrayBinaryOf(values, [](std::string_view v) { return std::optional<std::string_view>(v); });
+}
+
+std::string
+TextArrayBinaryWithNulls(const std::vector<std::optional<std::string>> &values)
+{
+	return TextArrayBinaryOf(values, [](const std::optional<std::string> &v) {
+		return v ? std::optional<std::string_view>(*v) : std::nullopt;
+	});
 }
 
 std::vector<Result>
@@ -284,6 +329,11 @@ Connection::Checked(Result result) const
 		error.detail = Field(raw, PG_DIAG_MESSAGE_DETAIL);
 		error.hint = Field(raw, PG_DIAG_MESSAGE_HINT);
 		error.context = Field(raw, PG_DIAG_CONTEXT);
+		std::string position = Field(raw, PG_DIAG_STATEMENT_POSITION);
+		std::string internal_position = Field(raw, PG_DIAG_INTERNAL_POSITION);
+		error.position = position.empty() ? 0 : std::atoi(position.c_str());
+		error.internal_position = internal_position.empty() ? 0 : std::atoi(internal_position.c_str());
+		error.internal_query = Field(raw, PG_DIAG_INTERNAL_QUERY);
 	}
 	if (PQstatus(conn_.get()) == CONNECTION_BAD) {
 		error.connection_lost = true;
@@ -335,6 +385,13 @@ Connection::TakeEarly()
 			kept = std::move(result);
 	}
 	return Checked(std::move(kept));
+}
+
+void
+Connection::Notify(const Notice &notice) const
+{
+	if (*notice_handler_)
+		(*notice_handler_)(notice);
 }
 
 void

@@ -29,6 +29,9 @@ public:
 	explicit SqlError(const std::string &message) : std::runtime_error(message) {}
 	std::string sqlstate; /* empty when the server sent none */
 	std::string detail, hint, context;
+	/* 1-based character positions of the caret: in the statement sent, or in internal_query (0: none) */
+	int position = 0, internal_position = 0;
+	std::string internal_query;
 	bool connection_lost = false;
 };
 
@@ -104,6 +107,8 @@ using pgmigrate::TextArrayLiteralOfViews;
  * text parameters are.
  */
 std::string TextArrayBinary(const std::vector<std::string_view> &values);
+/* The same with NULL elements (nullopt). */
+std::string TextArrayBinaryWithNulls(const std::vector<std::optional<std::string>> &values);
 
 class Connection {
 public:
@@ -145,6 +150,14 @@ public:
 	Result ExecBinary(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> &binary);
 
 	/*
+	 * Exec with every parameter typed text, as the extension's SPI plans type
+	 * them: the client-hosted engine's catalog SQL (client/engine/) means
+	 * exactly what it means in the server.
+	 */
+	Result ExecText(const std::string &sql, const std::vector<Param> &params);
+	/* Exec with every parameter typed text[], sent in binary (TextArrayBinary) */
+	Result ExecTextArrays(const std::string &sql, const std::vector<Param> &arrays);
+	/*
 	 * Runs parameterless statements separated by ';' in one round trip (one
 	 * implicit transaction); one Result per statement. Throws SqlError if one fails.
 	 */
@@ -152,6 +165,22 @@ public:
 
 	/* Where notices (RAISE NOTICE, "already exists, skipping", lint warnings) go; default: dropped. */
 	void SetNoticeHandler(std::function<void(const Notice &)> handler);
+	/* Hands a notice to the handler as if the server had sent it (the client-hosted engine's own). */
+	void Notify(const Notice &notice) const;
+	/*
+	 * Whether this database's pg_migrate catalog is the managed one (no
+	 * extension: the client hosts the engine, client/engine/managed_calls.hpp).
+	 */
+	bool
+	Managed() const
+	{
+		return managed_;
+	}
+	void
+	SetManaged(bool managed)
+	{
+		managed_ = managed;
+	}
 
 	/* Called with each statement's SQL text (never its parameters) before it is sent; for -v. */
 	void
@@ -181,8 +210,9 @@ public:
 	}
 
 private:
-	/* Exec and ExecBinary: binary == nullptr sends every parameter as text */
-	Result ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary);
+	/* Exec and ExecBinary: binary == nullptr sends every parameter as text; type (0: the server infers) for all */
+	Result ExecParams(const std::string &sql, const std::vector<Param> &params, const std::vector<bool> *binary,
+	                  Oid type = 0);
 
 	explicit Connection(PGconn *conn);
 	static void OnNotice(void *arg, const PGresult *notice);
@@ -206,6 +236,7 @@ private:
 	int connect_timeout_ms_ = -1;                              /* connect_timeout; -1 = none */
 	std::string early_sql_;
 	EarlyState early_state_ = EarlyState::kNone;
+	bool managed_ = false;
 };
 
 /*

@@ -2,6 +2,7 @@
 #include "upload.hpp"
 
 #include "exit_codes.hpp"
+#include "managed_calls.hpp"
 #include "script.hpp"
 #include "server_versions.hpp"
 #include "session.hpp"
@@ -189,13 +190,39 @@ const char *const kRemoteStateSql =
     "FROM (SELECT migrate.version() AS library, (SELECT extversion FROM pg_catalog.pg_extension "
     "WHERE extname = 'pg_migrate') AS catalog) v LEFT JOIN LATERAL migrate.status() s ON true";
 
+namespace {
+
+/*
+ * kRemoteStateSql's rows. Without the extension's functions, a database
+ * with the managed catalog (install --no-extension) is read by the engine
+ * the client hosts; the connection remembers the mode for the calls after.
+ */
+Result
+ReadRemoteState(Connection &conn)
+{
+	std::optional<SqlError> missing;
+	try {
+		return conn.HasEarly() ? conn.TakeEarly() : conn.Exec(kRemoteStateSql);
+	} catch (const SqlError &e) {
+		if (e.sqlstate != "42883" && e.sqlstate != "3F000" && e.sqlstate != "42P01")
+			throw;
+		missing = e;
+	}
+	if (!engine::HasManagedCatalog(conn))
+		throw *missing;
+	conn.SetManaged(true);
+	return engine::ManagedRemoteState(conn);
+}
+
+} // namespace
+
 std::vector<RemoteMigration>
 ReadRemote(Connection &conn, const std::vector<MigrationFile> &files, ServerVersions *versions)
 {
 	std::vector<RemoteMigration> out;
 	ServerVersions server;
 	try {
-		Result result = conn.HasEarly() ? conn.TakeEarly() : conn.Exec(kRemoteStateSql);
+		Result result = ReadRemoteState(conn);
 		out.reserve(static_cast<std::size_t>(result.Rows()));
 		for (int r = 0; r < result.Rows(); r++) {
 			server = {result.Get(r, 4), result.Get(r, 5)};
@@ -258,7 +285,8 @@ Register(Connection &conn, const std::vector<const MigrationFile *> &changed,
 		params.reserve(5);
 		for (const std::vector<std::string_view> &column : columns)
 			params.emplace_back(TextArrayBinary(column));
-		Result result = conn.ExecBinary(sql, params, std::vector<bool>(params.size(), true));
+		Result result = conn.Managed() ? engine::ManagedRegisterMany(conn, columns)
+		                               : conn.ExecBinary(sql, params, std::vector<bool>(params.size(), true));
 		for (int r = 0; r < result.Rows() && r < static_cast<int>(changed.size()); r++)
 			uploaded.push_back({changed[static_cast<std::size_t>(r)], result.Get(r, 2)});
 	} catch (const SqlError &e) {

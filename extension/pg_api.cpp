@@ -183,23 +183,6 @@ TakeRows(std::vector<Row> *rows)
 
 } // namespace
 
-ScratchMemory::ScratchMemory()
-    : context_(Call(
-          [] { return AllocSetContextCreate(CurrentMemoryContext, "pg_migrate scratch", ALLOCSET_DEFAULT_SIZES); }))
-{}
-
-MemoryContext
-ScratchMemory::Enter()
-{
-	return MemoryContextSwitchTo(context_);
-}
-
-void
-ScratchMemory::Empty()
-{
-	MemoryContextReset(context_);
-}
-
 SpiSession::SpiSession()
 {
 	Call([] {

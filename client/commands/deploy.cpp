@@ -14,6 +14,7 @@
 #include "exit_codes.hpp"
 #include "lifecycle.hpp"
 #include "lint_findings.hpp"
+#include "managed_calls.hpp"
 #include "rows.hpp"
 #include "script.hpp"
 #include "server_versions.hpp"
@@ -140,14 +141,14 @@ struct ApplyRows {
 };
 
 /* "stream:version:checksum" of every file: apply_exact() runs exactly this content. */
-std::string
+std::vector<std::string>
 ExpectedChecksums(const std::vector<MigrationFile> &files)
 {
 	std::vector<std::string> expected;
 	expected.reserve(files.size());
 	for (const MigrationFile &f : files)
 		expected.push_back(f.stream + ":" + f.version + ":" + f.checksum);
-	return TextArrayLiteral(expected);
+	return expected;
 }
 
 /* Appends the rows of one apply call. */
@@ -177,10 +178,22 @@ AddRows(const Result &result, ApplyRows *rows)
  * holds; pg_migrate install updates it.
  */
 void
-Apply(Connection &conn, const Param &stream, const DeployOptions &options, const std::string &expected, ApplyRows *rows)
+Apply(Connection &conn, const Param &stream, const DeployOptions &options, const std::string &expected,
+      const std::vector<std::string> &expected_list, ApplyRows *rows)
 {
 	Param target = options.target.empty() ? Param() : Param(options.target);
 	std::string dry_run = options.dry_run ? "true" : "false";
+	if (conn.Managed()) {
+		engine::ManagedApply request;
+		request.expected = expected_list;
+		request.include_unlisted = options.include_server_only;
+		if (stream)
+			request.streams = std::vector<std::string>{*stream};
+		request.target = target;
+		request.dry_run = options.dry_run;
+		AddRows(engine::ManagedApplyExact(conn, request), rows);
+		return;
+	}
 	std::optional<Result> applied;
 	try {
 		applied.emplace(conn.Exec(
@@ -205,7 +218,7 @@ Apply(Connection &conn, const Param &stream, const DeployOptions &options, const
  */
 void
 ApplySelected(Connection &conn, const DeployOptions &options, const std::set<std::string> &known,
-              const std::string &expected, ApplyRows *rows)
+              const std::string &expected, const std::vector<std::string> &expected_list, ApplyRows *rows)
 {
 	std::optional<std::vector<std::string>> streams;
 	if (!options.streams.empty()) {
@@ -213,6 +226,18 @@ ApplySelected(Connection &conn, const DeployOptions &options, const std::set<std
 		for (const std::string &s : options.streams)
 			if (known.count(s) > 0)
 				streams->push_back(s);
+	}
+	if (conn.Managed()) {
+		engine::ManagedApply request;
+		request.expected = expected_list;
+		request.include_unlisted = options.include_server_only;
+		request.streams = streams;
+		if (!options.skip_streams.empty())
+			request.skip_streams = options.skip_streams;
+		request.target = options.target.empty() ? std::nullopt : std::optional<std::string>(options.target);
+		request.dry_run = options.dry_run;
+		AddRows(engine::ManagedApplyExact(conn, request), rows);
+		return;
 	}
 	Param streams_param = streams ? Param(TextArrayLiteral(*streams)) : Param();
 	Param skip_param = options.skip_streams.empty() ? Param() : Param(TextArrayLiteral(options.skip_streams));
@@ -232,7 +257,8 @@ ApplySelected(Connection &conn, const DeployOptions &options, const std::set<std
  */
 void
 ApplyStreamByStream(Connection &conn, const StreamFilter &filter, const std::set<std::string> &busy,
-                    const DeployOptions &options, const std::string &expected, ApplyRows *rows)
+                    const DeployOptions &options, const std::string &expected,
+                    const std::vector<std::string> &expected_list, ApplyRows *rows)
 {
 	std::vector<std::string> order;
 	Result listed = conn.Exec("SELECT stream FROM migrate.status()");
@@ -242,7 +268,7 @@ ApplyStreamByStream(Connection &conn, const StreamFilter &filter, const std::set
 	for (const std::string &stream : order) {
 		if (!filter.Selects(stream) || busy.count(stream) == 0)
 			continue;
-		Apply(conn, stream, options, expected, rows);
+		Apply(conn, stream, options, expected, expected_list, rows);
 		if (rows->outcomes.count("failed") > 0)
 			break;
 	}
@@ -440,14 +466,16 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 
 	ApplyRows rows;
 	try {
-		std::string expected = ExpectedChecksums(files);
+		std::vector<std::string> expected_list = ExpectedChecksums(files);
+		std::string expected = TextArrayLiteral(expected_list);
 		if (!filter.Active()) {
-			Apply(conn, Param(), options, expected, &rows);
+			Apply(conn, Param(), options, expected, expected_list, &rows);
 		} else if (AtLeast(server.catalog, kStreamListsCatalog)) {
-			ApplySelected(conn, options, KnownStreams(remote, files), expected, &rows);
+			ApplySelected(conn, options, KnownStreams(remote, files), expected, expected_list, &rows);
 		} else {
 			out.Verbose("catalog " + server.catalog + " applies one stream per call; pg_migrate install updates it");
-			ApplyStreamByStream(conn, filter, StreamsWithWork(remote, uploaded), options, expected, &rows);
+			ApplyStreamByStream(conn, filter, StreamsWithWork(remote, uploaded), options, expected, expected_list,
+			                    &rows);
 		}
 	} catch (const SqlError &e) {
 		/* Refusals before anything ran: the trust boundary, changed or unlisted content, a blocked stream. */

@@ -1,6 +1,8 @@
 /* catalog_facts.cpp — see catalog_facts.hpp. */
 #include "catalog_facts.hpp"
 
+#include "host.hpp"
+
 #include <stdexcept>
 
 namespace pgmigrate::client::engine {
@@ -14,6 +16,7 @@ Catalog()
 {
 	if (current == nullptr)
 		throw std::logic_error("client engine: catalog facts asked outside a CatalogConnection");
+	EnsureCallerSearchPath(); /* names resolve as the statement will resolve them */
 	return *current;
 }
 

@@ -13,18 +13,6 @@ namespace client::engine {
 
 namespace {
 
-/* PostgreSQL's unpack_sql_state(), which libpg_query does not carry. */
-std::string
-SqlStateText(int code)
-{
-	std::string text;
-	for (int i = 0; i < 5; i++) {
-		text.push_back(static_cast<char>(((code & 0x3F) + '0')));
-		code >>= 6;
-	}
-	return text;
-}
-
 std::string
 Text(const char *s)
 {
@@ -38,7 +26,7 @@ FromPgException(const PgException &error)
 {
 	EngineError out;
 	const ErrorData *e = error.edata;
-	out.sqlstate = SqlStateText(e->sqlerrcode);
+	out.sqlstate = unpack_sql_state(e->sqlerrcode);
 	out.message = Text(e->message);
 	out.detail = Text(e->detail);
 	out.hint = Text(e->hint);
@@ -50,7 +38,7 @@ FromPgException(const PgException &error)
 EngineError
 FromMigrateError(const MigrateError &error)
 {
-	return {SqlStateText(error.sqlstate), error.message, error.detail, error.hint, "", 0};
+	return {unpack_sql_state(error.sqlstate), error.message, error.detail, error.hint, "", 0};
 }
 
 } // namespace client::engine

@@ -1,0 +1,26 @@
+/*
+ * runner_request_client.cpp — runner_launch.hpp for the client host. There
+ * is no background worker on a managed service: the work apply() queued
+ * (no-transaction steps) is run by the client itself once the caller's
+ * transaction has committed (managed_calls.cpp).
+ */
+#include "runner_launch.hpp"
+
+#include "managed_calls.hpp"
+
+namespace pgmigrate {
+
+void
+RequestRunnerAtCommit(const RunnerIdentity &)
+{
+	client::engine::RunnerWorkQueued() = true;
+}
+
+bool
+StartRunnerNow(const RunnerIdentity &)
+{
+	client::engine::RunnerWorkQueued() = true;
+	return true;
+}
+
+} // namespace pgmigrate

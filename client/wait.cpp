@@ -1,6 +1,8 @@
 /* wait.cpp — polling migrate.status() until the runner is done with our migrations (see wait.hpp). */
 #include "wait.hpp"
 
+#include "managed_calls.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,7 +49,10 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 	std::map<MigrationKey, std::chrono::steady_clock::time_point> interrupted_since;
 	auto interval = kFirstPoll;
 	while (!waiting.empty()) {
-		Result result = conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
+		Result result =
+		    conn.Managed()
+		        ? engine::ManagedStatus(conn)
+		        : conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
 		std::set<MigrationKey> listed;
 		std::string live; /* the status line: what runs now, with its progress */
 		/* A failed or interrupted step holds up every job queued after it: with nothing running, none will run. */

@@ -6,7 +6,10 @@
 #include "apply.hpp"
 #include "catalog.hpp"
 #include "guard.hpp"
+#include "jobs.hpp"
+#include "pg_api.hpp"
 #include "register.hpp"
+#include "runner_queue.hpp"
 
 #include <cstdio>
 
@@ -107,6 +110,41 @@ RunnerWorkQueued()
 	return queued;
 }
 
+void
+RunManagedQueue(Connection &conn)
+{
+	RunnerWorkQueued() = false;
+	std::optional<SqlError> failed;
+	{
+		HostSession host(conn);
+		try {
+			/* the runner's work, done by this client as itself: who queued it is who runs it */
+			RunQueue({pg::DatabaseOid(), pg::SessionUserOid(), pg::CurrentUserOid()});
+			return;
+		} catch (const PgException &e) {
+			failed = ToSqlError(e.edata);
+		} catch (const MigrateError &e) {
+			failed = FromMigrateError(e);
+		}
+		pg::AbortTransaction();
+	}
+	/* the queue keeps what was not done (queued, or running: interrupted); status and retry show and resume it */
+	throw *failed;
+}
+
+Result
+ManagedStatus(Connection &conn, const std::optional<std::string> &stream)
+{
+	return InTransaction(conn, [&] {
+		QueueState queue = jobs::State();
+		const std::string &sql = queue.idle ? catalog::StatusIdleSql() : catalog::StatusBusySql();
+		std::vector<Param> args = {stream};
+		if (!queue.idle)
+			args.push_back(TextArrayLiteral(queue.interrupted));
+		return conn.ExecText(sql, args);
+	});
+}
+
 bool
 HasManagedCatalog(Connection &conn)
 {
@@ -149,6 +187,8 @@ ManagedApplyExact(Connection &conn, const ManagedApply &request)
 	req.on_error = request.on_error;
 	RunnerWorkQueued() = false;
 	std::vector<ApplyRow> rows = InTransaction(conn, [&] { return ApplyMigrations(req); });
+	if (RunnerWorkQueued() && !request.dry_run)
+		RunManagedQueue(conn);
 	ResultBuilder result({"stream", "version", "name", "outcome", "duration_ms"});
 	for (const ApplyRow &r : rows) {
 		char ms[64];

@@ -39,6 +39,17 @@ struct ManagedApply {
 };
 Result ManagedApplyExact(Connection &conn, const ManagedApply &request);
 
+/*
+ * Works the background queue as the runner would, in this process (there is
+ * no background worker): no-transaction steps at top level on conn, each
+ * statement its own transaction. Stops with the client: what was running
+ * is then interrupted, and migrate.retry() resumes it.
+ */
+void RunManagedQueue(Connection &conn);
+
+/* migrate.status(stream): the columns of its result. */
+Result ManagedStatus(Connection &conn, const std::optional<std::string> &stream = std::nullopt);
+
 /* Set when the engine queued work for a runner (no-transaction steps); cleared by the call that runs it. */
 bool &RunnerWorkQueued();
 

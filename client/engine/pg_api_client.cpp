@@ -56,6 +56,13 @@ struct HostState {
 	int settings_level = 0;
 	std::vector<SavedSetting> settings;
 	Oid current_user = InvalidOid; /* cached until a statement of a migration runs */
+	/*
+	 * pg::StartTransaction() (the runner's) asks for a transaction block; it
+	 * is opened by the first statement that needs one, so a top-level
+	 * statement between start and commit (CREATE INDEX CONCURRENTLY) runs
+	 * outside any block, as the server's runner runs it.
+	 */
+	bool block_wanted = false, block_open = false;
 };
 
 thread_local HostState state;
@@ -87,9 +94,31 @@ Checked(Fn fn, const std::string *query = nullptr)
 	RaiseServerError(*failed, query);
 }
 
+/* Opens the transaction block pg::StartTransaction() asked for, before the first statement inside it. */
+void
+OpenWantedBlock()
+{
+	if (!state.block_wanted || state.block_open)
+		return;
+	state.block_open = true;
+	Checked([] { return HostConnection().Exec("BEGIN"); });
+}
+
+/* What a transaction's end undoes: its SET LOCALs, its savepoints. */
+void
+TransactionEnded()
+{
+	state.block_wanted = state.block_open = false;
+	state.path = Path::kCaller;
+	state.savepoints.clear();
+	state.settings.clear();
+	state.current_user = InvalidOid;
+}
+
 Result
 Run(const std::string &sql, const std::vector<Value> &args)
 {
+	OpenWantedBlock();
 	return Checked([&] { return HostConnection().ExecText(sql, args); });
 }
 
@@ -437,7 +466,9 @@ ReportActivity(const std::string &)
 void
 RunTopLevel(const std::string &sql)
 {
-	EnsurePath(Path::kCaller);
+	if (state.block_open)
+		throw std::logic_error("client engine: a top-level statement inside a transaction block");
+	state.block_wanted = false; /* the statement is its own transaction; the runner commits nothing after it */
 	state.current_user = InvalidOid;
 	Checked([&] { return std::move(HostConnection().ExecAll(sql).back()); }, &sql);
 }
@@ -452,6 +483,66 @@ RunStatement(const std::string &sql, bool first_value)
 	if (!first_value || r.Rows() == 0 || r.Columns() < 1 || r.ColumnType(0) != 16 /* BOOLOID */ || r.IsNull(0, 0))
 		return std::nullopt;
 	return r.Get(0, 0) == "t";
+}
+
+void
+StartTransaction()
+{
+	state.block_wanted = true;
+}
+
+void
+CommitTransaction()
+{
+	bool open = state.block_open;
+	TransactionEnded();
+	if (open)
+		Checked([] { return HostConnection().Exec("COMMIT"); });
+}
+
+void
+AbortTransaction() noexcept
+{
+	bool open = state.block_open;
+	TransactionEnded();
+	try {
+		if (open)
+			HostConnection().Exec("ROLLBACK");
+	} catch (...) {
+		/* a lost connection rolled it back */
+	}
+}
+
+/* SPI's snapshot and connection have no counterpart on a client connection. */
+void
+PushSnapshot()
+{}
+
+void
+PopSnapshot()
+{}
+
+SpiSession::SpiSession() : connected_(true) {}
+
+SpiSession::~SpiSession() = default;
+
+void
+SpiSession::Finish()
+{
+	connected_ = false;
+}
+
+void
+SetSessionSetting(const char *name, const std::string &value)
+{
+	/* a session-level SET: it needs no transaction block, and a top-level statement may follow it */
+	Checked([&] {
+		return HostConnection().ExecText("SELECT pg_catalog.set_config($1, $2, false)", {Lower(name), value});
+	});
+	if (Lower(name) == "search_path")
+		state.path = Path::kCaller;
+	if (Lower(name) == "role")
+		state.current_user = InvalidOid;
 }
 
 std::string

@@ -1,0 +1,202 @@
+/*
+ * runner_queue.cpp — the work of the background runner (runner_queue.hpp):
+ * the queue in migrate.runner_jobs, one job at a time in queue order (two
+ * CONCURRENTLY builds on one table would deadlock). Each statement of a
+ * no-transaction migration runs alone at top level in its own transaction,
+ * and the resume point is saved after each, so retry() never runs a
+ * finished statement again. A transactional migration queued behind one
+ * runs in a transaction of its own. Results go to the catalog in short
+ * transactions of their own.
+ *
+ * The server's runner is a background worker (runner.cpp); on a managed
+ * service the client runs the same queue itself once its deploy committed.
+ */
+#include "runner_queue.hpp"
+
+#include "catalog.hpp"
+#include "execute.hpp"
+#include "jobs.hpp"
+#include "schema_state.hpp"
+#include "script.hpp"
+#include "statements.hpp"
+#include "trust.hpp"
+
+namespace pgmigrate {
+
+namespace {
+
+HistoryEntry
+FailureOf(const PgException &e, const std::string &statement, int line)
+{
+	HistoryEntry h;
+	h.sqlstate = unpack_sql_state(e.edata->sqlerrcode);
+	h.message = e.edata->message ? e.edata->message : "";
+	h.detail = e.edata->detail ? e.edata->detail : "";
+	h.context = e.edata->context ? e.edata->context : "";
+	h.statement = statement;
+	h.line = line;
+	return h;
+}
+
+/* Runs body in a transaction of its own with an SPI connection. */
+template <typename Body>
+void
+InTransaction(Body body)
+{
+	pg::StartTransaction();
+	pg::PushSnapshot();
+	pg::SpiSession spi;
+	body();
+	spi.Finish();
+	pg::PopSnapshot();
+	pg::CommitTransaction();
+}
+
+void
+RunJob(const Job &job)
+{
+	TimestampTz started = pg::Now();
+	std::optional<Migration> found;
+	InTransaction([&] {
+		found = catalog::LoadMigration(job.stream, VersionKey(job.version));
+		if (found)
+			found->author = catalog::AuthorOf(found->stream, found->version);
+	});
+	if (!found) {
+		InTransaction([&] { jobs::Cancel(job.stream, job.version); });
+		return;
+	}
+	const Migration &m = *found;
+	/* Migration SQL here may not call apply(), register() and the like either. */
+	ReentryGuard busy("the background runner");
+
+	/* The content that was queued, and only as a role its author's privileges cover (trust.hpp). */
+	try {
+		InTransaction([&] {
+			if (!job.checksum.empty() && job.checksum != m.checksum)
+				throw MigrateError(MG_UNTRUSTED_AUTHOR,
+				                   "migration " + m.Label() + " changed after its background step was queued",
+				                   "queued checksum " + job.checksum + ", stored checksum " + m.checksum,
+				                   "Resolve it with migrate.resolve(stream, version, 'rolled_back') and deploy again.");
+			RequireTrustedAuthor(m, job.role, "up");
+		});
+	} catch (const MigrateError &e) {
+		pg::AbortTransaction();
+		HistoryEntry refusal;
+		refusal.sqlstate = unpack_sql_state(e.sqlstate);
+		refusal.message = e.message;
+		refusal.detail = e.detail;
+		InTransaction([&] { jobs::Fail(job, m, started, refusal); });
+		return;
+	}
+	InTransaction([&] { pg::SetSessionSetting("search_path", job.search_path); });
+
+	try {
+		if (m.transactional) {
+			InTransaction([&] {
+				RunSection(m, SectionKind::Up);
+				jobs::Succeed(job, m, started);
+				RecordSchemaState(m.stream, m.version);
+			});
+			return;
+		}
+		SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
+		/* retry(): first drop what the failed attempt left INVALID. */
+		for (std::size_t i = 0; i < job.cleanup.size(); i++) {
+			Statement cleanup;
+			cleanup.number = static_cast<int>(i + 1);
+			cleanup.line = 0;
+			cleanup.sql = job.cleanup[i];
+			SectionOrigin cleanup_origin{origin.where, "retry cleanup", 0};
+			pg::StartTransaction();
+			pg::ReportActivity(cleanup.sql);
+			RunStatementTopLevel(cleanup, cleanup_origin);
+			pg::CommitTransaction();
+		}
+		std::vector<Statement> statements;
+		InTransaction([&] { statements = SplitStatements(m.up_sql, origin); });
+		for (int n = job.next_statement; n <= static_cast<int>(statements.size()); n++) {
+			const Statement &st = statements[static_cast<std::size_t>(n - 1)];
+			pg::StartTransaction();
+			if (!m.lock_timeout.empty())
+				pg::SetSessionSetting("lock_timeout", m.lock_timeout);
+			pg::ReportActivity(st.sql);
+			RunStatementTopLevel(st, origin);
+			pg::CommitTransaction();
+			InTransaction([&] {
+				jobs::SetNextStatement(job.id, n + 1);
+				jobs::KeepRunnerLock();
+			});
+		}
+		pg::ReportActivity("");
+		InTransaction([&] {
+			if (!m.lock_timeout.empty())
+				pg::SetSessionSetting("lock_timeout", "0");
+			if (m.has_verify)
+				RunSection(m, SectionKind::Verify);
+			jobs::Succeed(job, m, started);
+			RecordSchemaState(m.stream, m.version);
+		});
+	} catch (const StatementError &e) {
+		HistoryEntry failure = FailureOf(e, e.statement, e.line);
+		pg::AbortTransaction();
+		InTransaction([&] { jobs::Fail(job, m, started, failure); });
+	} catch (const PgException &e) {
+		HistoryEntry failure = FailureOf(e, "", 0);
+		pg::AbortTransaction();
+		InTransaction([&] { jobs::Fail(job, m, started, failure); });
+	}
+	pg::ReportActivity("");
+}
+
+} // namespace
+
+void
+RunQueue(const RunnerIdentity &who)
+{
+	std::string role_name;
+	bool locked = false;
+	InTransaction([&] {
+		role_name = pg::RoleName(who.role);
+		/* Connected as the session user; now become the role that queued the work (may be NOLOGIN). */
+		if (who.role != who.session_user)
+			pg::SetSessionSetting("role", role_name);
+		pg::SetSessionSetting("application_name", "pg_migrate runner");
+		locked = pg::TryRunnerLock(pg::kRunnerLockKey);
+	});
+	if (!locked)
+		return; /* another runner works the queue */
+
+	for (;;) {
+		std::optional<Job> job, handoff;
+		InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
+		if (job) {
+			RunJob(*job);
+			/* Whatever the step did to the session, the next one runs as the role the runner is for. */
+			InTransaction([&] {
+				if (pg::CurrentUserOid() != who.role)
+					pg::SetSessionSetting("role", role_name);
+			});
+			continue;
+		}
+		bool more = false;
+		InTransaction([&] {
+			pg::ReleaseRunnerLock(pg::kRunnerLockKey);
+			if (handoff)
+				return;
+			/* Work queued between the claim and the release must not be stranded. */
+			more = jobs::HasRunnable();
+			if (more)
+				locked = pg::TryRunnerLock(pg::kRunnerLockKey);
+		});
+		if (handoff) {
+			/* The next job belongs to another role: a runner of its own runs it. */
+			StartRunnerNow({who.database, handoff->session_user, handoff->role});
+			return;
+		}
+		if (!more || !locked)
+			return;
+	}
+}
+
+} // namespace pgmigrate

@@ -204,13 +204,10 @@ ReadRemoteState(Connection &conn)
 	try {
 		return conn.HasEarly() ? conn.TakeEarly() : conn.Exec(kRemoteStateSql);
 	} catch (const SqlError &e) {
-		if (e.sqlstate != "42883" && e.sqlstate != "3F000" && e.sqlstate != "42P01")
-			throw;
 		missing = e;
 	}
-	if (!engine::HasManagedCatalog(conn))
+	if (!engine::SwitchToManaged(conn, *missing))
 		throw *missing;
-	conn.SetManaged(true);
 	return engine::ManagedRemoteState(conn);
 }
 

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "managed_calls.hpp"
 #include "rows.hpp"
 #include "session.hpp"
 #include "status_report.hpp"
@@ -123,8 +124,14 @@ RunStatus(const GlobalOptions &global, Output &out)
 		result = std::make_shared<const Result>(std::move(both.at(0)));
 		problems.emplace(std::move(both.at(1)));
 	} catch (const SqlError &e) {
-		RethrowCatalogError(e, conn);
+		if (!engine::SwitchToManaged(conn, e))
+			RethrowCatalogError(e, conn);
+		result = std::make_shared<const Result>(engine::ManagedStatus(conn));
+		problems.emplace(engine::ManagedValidate(conn));
 	}
+	out.Doc()["mode"] = conn.Managed() ? "managed" : "extension";
+	if (conn.Managed())
+		out.Note("managed mode: no pg_migrate extension in this database; the client runs the engine itself");
 	StatusReport report = BuildStatus(RowFacts(*result), ProblemStreams(*problems));
 	if (out.Json())
 		RenderJson(report, result, *problems, out);

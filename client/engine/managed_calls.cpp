@@ -5,6 +5,7 @@
 
 #include "apply.hpp"
 #include "catalog.hpp"
+#include "checks.hpp"
 #include "guard.hpp"
 #include "jobs.hpp"
 #include "pg_api.hpp"
@@ -143,6 +144,30 @@ ManagedStatus(Connection &conn, const std::optional<std::string> &stream)
 			args.push_back(TextArrayLiteral(queue.interrupted));
 		return conn.ExecText(sql, args);
 	});
+}
+
+bool
+SwitchToManaged(Connection &conn, const SqlError &error)
+{
+	if (conn.Managed())
+		return true;
+	/* 42883 function migrate.x() does not exist, 3F000 no schema migrate, 42P01 no such table */
+	if (error.sqlstate != "42883" && error.sqlstate != "3F000" && error.sqlstate != "42P01")
+		return false;
+	if (!error.context.empty() || !HasManagedCatalog(conn))
+		return false;
+	conn.SetManaged(true);
+	return true;
+}
+
+Result
+ManagedValidate(Connection &conn)
+{
+	std::vector<Problem> problems = InTransaction(conn, [] { return Validate(); });
+	ResultBuilder result({"severity", "check_name", "stream", "version", "message"});
+	for (const Problem &p : problems)
+		result.Add({p.severity, p.check, p.stream, p.version, p.message});
+	return result.Take();
 }
 
 bool

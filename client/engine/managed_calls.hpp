@@ -22,6 +22,16 @@ namespace pgmigrate::client::engine {
  * missing. */
 bool HasManagedCatalog(Connection &conn);
 
+/*
+ * Whether error (a call of the extension's) says the extension's functions
+ * are missing on a database that holds the managed catalog: then conn is
+ * marked managed, and the caller makes the same call through this file.
+ */
+bool SwitchToManaged(Connection &conn, const SqlError &error);
+
+/* migrate.validate(): severity, check_name, stream, version, message. */
+Result ManagedValidate(Connection &conn);
+
 /* The deploy's first read (upload.cpp, kRemoteStateSql): stream, version, checksum, state, library, catalog. */
 Result ManagedRemoteState(Connection &conn);
 

@@ -39,6 +39,10 @@ CatalogConnection::~CatalogConnection()
 bool
 LintStrictSetting()
 {
+	if (InHostSession()) {
+		std::string v = SessionSetting("pg_migrate.lint_strict").value_or("off");
+		return v == "on" || v == "true" || v == "yes" || v == "1";
+	}
 	Result r = Catalog().Exec("SELECT coalesce(current_setting('pg_migrate.lint_strict', true), 'off') "
 	                          "IN ('on', 'true', 'yes', '1')");
 	return r.Get(0, 0) == "t";

@@ -42,6 +42,12 @@ HostSession::~HostSession()
 	pg_query_exit_memory_context(memory_);
 }
 
+bool
+InHostSession()
+{
+	return current != nullptr;
+}
+
 Connection &
 HostConnection()
 {

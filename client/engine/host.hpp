@@ -14,6 +14,7 @@
 #include "connection.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 struct ErrorData;
@@ -38,6 +39,8 @@ private:
  */
 void EnsureCallerSearchPath();
 
+bool InHostSession();
+
 /* The session's connection; std::logic_error outside one. */
 Connection &HostConnection();
 
@@ -54,6 +57,9 @@ SqlError ToSqlError(const ErrorData *edata);
 
 /* Forgets the host's view of the session (pg_api_client.cpp): a new session starts from the server's state. */
 void ResetHostState();
+
+/* A setting as the session has it (nullopt: not set), read once per session unless a statement names it. */
+std::optional<std::string> SessionSetting(const std::string &name);
 
 /*
  * A SQL condition: the row version whose xmin is column (of a catalog row

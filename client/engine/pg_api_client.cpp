@@ -19,6 +19,7 @@
 #include "pg_api.hpp"
 
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -45,6 +46,7 @@ struct SavepointState {
 struct SavedSetting {
 	int level;
 	std::string name, old_value;
+	std::string value; /* what the SET LOCAL put in force */
 };
 
 /* The host's view of the session's state; reset by each HostSession (thread-local: one session per thread). */
@@ -56,6 +58,15 @@ struct HostState {
 	int settings_level = 0;
 	std::vector<SavedSetting> settings;
 	Oid current_user = InvalidOid; /* cached until a statement of a migration runs */
+	std::string current_role_name;
+	/* session settings read once (pg_migrate.*, application_name): a migration statement naming one forgets it */
+	std::map<std::string, std::optional<std::string>> settings_read;
+	/*
+	 * SET LOCALs a popped nest level would undo, not undone yet: the next
+	 * section sets the same value again (lock_timeout, once per migration),
+	 * so the restore is sent only before a statement of the caller's.
+	 */
+	std::vector<SavedSetting> pending_restores;
 	/*
 	 * pg::StartTransaction() (the runner's) asks for a transaction block; it
 	 * is opened by the first statement that needs one, so a top-level
@@ -112,6 +123,7 @@ TransactionEnded()
 	state.path = Path::kCaller;
 	state.savepoints.clear();
 	state.settings.clear();
+	state.pending_restores.clear(); /* the transaction's end undid them */
 	state.current_user = InvalidOid;
 }
 
@@ -146,6 +158,37 @@ RunInScope(const char *sql, const std::vector<Value> &args)
 	return Run(sql, args);
 }
 
+std::string
+Lower(const char *s)
+{
+	std::string out = s;
+	for (char &c : out)
+		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+	return out;
+}
+
+/* Sends the restores popped nest levels still owe, before a statement of the caller's runs. */
+void
+FlushRestores()
+{
+	while (!state.pending_restores.empty()) {
+		SavedSetting s = state.pending_restores.back();
+		state.pending_restores.pop_back();
+		Run("SELECT pg_catalog.set_config($1, $2, true)", {s.name, s.old_value});
+	}
+}
+
+/* A statement of the caller's may change a setting read once: forget the ones it names. */
+void
+ForgetSettingsNamedIn(const std::string &sql)
+{
+	std::string lower = Lower(sql.c_str());
+	for (auto it = state.settings_read.begin(); it != state.settings_read.end();)
+		it = lower.find(it->first) != std::string::npos || lower.find("pg_migrate") != std::string::npos
+		         ? state.settings_read.erase(it)
+		         : std::next(it);
+}
+
 /* A query that reads only pg_catalog-qualified names: it runs under whichever search_path is in force. */
 Value
 Scalar(const char *sql, const std::vector<Value> &args = {})
@@ -160,15 +203,6 @@ Oid
 ToOid(const Value &v)
 {
 	return v ? static_cast<Oid>(std::stoul(*v)) : InvalidOid;
-}
-
-std::string
-Lower(const char *s)
-{
-	std::string out = s;
-	for (char &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-	return out;
 }
 
 /* A WARNING or NOTICE as the server would have sent it (the client's notice handler formats and collects them). */
@@ -205,6 +239,20 @@ void
 ResetHostState()
 {
 	state = HostState();
+}
+
+std::optional<std::string>
+SessionSetting(const std::string &name)
+{
+	auto found = state.settings_read.find(name);
+	if (found != state.settings_read.end())
+		return found->second;
+	Result r = Run("SELECT pg_catalog.current_setting($1, true)", {name});
+	std::optional<std::string> value;
+	if (r.Rows() > 0 && !r.IsNull(0, 0))
+		value = r.Get(0, 0);
+	state.settings_read[name] = value;
+	return value;
 }
 
 void
@@ -331,29 +379,52 @@ PushSettings()
 void
 SetSetting(const char *name, const std::string &value)
 {
-	Result r = Run("SELECT pg_catalog.current_setting($1), pg_catalog.set_config($1, $2, true)", {Lower(name), value});
-	state.settings.push_back({state.settings_level, Lower(name), r.Get(0, 0)});
+	std::string key = Lower(name);
+	/* the value a pending restore would have undone is asked for again: keep it, and what to restore */
+	for (auto it = state.pending_restores.begin(); it != state.pending_restores.end(); ++it) {
+		if (it->name != key)
+			continue;
+		SavedSetting restore = *it;
+		state.pending_restores.erase(it);
+		if (restore.value != value)
+			Run("SELECT pg_catalog.set_config($1, $2, true)", {key, value});
+		state.settings.push_back({state.settings_level, key, restore.old_value, value});
+		return;
+	}
+	Result r = Run("SELECT pg_catalog.current_setting($1), pg_catalog.set_config($1, $2, true)", {key, value});
+	state.settings.push_back({state.settings_level, key, r.Get(0, 0), value});
 }
 
 void
 PopSettings(int nest_level) noexcept
 {
-	try {
-		while (!state.settings.empty() && state.settings.back().level >= nest_level) {
-			SavedSetting s = state.settings.back();
-			state.settings.pop_back();
-			HostConnection().ExecText("SELECT pg_catalog.set_config($1, $2, true)", {s.name, s.old_value});
-		}
-	} catch (...) {
-		/* an aborted transaction: its rollback undoes the SET LOCALs anyway */
+	while (!state.settings.empty() && state.settings.back().level >= nest_level) {
+		state.pending_restores.push_back(state.settings.back());
+		state.settings.pop_back();
 	}
 	state.settings_level = nest_level - 1;
 }
 
+namespace {
+
+/* The current role's oid and name, read in one query and kept until a statement of the caller's runs. */
+void
+ReadCurrentRole()
+{
+	if (OidIsValid(state.current_user))
+		return;
+	Result r = Run("SELECT current_user::regrole::oid, current_user::text", {});
+	state.current_user = static_cast<Oid>(std::stoul(r.Get(0, 0)));
+	state.current_role_name = r.Get(0, 1);
+}
+
+} // namespace
+
 std::string
 CurrentRoleName()
 {
-	return Scalar("SELECT current_user::text").value_or("");
+	ReadCurrentRole();
+	return state.current_role_name;
 }
 
 std::string
@@ -366,8 +437,7 @@ RoleName(Oid role)
 Oid
 CurrentUserOid()
 {
-	if (!OidIsValid(state.current_user))
-		state.current_user = ToOid(Scalar("SELECT current_user::regrole::oid"));
+	ReadCurrentRole();
 	return state.current_user;
 }
 
@@ -469,6 +539,8 @@ RunTopLevel(const std::string &sql)
 	if (state.block_open)
 		throw std::logic_error("client engine: a top-level statement inside a transaction block");
 	state.block_wanted = false; /* the statement is its own transaction; the runner commits nothing after it */
+	FlushRestores();
+	ForgetSettingsNamedIn(sql);
 	state.current_user = InvalidOid;
 	Checked([&] { return std::move(HostConnection().ExecAll(sql).back()); }, &sql);
 }
@@ -477,9 +549,29 @@ std::optional<bool>
 RunStatement(const std::string &sql, bool first_value)
 {
 	EnsurePath(Path::kCaller);
-	state.current_user = InvalidOid; /* the statement may change it; the engine checks */
-	/* the simple query protocol, as psql sends a file's statements */
-	Result r = Checked([&] { return std::move(HostConnection().ExecAll(sql).back()); }, &sql);
+	FlushRestores();
+	ForgetSettingsNamedIn(sql);
+	/*
+	 * The simple query protocol, as psql sends a file's statements, with the
+	 * role check after it in the same round trip (the engine asks right
+	 * after: a statement may have changed the role). The split statement is
+	 * whole, so nothing of it can swallow the line that follows.
+	 */
+	std::string batch = sql + "\n;\nSELECT current_user::regrole::oid, current_user::text";
+	std::vector<Result> results;
+	std::optional<SqlError> failed;
+	try {
+		results = HostConnection().ExecAll(batch);
+	} catch (const SqlError &e) {
+		failed = e;
+	}
+	state.current_user = InvalidOid;
+	if (failed)
+		RaiseServerError(*failed, &sql);
+	const Result &role = results.back();
+	state.current_user = static_cast<Oid>(std::stoul(role.Get(0, 0)));
+	state.current_role_name = role.Get(0, 1);
+	const Result &r = results[results.size() - 2];
 	if (!first_value || r.Rows() == 0 || r.Columns() < 1 || r.ColumnType(0) != 16 /* BOOLOID */ || r.IsNull(0, 0))
 		return std::nullopt;
 	return r.Get(0, 0) == "t";
@@ -548,7 +640,7 @@ SetSessionSetting(const char *name, const std::string &value)
 std::string
 ApplicationName()
 {
-	return Scalar("SELECT pg_catalog.current_setting('application_name')").value_or("");
+	return client::engine::SessionSetting("application_name").value_or("");
 }
 
 std::string

@@ -17,11 +17,8 @@ namespace {
 std::string
 Setting(const char *name, const char *fallback)
 {
-	client::Result r =
-	    client::engine::HostConnection().ExecText("SELECT pg_catalog.current_setting($1, true)", {std::string(name)});
-	if (r.Rows() == 0 || r.IsNull(0, 0) || r.Get(0, 0).empty())
-		return fallback;
-	return r.Get(0, 0);
+	std::optional<std::string> value = client::engine::SessionSetting(name);
+	return value && !value->empty() ? *value : fallback;
 }
 
 bool

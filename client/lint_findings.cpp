@@ -1,6 +1,8 @@
 /* lint_findings.cpp — lint findings from migrate.lint(), apply()'s notices and MG004 (see lint_findings.hpp). */
 #include "lint_findings.hpp"
 
+#include "client_lint.hpp"
+
 #include "finding_text.hpp"
 
 #include "script.hpp"
@@ -150,6 +152,17 @@ LintRegistered(Connection &conn, const std::vector<const MigrationFile *> &files
 	std::vector<LintFinding> findings;
 	if (files.empty())
 		return findings;
+	if (conn.Managed()) {
+		/* no migrate.lint() in the database: the engine the client hosts lints, with the same rules */
+		for (const MigrationFile *file : files)
+			for (const engine::EngineFinding &e : engine::LintWithClientEngine(conn, file->content)) {
+				if (e.allowed)
+					continue;
+				findings.push_back({file->path, file->stream + "/" + file->version + "_" + file->name, e.statement,
+				                    e.line, e.rule, e.severity, e.lock_mode, e.message, e.allowed, e.blocks_here});
+			}
+		return findings;
+	}
 	std::vector<std::string_view> scripts;
 	for (const MigrationFile *file : files)
 		scripts.push_back(file->content);

@@ -202,6 +202,13 @@ public:
 	{
 		return PQserverVersion(conn_.get());
 	}
+	/* Whether a transaction block is open (BEGIN sent, no COMMIT or ROLLBACK yet; also when it failed). */
+	bool
+	InTransactionBlock() const
+	{
+		PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+		return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+	}
 	/* Whether the connection to the server is gone (the server then rolled back any transaction). */
 	bool
 	Lost() const

@@ -2,6 +2,7 @@
 #include "lifecycle.hpp"
 
 #include "exit_codes.hpp"
+#include "managed_calls.hpp"
 #include "script.hpp"
 #include "session.hpp"
 #include "upload.hpp"
@@ -14,9 +15,14 @@ namespace pgmigrate::client {
 Result
 CallExtension(Connection &conn, const std::string &sql, const std::vector<Param> &params)
 {
+	if (conn.Managed())
+		return engine::ManagedCall(conn, sql, params);
 	try {
 		return conn.Exec(sql, params);
 	} catch (const SqlError &e) {
+		/* no extension, the managed catalog: the client's engine answers (managed_calls.hpp) */
+		if (!conn.InTransactionBlock() && engine::SwitchToManaged(conn, e))
+			return engine::ManagedCall(conn, sql, params);
 		/*
 		 * 3F000 schema "migrate" does not exist, 42883 function migrate.x(...)
 		 * does not exist: the extension is missing or too old. The same codes

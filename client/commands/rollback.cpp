@@ -125,7 +125,7 @@ RunRollback(const GlobalOptions &global, const RollbackOptions &options, Output 
 	}
 	out.Doc()["rolled_back"] = out.Raw(RowsJsonText(*result));
 
-	Result version = conn.Exec("SELECT migrate.db_version()");
+	Result version = CallExtension(conn, "SELECT migrate.db_version()");
 	std::optional<std::string> db_version = version.GetOptional(0, 0);
 	out.Doc()["db_version"] = db_version ? nlohmann::json(*db_version) : nlohmann::json();
 

@@ -60,6 +60,13 @@ void RunManagedQueue(Connection &conn);
 /* migrate.status(stream): the columns of its result. */
 Result ManagedStatus(Connection &conn, const std::optional<std::string> &stream = std::nullopt);
 
+/*
+ * One of the extension's calls the commands send through CallExtension
+ * (sql word for word, its parameters), run by the hosted engine; a
+ * statement managed mode does not have is refused (0A000).
+ */
+Result ManagedCall(Connection &conn, const std::string &sql, const std::vector<Param> &params);
+
 /* Set when the engine queued work for a runner (no-transaction steps); cleared by the call that runs it. */
 bool &RunnerWorkQueued();
 

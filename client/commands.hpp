@@ -28,6 +28,7 @@ extern const Command kValidateCommand;
 extern const Command kDiffCommand;
 extern const Command kResolveCommand;
 extern const Command kBaselineCommand;
+extern const Command kRetryCommand;
 extern const Command kRepairCommand;
 extern const Command kVersionCommand;
 extern const Command kResetCommand;

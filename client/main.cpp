@@ -92,10 +92,10 @@ RunGuarded(Output &out, const std::function<int()> &command)
 
 /* Every command, in the order --help lists them. Adding a command: its file and one row here. */
 const Command *const kCommands[] = {
-    &kInstallCommand,  &kNewCommand,   &kPushCommand,    &kDeployCommand,   &kStatusCommand,
-    &kHistoryCommand,  &kLintCommand,  &kDriftCommand,   &kRollbackCommand, &kVerifyCommand,
-    &kValidateCommand, &kDiffCommand,  &kResolveCommand, &kBaselineCommand, &kRepairCommand,
-    &kVersionCommand,  &kResetCommand, &kAdoptCommand,   &kTestCommand,
+    &kInstallCommand,  &kNewCommand,     &kPushCommand,    &kDeployCommand,   &kStatusCommand,
+    &kHistoryCommand,  &kLintCommand,    &kDriftCommand,   &kRollbackCommand, &kVerifyCommand,
+    &kValidateCommand, &kDiffCommand,    &kResolveCommand, &kBaselineCommand, &kRetryCommand,
+    &kRepairCommand,   &kVersionCommand, &kResetCommand,   &kAdoptCommand,    &kTestCommand,
 };
 
 } // namespace

@@ -31,6 +31,13 @@ RunManagedQueue(Connection &conn)
 	{
 		HostSession host(conn);
 		try {
+			/*
+			 * A backend whose client died while it builds an index CONCURRENTLY
+			 * stops within a second (instead of finishing unseen, with its
+			 * resume point unsaved): the step is then interrupted, and retry
+			 * drops the INVALID index it left and builds it again.
+			 */
+			pg::SetSessionSetting("client_connection_check_interval", "1000");
 			/* the runner's work, done by this client as itself: who queued it is who runs it */
 			RunQueue({pg::DatabaseOid(), pg::SessionUserOid(), pg::CurrentUserOid()});
 			return;

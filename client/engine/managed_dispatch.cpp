@@ -160,6 +160,17 @@ Handlers()
 		     bool ok = InTransaction(conn, [&] { return CheckCompatibility(component, version); });
 		     return OneValue("check_compatibility", std::string(ok ? "t" : "f"));
 	     }},
+	    {"SELECT migrate.retry($1, $2)",
+	     [](Connection &conn, const Params &p) {
+		     std::string stream = Required(p, 0, "stream"), version = Required(p, 1, "version");
+		     InTransaction(conn, [&] {
+			     RetryMigration(stream, version);
+			     return 0;
+		     });
+		     /* no background worker here: the client resumes the step itself */
+		     RunManagedQueue(conn);
+		     return OneValue("retry", std::string());
+	     }},
 	    {"SELECT migrate.db_version()",
 	     [](Connection &conn, const Params &) {
 		     std::string version = InTransaction(conn, [] { return DatabaseVersion(); });

@@ -250,6 +250,13 @@ Db::TableExists(const std::string &name)
 	return Scalar("SELECT to_regclass($1) IS NOT NULL", {name}) == "t";
 }
 
+bool
+ClientTest::Managed() const
+{
+	const char *mode = std::getenv("PG_MIGRATE_TEST_MODE");
+	return mode != nullptr && std::string(mode) == "managed";
+}
+
 void
 ClientTest::SetUp()
 {
@@ -257,10 +264,22 @@ ClientTest::SetUp()
 	db_name_ = "pgm_client_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
 	conninfo_ = "dbname=" + db_name_;
 	Db admin("");
-	admin.Query("CREATE DATABASE " + db_name_);
-	db_ = std::make_unique<Db>(conninfo_);
-	if (WithExtension())
-		db_->Query("CREATE EXTENSION pg_migrate");
+	if (!Managed()) {
+		admin.Query("CREATE DATABASE " + db_name_);
+		db_ = std::make_unique<Db>(conninfo_);
+		if (WithExtension())
+			db_->Query("CREATE EXTENSION pg_migrate");
+		return;
+	}
+	owner_ = db_name_ + "_owner";
+	admin.Query("CREATE ROLE " + owner_ + " LOGIN PASSWORD 'managed' NOSUPERUSER NOCREATEDB NOCREATEROLE");
+	admin.Query("CREATE DATABASE " + db_name_ + " OWNER " + owner_);
+	db_ = std::make_unique<Db>(conninfo_); /* the checks read as the cluster's superuser */
+	conninfo_ += " user=" + owner_ + " password=managed";
+	if (WithExtension()) {
+		RunResult r = RunClient({"--db", conninfo_, "install", "--no-extension"});
+		ASSERT_EQ(r.exit_code, 0) << r.All();
+	}
 }
 
 void
@@ -269,6 +288,8 @@ ClientTest::TearDown()
 	db_.reset();
 	Db admin("");
 	admin.Query("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+	if (!owner_.empty())
+		admin.Query("DROP ROLE IF EXISTS " + owner_);
 }
 
 std::string

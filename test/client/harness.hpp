@@ -117,6 +117,14 @@ protected:
 	{
 		return true;
 	}
+	/*
+	 * Override (or set PG_MIGRATE_TEST_MODE=managed for every test) to get a
+	 * database as a managed service gives it: owned by a role that is no
+	 * superuser and may not create databases (so neither CREATE EXTENSION
+	 * pg_migrate nor event triggers), its catalog made by install
+	 * --no-extension; the client connects as that role.
+	 */
+	virtual bool Managed() const;
 
 	/* Writes dir/file in the temporary folder (dir "migrations" by default). */
 	std::string WriteMigration(const std::string &file, const std::string &content,
@@ -129,7 +137,8 @@ protected:
 	long HistoryRows();
 
 	std::string db_name_;
-	std::string conninfo_; /* "dbname=<db_name_>"; host, port, user, password from PG* */
+	std::string conninfo_; /* "dbname=<db_name_>"; host, port, user, password from PG*; the owner's when Managed() */
+	std::string owner_;    /* the database's owner role when Managed() */
 	std::unique_ptr<Db> db_;
 	TempDir tmp_;
 };

@@ -48,11 +48,13 @@ Lock(Oid relid, int lock_mode)
 {
 	if (lock_mode < 1 || lock_mode > 8)
 		lock_mode = 8;
-	Result kind = Ask("SELECT relkind FROM pg_catalog.pg_class WHERE oid = $1::oid", {std::to_string(relid)});
+	Result kind = Ask("SELECT relkind, oid::pg_catalog.regclass::text FROM pg_catalog.pg_class WHERE oid = $1::oid",
+	                  {std::to_string(relid)});
 	/* LOCK TABLE takes tables, partitioned tables, views and foreign tables; a sequence is looked at unlocked */
 	if (kind.Rows() == 0 || kind.Get(0, 0) == "S")
 		return;
-	Ask("LOCK TABLE ONLY " + std::to_string(relid) + "::pg_catalog.regclass IN " + kLockModes[lock_mode] + " MODE", {});
+	/* regclass's text is the name quoted and qualified as this search_path needs it */
+	Ask("LOCK TABLE ONLY " + kind.Get(0, 1) + " IN " + kLockModes[lock_mode] + " MODE", {});
 }
 
 std::string

@@ -44,7 +44,7 @@ RunManagedQueue(Connection &conn)
 		} catch (const PgException &e) {
 			failed = ToSqlError(e.edata);
 		} catch (const MigrateError &e) {
-			failed = FromMigrateError(e);
+			failed = SqlErrorOfMigrateError(e);
 		}
 		pg::AbortTransaction();
 	}
@@ -98,11 +98,22 @@ HasManagedCatalog(Connection &conn)
 Result
 ManagedRemoteState(Connection &conn)
 {
-	static const std::string kSql =
-	    "SELECT s.stream, s.version, s.checksum, s.state, v.library, v.catalog FROM (SELECT $2::text AS library, "
-	    "(SELECT version FROM migrate.managed_catalog LIMIT 1) AS catalog) v LEFT JOIN (" +
-	    catalog::StatusIdleSql() + ") s ON true";
-	return conn.ExecText(kSql, {std::nullopt, std::string(PG_MIGRATE_VERSION)});
+	/* status() as the server reads it: a running step whose runner is gone is interrupted */
+	return InTransaction(conn, [&] {
+		QueueState queue = jobs::State();
+		const std::string &status = queue.idle ? catalog::StatusIdleSql() : catalog::StatusBusySql();
+		std::string sql = "SELECT s.stream, s.version, s.checksum, s.state, v.library, v.catalog FROM (SELECT "
+		                  "$" +
+		                  std::to_string(queue.idle ? 2 : 3) +
+		                  "::text AS library, (SELECT version FROM "
+		                  "migrate.managed_catalog LIMIT 1) AS catalog) v LEFT JOIN (" +
+		                  status + ") s ON true";
+		std::vector<Param> args = {std::nullopt};
+		if (!queue.idle)
+			args.push_back(TextArrayLiteral(queue.interrupted));
+		args.push_back(std::string(PG_MIGRATE_VERSION));
+		return conn.ExecText(sql, args);
+	});
 }
 
 Result

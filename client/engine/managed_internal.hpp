@@ -17,7 +17,7 @@
 namespace pgmigrate::client::engine {
 
 inline SqlError
-FromMigrateError(const MigrateError &e)
+SqlErrorOfMigrateError(const MigrateError &e)
 {
 	SqlError error(e.message);
 	error.sqlstate = unpack_sql_state(e.sqlstate);
@@ -51,7 +51,7 @@ InTransaction(Connection &conn, Fn fn)
 		} catch (const PgException &e) {
 			failed = ToSqlError(e.edata); /* edata lives in the session's memory: converted before it ends */
 		} catch (const MigrateError &e) {
-			failed = FromMigrateError(e);
+			failed = SqlErrorOfMigrateError(e);
 		} catch (const SqlError &e) {
 			failed = e;
 		}

@@ -1,0 +1,261 @@
+/*
+ * Managed mode end to end: a database owned by a role that may not create
+ * the extension (as on RDS, Cloud SQL, Supabase, ...), its catalog made by
+ * install --no-extension, deployed by the engine the client hosts. What it
+ * records must be what the extension records for the same files.
+ */
+#include "harness.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+using namespace pgmtest;
+using json = nlohmann::json;
+
+namespace {
+
+bool
+Has(const std::string &text, const std::string &part)
+{
+	return text.find(part) != std::string::npos;
+}
+
+const char *const kCreate = "-- migrate:up\nCREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n"
+                            "INSERT INTO accounts VALUES (1, 'a@example.com');\n"
+                            "-- migrate:down\nDROP TABLE accounts;\n";
+const char *const kIndex = "-- migrate:up\nCREATE INDEX accounts_email_idx ON accounts (email);\n";
+const char *const kAlter = "-- migrate:up\nALTER TABLE accounts ADD COLUMN plan text NOT NULL DEFAULT 'free';\n";
+
+class ManagedMode : public ClientTest {
+protected:
+	bool
+	Managed() const override
+	{
+		return true;
+	}
+	/* the catalog as the deploy left it: what must match between the two modes */
+	std::vector<Row>
+	CatalogRows(Db &db)
+	{
+		return db.Query("SELECT stream, version, name, checksum, state, transactional FROM migrate.migrations "
+		                "ORDER BY stream, version_key");
+	}
+	std::vector<Row>
+	HistoryShape(Db &db)
+	{
+		return db.Query("SELECT stream, version, action, status, sqlstate, statement, line FROM migrate.history "
+		                "ORDER BY id");
+	}
+};
+
+TEST_F(ManagedMode, TheRoleCannotCreateTheExtension)
+{
+	/* the set-up is what a managed service gives: the extension is refused to this role */
+	Db owner(conninfo_);
+	EXPECT_EQ(owner.ErrorOf("CREATE EXTENSION pg_migrate"), "42501");
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension WHERE extname = 'pg_migrate'"), 0);
+}
+
+TEST_F(ManagedMode, DeployRecordsWhatTheExtensionRecords)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	WriteMigration("20260101000002_index.sql", kIndex);
+	WriteMigration("20260101000003_alter.sql", kAlter);
+	RunResult r = Run({"--format", "json", "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	ASSERT_EQ(doc["applied"].size(), 3u) << doc.dump(2);
+	EXPECT_EQ(doc["applied"][2]["outcome"], "applied");
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM accounts WHERE plan = 'free'"), 1);
+
+	/* the same files deployed by the extension, in a database of its own */
+	std::string other = db_name_ + "_ext";
+	Db admin("");
+	admin.Query("CREATE DATABASE " + other);
+	{
+		Db ext("dbname=" + other);
+		ext.Query("CREATE EXTENSION pg_migrate");
+		RunResult e = RunClient({"--db", "dbname=" + other, "deploy"}, {}, tmp_.Path());
+		ASSERT_EQ(e.exit_code, 0) << e.All();
+		EXPECT_EQ(CatalogRows(*db_), CatalogRows(ext));
+		EXPECT_EQ(HistoryShape(*db_), HistoryShape(ext));
+		/* the schema state is recorded alike: the same fingerprint of the same schema */
+		EXPECT_EQ(db_->Scalar("SELECT fingerprint FROM migrate.history WHERE fingerprint IS NOT NULL"),
+		          ext.Scalar("SELECT fingerprint FROM migrate.history WHERE fingerprint IS NOT NULL"));
+	}
+	admin.Query("DROP DATABASE " + other + " WITH (FORCE)");
+
+	/* nothing to do: one read, nothing written */
+	long history = HistoryRows();
+	r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.err, "nothing to do")) << r.All();
+	EXPECT_EQ(HistoryRows(), history);
+}
+
+TEST_F(ManagedMode, StatusNamesTheMode)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	WriteMigration("20260101000002_index.sql", kIndex);
+	ASSERT_EQ(Run({"push"}).exit_code, 0);
+	RunResult r = Run({"--format", "json", "status"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["mode"], "managed") << doc.dump(2);
+	r = Run({"status"});
+	EXPECT_TRUE(Has(r.err, "managed mode")) << r.All();
+	EXPECT_TRUE(Has(r.out, "20260101000002")) << r.All();
+}
+
+TEST_F(ManagedMode, AFailedMigrationLeavesNothingAndIsRecorded)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	WriteMigration("20260101000002_broken.sql", "-- migrate:up\nCREATE TABLE plans (id int);\n"
+	                                            "INSERT INTO plans VALUES ('not a number');\n");
+	RunResult r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 1) << r.All();
+	EXPECT_TRUE(Has(r.err, "20260101000002_broken.sql:3: invalid input syntax for type integer")) << r.err;
+	EXPECT_TRUE(Has(r.err, "SQLSTATE 22P02")) << r.err;
+	/* the batch is gone, the attempt is in the history */
+	EXPECT_FALSE(db_->TableExists("accounts"));
+	EXPECT_FALSE(db_->TableExists("plans"));
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE status = 'failed' AND version = "
+	                     "'20260101000002' AND line = 3"),
+	          1);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 0);
+}
+
+TEST_F(ManagedMode, LintRefusesDataLossOnATableWithRowsOnly)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	/* dropped in the batch that created it: nothing to lose */
+	WriteMigration("20260101000002_drop.sql", "-- migrate:up\nALTER TABLE accounts DROP COLUMN email;\n");
+	RunResult r = Run({"deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+
+	/* against rows written before: refused before anything runs (MG004) */
+	WriteMigration("20260101000003_note.sql", "-- migrate:up\nALTER TABLE accounts ADD COLUMN note text;\n");
+	WriteMigration("20260101000004_purge.sql", "-- migrate:up\nALTER TABLE accounts DROP COLUMN note;\n"
+	                                           "DELETE FROM accounts;\n");
+	long history = HistoryRows();
+	r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 4) << r.All();
+	EXPECT_TRUE(Has(r.err, "20260101000004_purge.sql:3: error: delete-without-where")) << r.err;
+	EXPECT_TRUE(Has(r.err, "MG004")) << r.err;
+	EXPECT_EQ(HistoryRows(), history);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM information_schema.columns WHERE column_name = 'note'"), 0);
+
+	/* acknowledged, it runs */
+	WriteMigration("20260101000004_purge.sql", "-- migrate:allow delete-without-where\n-- migrate:allow drop-column\n"
+	                                           "-- migrate:up\n"
+	                                           "ALTER TABLE accounts DROP COLUMN note;\nDELETE FROM accounts;\n");
+	r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM accounts"), 0);
+}
+
+TEST_F(ManagedMode, NoTransactionStepsRunAtTopLevelFromTheClient)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	WriteMigration("20260101000002_concurrently.sql",
+	               "-- migrate:no-transaction\n-- migrate:up\n"
+	               "CREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\n");
+	WriteMigration("20260101000003_alter.sql", kAlter);
+	RunResult r = Run({"--format", "json", "deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	ASSERT_EQ(doc["applied"].size(), 3u) << doc.dump(2);
+	EXPECT_EQ(doc["applied"][1]["outcome"], "applied") << doc.dump(2);
+	EXPECT_EQ(doc["applied"][2]["outcome"], "applied") << doc.dump(2);
+	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"),
+	          "true");
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 3);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.runner_jobs WHERE state IN ('queued', 'running', 'failed')"), 0);
+}
+
+TEST_F(ManagedMode, ConcurrentDeploysApplyEachMigrationOnce)
+{
+	for (int i = 1; i <= 20; i++) {
+		char name[64];
+		std::snprintf(name, sizeof name, "20260101%06d_t%d.sql", i, i);
+		WriteMigration(name, "-- migrate:up\nCREATE TABLE t" + std::to_string(i) + " (id int);\n");
+	}
+	RunResult results[2];
+	std::thread other([&] { results[1] = Run({"deploy"}); });
+	results[0] = Run({"deploy"});
+	other.join();
+	EXPECT_EQ(results[0].exit_code, 0) << results[0].All();
+	EXPECT_EQ(results[1].exit_code, 0) << results[1].All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE action = 'apply' AND status = 'succeeded'"), 20);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 20);
+}
+
+} // namespace
+
+namespace {
+
+/* Waits until sql (one boolean) is true, up to seconds; false when it never was. */
+bool
+WaitUntil(Db &db, const std::string &sql, int seconds)
+{
+	for (int i = 0; i < seconds * 20; i++) {
+		if (db.Scalar(sql) == "t")
+			return true;
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+	}
+	return false;
+}
+
+TEST_F(ManagedMode, AKilledClientLeavesItsStepInterruptedAndRetryResumesIt)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	WriteMigration("20260101000002_concurrently.sql",
+	               "-- migrate:no-transaction\n-- migrate:up\n"
+	               "CREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\n");
+
+	/* a writer keeps the build waiting, so the client can be killed in the middle of it */
+	Db writer("dbname=" + db_name_);
+	writer.Query("BEGIN");
+	writer.Query("LOCK TABLE accounts IN ROW EXCLUSIVE MODE");
+	ClientProcess deploy({"--db", conninfo_, "deploy"}, {}, tmp_.Path());
+	ASSERT_TRUE(WaitUntil(*db_,
+	                      "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' "
+	                      "AND wait_event_type = 'Lock')",
+	                      30))
+	    << deploy.Output().err;
+	deploy.Kill(SIGKILL);
+	RunResult killed = deploy.Finish();
+	EXPECT_EQ(killed.signal, SIGKILL);
+	/* its backend notices the lost client and stops the build */
+	ASSERT_TRUE(WaitUntil(*db_,
+	                      "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX "
+	                      "CONCURRENTLY%')",
+	                      30));
+	writer.Query("ROLLBACK");
+	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"),
+	          "false");
+
+	RunResult r = Run({"--format", "json", "status"});
+	json doc = ParseStdout(r);
+	bool interrupted = false;
+	for (const json &stream : doc["streams"])
+		for (const json &m : stream["migrations"])
+			interrupted = interrupted || (m["version"] == "20260101000002" && m["state"] == "interrupted");
+	EXPECT_TRUE(interrupted) << doc.dump(2);
+
+	/* deploy refuses to go past it; retry drops the INVALID index and builds it again */
+	EXPECT_EQ(Run({"deploy"}).exit_code, 4);
+	r = Run({"retry", "20260101000002"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"),
+	          "true");
+	EXPECT_EQ(db_->Scalar("SELECT state FROM migrate.migrations WHERE version = '20260101000002'"), "applied");
+}
+
+} // namespace

@@ -259,3 +259,120 @@ TEST_F(ManagedMode, AKilledClientLeavesItsStepInterruptedAndRetryResumesIt)
 }
 
 } // namespace
+
+namespace {
+
+/* The managed catalog itself: made from the extension's scripts, idempotent, and taken over by the extension. */
+class ManagedInstall : public ClientTest {
+protected:
+	bool
+	Managed() const override
+	{
+		return true;
+	}
+	bool
+	WithExtension() const override
+	{
+		return false; /* each test installs it itself */
+	}
+	/* tables, columns and indexes of schema migrate, in a database */
+	static std::vector<Row>
+	CatalogShape(Db &db)
+	{
+		return db.Query("SELECT c.relname::text, c.relkind::text, coalesce(a.attname::text, ''), "
+		                "coalesce(pg_catalog.format_type(a.atttypid, a.atttypmod), '') "
+		                "FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND "
+		                "NOT a.attisdropped WHERE c.relnamespace = 'migrate'::regnamespace AND "
+		                "c.relname <> 'managed_catalog' ORDER BY 1, 3");
+	}
+};
+
+TEST_F(ManagedInstall, TheCatalogIsTheExtensionsTablesAndASecondInstallChangesNothing)
+{
+	RunResult r = Run({"--format", "json", "install", "--no-extension"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["mode"], "managed");
+	EXPECT_EQ(doc["catalog_version"], db_->Scalar("SELECT default_version FROM pg_available_extensions "
+	                                              "WHERE name = 'pg_migrate'"));
+	/* no C function, no event trigger; the SQL functions the engine reads with are there */
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_proc WHERE pronamespace = 'migrate'::regnamespace AND "
+	                     "prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')"),
+	          0);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_event_trigger"), 0);
+	EXPECT_EQ(db_->Scalar("SELECT to_regprocedure('migrate.describe(text[])') IS NOT NULL"), "t");
+
+	std::string other = db_name_ + "_ext";
+	Db admin("");
+	admin.Query("CREATE DATABASE " + other);
+	{
+		Db ext("dbname=" + other);
+		ext.Query("CREATE EXTENSION pg_migrate");
+		EXPECT_EQ(CatalogShape(*db_), CatalogShape(ext));
+	}
+	admin.Query("DROP DATABASE " + other);
+
+	long tables = db_->Count("SELECT count(*) FROM pg_class WHERE relnamespace = 'migrate'::regnamespace");
+	r = Run({"install", "--no-extension"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_class WHERE relnamespace = 'migrate'::regnamespace"), tables);
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.managed_catalog"), 1);
+}
+
+TEST_F(ManagedInstall, PlainInstallFallsBackWhenTheRoleMayNotCreateTheExtension)
+{
+	RunResult r = Run({"install"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.err, "may not create the pg_migrate extension")) << r.All();
+	EXPECT_TRUE(Has(r.out, "without the extension (managed mode)")) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.managed_catalog"), 1);
+}
+
+TEST_F(ManagedInstall, ASchemaMigrateThatIsNoCatalogIsRefusedAndKept)
+{
+	Db owner(conninfo_);
+	owner.Query("CREATE SCHEMA migrate");
+	owner.Query("CREATE TABLE migrate.mine (id int)");
+	RunResult r = Run({"install", "--no-extension"});
+	EXPECT_EQ(r.exit_code, 3) << r.All();
+	EXPECT_TRUE(Has(r.err, "holds no pg_migrate catalog")) << r.All();
+	EXPECT_TRUE(db_->TableExists("migrate.mine"));
+	EXPECT_EQ(db_->Scalar("SELECT to_regclass('migrate.history') IS NULL"), "t");
+}
+
+TEST_F(ManagedInstall, TheExtensionAdoptsTheCatalogWithItsHistory)
+{
+	ASSERT_EQ(Run({"install", "--no-extension"}).exit_code, 0);
+	WriteMigration("20260101000001_create.sql", kCreate);
+	WriteMigration("20260101000002_index.sql", kIndex);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	WriteMigration("20260101000003_alter.sql", kAlter);
+	ASSERT_EQ(Run({"push"}).exit_code, 0);
+	std::vector<Row> migrations = db_->Query("SELECT stream, version, checksum, state, applied_at::text "
+	                                         "FROM migrate.migrations ORDER BY version");
+	std::vector<Row> history = db_->Query("SELECT id::text, version, action, status, fingerprint FROM "
+	                                      "migrate.history ORDER BY id");
+
+	/* the server allows the extension (a superuser installs it): it takes the catalog over */
+	std::string superuser = "dbname=" + db_name_;
+	RunResult r = RunClient({"--db", superuser, "install"}, {}, tmp_.Path());
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.err, "adopted the managed catalog (3 migrations, 2 history rows)")) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension WHERE extname = 'pg_migrate'"), 1);
+	EXPECT_EQ(db_->Scalar("SELECT to_regclass('migrate.managed_catalog') IS NULL"), "t");
+	EXPECT_EQ(db_->Query("SELECT stream, version, checksum, state, applied_at::text FROM migrate.migrations "
+	                     "ORDER BY version"),
+	          migrations);
+	EXPECT_EQ(db_->Query("SELECT id::text, version, action, status, fingerprint FROM migrate.history ORDER BY id"),
+	          history);
+	/* the rows are the extension's now: pg_dump keeps them, and the next deploy goes on from them */
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension e, unnest(e.extconfig) t WHERE e.extname = "
+	                     "'pg_migrate' AND t = 'migrate.history'::regclass"),
+	          1);
+	r = RunClient({"--db", superuser, "deploy"}, {}, tmp_.Path());
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 3);
+	EXPECT_GT(db_->Count("SELECT max(id) FROM migrate.history"), 2);
+}
+
+} // namespace

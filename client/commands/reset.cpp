@@ -79,7 +79,8 @@ RunReset(const GlobalOptions &global, const ResetOptions &options, Output &out)
 		try {
 			/* the server chooses the order and rolls back in one transaction: a refusal rolls back nothing */
 			if (AtLeast(server.catalog, kStreamListsCatalog)) {
-				results.push_back(conn.Exec(std::string(kRollbackColumns) + "migrate.rollback(all_streams => true)"));
+				results.push_back(
+				    CallExtension(conn, std::string(kRollbackColumns) + "migrate.rollback(all_streams => true)"));
 			} else {
 				Transaction tx(conn);
 				results = RollbackStreamByStream(conn, remote);

@@ -6,6 +6,7 @@
  * with a message saying managed mode does not have it yet.
  */
 #include "managed_calls.hpp"
+#include "managed_catalog.hpp"
 #include "managed_internal.hpp"
 
 #include "checks.hpp"
@@ -93,6 +94,12 @@ Handlers()
 		     req.all_applied = Optional(p, 4) == Value("t") || Optional(p, 4) == Value("true");
 		     return ApplyRowsResult(InTransaction(conn, [&] { return RollbackMigrations(req); }));
 	     }},
+	    {"SELECT stream, version, name, outcome, duration_ms FROM migrate.rollback(all_streams => true)",
+	     [](Connection &conn, const Params &) {
+		     RollbackRequest req;
+		     req.all_streams = true;
+		     return ApplyRowsResult(InTransaction(conn, [&] { return RollbackMigrations(req); }));
+	     }},
 	    {"SELECT migrate.resolve($1, $2, $3)",
 	     [](Connection &conn, const Params &p) {
 		     std::string stream = Required(p, 0, "stream"), version = Required(p, 1, "version"),
@@ -170,6 +177,23 @@ Handlers()
 		     /* no background worker here: the client resumes the step itself */
 		     RunManagedQueue(conn);
 		     return OneValue("retry", std::string());
+	     }},
+	    {"SELECT migrate.db_version() AS db_version, "
+	     "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pg_migrate') AS extension_version, "
+	     "migrate.version() AS library_version, pg_catalog.current_setting('server_version') AS server_version, "
+	     "(SELECT count(*) FROM migrate.status() WHERE state = 'applied') AS applied",
+	     [](Connection &conn, const Params &) {
+		     std::string version = InTransaction(conn, [] { return DatabaseVersion(); });
+		     Result status = ManagedStatus(conn);
+		     long applied = 0;
+		     for (int r = 0; r < status.Rows(); r++)
+			     applied += status.Get(r, status.Column("state")) == "applied" ? 1 : 0;
+		     std::string server = conn.Exec("SELECT pg_catalog.current_setting('server_version')").Get(0, 0);
+		     /* the catalog's version stands where the extension's would: the library is this client */
+		     ResultBuilder result({"db_version", "extension_version", "library_version", "server_version", "applied"});
+		     result.Add({version.empty() ? Value() : Value(version), ManagedCatalogVersion(conn),
+		                 std::string(PG_MIGRATE_VERSION), server, std::to_string(applied)});
+		     return result.Take();
 	     }},
 	    {"SELECT migrate.db_version()",
 	     [](Connection &conn, const Params &) {

@@ -355,24 +355,25 @@ TEST_F(ManagedInstall, TheExtensionAdoptsTheCatalogWithItsHistory)
 
 	/* the server allows the extension (a superuser installs it): it takes the catalog over */
 	std::string superuser = "dbname=" + db_name_;
+	Db su(superuser); /* the extension's catalog is its owner's: read it as the superuser */
 	RunResult r = RunClient({"--db", superuser, "install"}, {}, tmp_.Path());
 	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_TRUE(Has(r.err, "adopted the managed catalog (3 migrations, 2 history rows)")) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension WHERE extname = 'pg_migrate'"), 1);
-	EXPECT_EQ(db_->Scalar("SELECT to_regclass('migrate.managed_catalog') IS NULL"), "t");
-	EXPECT_EQ(db_->Query("SELECT stream, version, checksum, state, applied_at::text FROM migrate.migrations "
-	                     "ORDER BY version"),
+	EXPECT_EQ(su.Count("SELECT count(*) FROM pg_extension WHERE extname = 'pg_migrate'"), 1);
+	EXPECT_EQ(su.Scalar("SELECT to_regclass('migrate.managed_catalog') IS NULL"), "t");
+	EXPECT_EQ(su.Query("SELECT stream, version, checksum, state, applied_at::text FROM migrate.migrations "
+	                   "ORDER BY version"),
 	          migrations);
-	EXPECT_EQ(db_->Query("SELECT id::text, version, action, status, fingerprint FROM migrate.history ORDER BY id"),
+	EXPECT_EQ(su.Query("SELECT id::text, version, action, status, fingerprint FROM migrate.history ORDER BY id"),
 	          history);
 	/* the rows are the extension's now: pg_dump keeps them, and the next deploy goes on from them */
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_extension e, unnest(e.extconfig) t WHERE e.extname = "
-	                     "'pg_migrate' AND t = 'migrate.history'::regclass"),
+	EXPECT_EQ(su.Count("SELECT count(*) FROM pg_extension e, unnest(e.extconfig) t WHERE e.extname = "
+	                   "'pg_migrate' AND t = 'migrate.history'::regclass"),
 	          1);
 	r = RunClient({"--db", superuser, "deploy"}, {}, tmp_.Path());
 	EXPECT_EQ(r.exit_code, 0) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 3);
-	EXPECT_GT(db_->Count("SELECT max(id) FROM migrate.history"), 2);
+	EXPECT_EQ(su.Count("SELECT count(*) FROM migrate.migrations WHERE state = 'applied'"), 3);
+	EXPECT_GT(su.Count("SELECT max(id) FROM migrate.history"), 2);
 }
 
 } // namespace

@@ -274,8 +274,9 @@ ClientTest::SetUp()
 	owner_ = db_name_ + "_owner";
 	admin.Query("CREATE ROLE " + owner_ + " LOGIN PASSWORD 'managed' NOSUPERUSER NOCREATEDB NOCREATEROLE");
 	admin.Query("CREATE DATABASE " + db_name_ + " OWNER " + owner_);
-	db_ = std::make_unique<Db>(conninfo_); /* the checks read as the cluster's superuser */
 	conninfo_ += " user=" + owner_ + " password=managed";
+	/* set-up and checks as the owner too: what a test creates belongs to the role that migrates it */
+	db_ = std::make_unique<Db>(conninfo_);
 	if (WithExtension()) {
 		RunResult r = RunClient({"--db", conninfo_, "install", "--no-extension"});
 		ASSERT_EQ(r.exit_code, 0) << r.All();

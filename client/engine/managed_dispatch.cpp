@@ -63,16 +63,6 @@ Project(const Result &rows, const std::vector<std::string> &columns)
 	return result.Take();
 }
 
-Result
-ValidateRows(Connection &conn)
-{
-	std::vector<Problem> problems = InTransaction(conn, [] { return Validate(); });
-	ResultBuilder result({"severity", "check_name", "stream", "version", "message"});
-	for (const Problem &p : problems)
-		result.Add({p.severity, p.check, p.stream, p.version, p.message});
-	return result.Take();
-}
-
 using Handler = std::function<Result(Connection &, const Params &)>;
 
 const std::map<std::string, Handler> &
@@ -146,10 +136,10 @@ Handlers()
 		     return result.Take();
 	     }},
 	    {"SELECT severity, check_name, stream, version, message FROM migrate.validate()",
-	     [](Connection &conn, const Params &) { return ValidateRows(conn); }},
+	     [](Connection &conn, const Params &) { return ManagedValidate(conn); }},
 	    {"SELECT message FROM migrate.validate() WHERE check_name = 'invalid-index' AND stream = $1 AND version = $2",
 	     [](Connection &conn, const Params &p) {
-		     Result all = ValidateRows(conn);
+		     Result all = ManagedValidate(conn);
 		     ResultBuilder result({"message"});
 		     for (int r = 0; r < all.Rows(); r++)
 			     if (all.Get(r, 1) == "invalid-index" && Optional(p, 0) == all.GetOptional(r, 2) &&

@@ -65,7 +65,7 @@ RunInstall(const GlobalOptions &global, const InstallOptions &options, Output &o
 	Connection conn = OpenSession(global, out);
 	if (options.no_extension)
 		return InstallManaged(conn, out, "");
-	bool managed = !ManagedCatalogVersion(conn).empty();
+	bool managed = false;
 	try {
 		/*
 		 * Several installs at once (deploy jobs, replicas of one service starting)
@@ -76,6 +76,8 @@ RunInstall(const GlobalOptions &global, const InstallOptions &options, Output &o
 		 * has nothing left to do.
 		 */
 		BeginLocked(conn);
+		/* read under the lock: a concurrent install may have adopted it a moment ago */
+		managed = !ManagedCatalogVersion(conn).empty();
 		if (managed) {
 			/* the server allows the extension now: it takes the managed catalog over, rows and all */
 			out.Note(AdoptManagedCatalog(conn));

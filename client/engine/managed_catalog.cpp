@@ -6,6 +6,7 @@
 #include "host.hpp"
 #include "statements.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -112,17 +113,20 @@ RunScripts(Connection &conn, const std::vector<const CatalogScript *> &chain)
 {
 	StatementFilter filter;
 	std::vector<std::string> kept;
+	/* the scripts already installed are read, not run: what they made in C is what later scripts must skip */
+	std::vector<const CatalogScript *> all = ScriptsFrom("");
 	{
 		/* the split is the engine's own (statements.hpp), with the server's grammar from libpg_query */
 		engine::HostSession host(conn);
 		try {
-			for (const CatalogScript *script : chain) {
+			for (const CatalogScript *script : all) {
+				bool run = std::find(chain.begin(), chain.end(), script) != chain.end();
 				std::string name = std::string("pg_migrate--") +
 				                   (std::string(script->from).empty() ? "" : std::string(script->from) + "--") +
 				                   script->to + ".sql";
 				SectionOrigin origin{name, "catalog", 1};
 				for (const Statement &st : SplitStatements(WithoutMetaCommands(script->text), origin))
-					if (filter.Keep(st.sql))
+					if (filter.Keep(st.sql) && run)
 						kept.push_back(st.sql);
 			}
 		} catch (const PgException &e) {
@@ -151,6 +155,11 @@ InstallManagedCatalog(Connection &conn, Output &out)
 	if (version == kCatalogDefaultVersion)
 		return version;
 	if (version.empty()) {
+		if (conn.Exec("SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = 'pg_migrate'").Get(0, 0) != "0")
+			throw Failure(kExitConnect,
+			              "the pg_migrate extension is installed in this database: its catalog is the extension's, "
+			              "and managed mode is for databases without it; nothing was changed. pg_migrate install "
+			              "(without --no-extension) updates the extension");
 		Result schema = conn.Exec("SELECT pg_catalog.to_regnamespace('migrate') IS NOT NULL");
 		if (schema.Get(0, 0) == "t")
 			throw Failure(kExitConnect,

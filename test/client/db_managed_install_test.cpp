@@ -296,12 +296,11 @@ TEST_F(ManagedInstallContract, ConcurrentInstallsMakeOneCatalog)
  * again, over the rows, and the catalog is the extension's once more.
  */
 /*
- * DISABLED: fails today. The upgrade from 0.1.3 keeps 0.1.4--0.1.5's
- * "ALTER FUNCTION migrate.lint(text) RENAME TO ..." (42883): the statement
- * filter (client/engine/managed_catalog.cpp) learns which functions are C
- * only from the scripts it runs, and migrate.lint was created in 0.1.0's.
+ * The statement filter (client/engine/managed_catalog.cpp) reads the scripts
+ * already installed too: migrate.lint, in C since 0.1.0, is what 0.1.4--0.1.5
+ * renames, so that rename is left out as well.
  */
-TEST_F(ManagedInstallContract, DISABLED_InstallBringsAnOlderManagedCatalogUpToDate)
+TEST_F(ManagedInstallContract, InstallBringsAnOlderManagedCatalogUpToDate)
 {
 	ASSERT_EQ(Run({"install", "--no-extension"}).exit_code, 0);
 	DeploySomething();
@@ -409,12 +408,11 @@ TEST_F(ManagedInstallContract, TheExtensionAdoptsTheManagedCatalogWithEveryRow)
 }
 
 /*
- * DISABLED: fails today. install decides "managed catalog here" before it
- * takes the install lock (client/commands/install.cpp), so the second of two
- * adoptions renames the extension's own schema away and fails on CREATE
- * EXTENSION (42710, exit 1).
+ * install decides "managed catalog here" under the install lock
+ * (client/commands/install.cpp): the second of two adoptions finds the
+ * extension there and has nothing to adopt.
  */
-TEST_F(ManagedInstallContract, DISABLED_TwoAdoptionsAtOnceAdoptOnce)
+TEST_F(ManagedInstallContract, TwoAdoptionsAtOnceAdoptOnce)
 {
 	ASSERT_EQ(Run({"install", "--no-extension"}).exit_code, 0);
 	DeploySomething();
@@ -455,11 +453,11 @@ TEST_F(ManagedInstallContract, AnotherSchemaNamedMigrateIsRefusedAndKept)
 }
 
 /*
- * DISABLED: fails today. On a database with the extension, install
- * --no-extension says schema migrate "holds no pg_migrate catalog" and
- * advises to rename or drop it: the extension's catalog, history and all.
+ * On a database with the extension, install --no-extension says the
+ * extension is there and changes nothing; it must never advise to rename or
+ * drop schema migrate, the extension's catalog, history and all.
  */
-TEST_F(ManagedInstallContract, DISABLED_NoExtensionWhereTheExtensionIsInstalledSaysSo)
+TEST_F(ManagedInstallContract, NoExtensionWhereTheExtensionIsInstalledSaysSo)
 {
 	check_->Query("CREATE EXTENSION pg_migrate");
 	RunResult r = RunAsSuperuser({"install", "--no-extension"});

@@ -1,6 +1,7 @@
 /* managed_catalog.cpp — see managed_catalog.hpp. */
 #include "managed_catalog.hpp"
 
+#include "catalog.hpp"
 #include "exit_codes.hpp"
 #include "guard.hpp"
 #include "host.hpp"
@@ -107,12 +108,38 @@ ScriptsFrom(const std::string &version)
 	return chain;
 }
 
+/*
+ * migrate.status() for psql in managed mode: the extension's own declaration
+ * (the last script's, with its comment), its C body replaced by the catalog
+ * read the extension runs when no background step is under way. A step whose
+ * client died shows as running here; pg_migrate status says interrupted.
+ */
+void
+CreateStatusReader(Connection &conn, const std::string &declaration, const std::string &comment)
+{
+	static const std::regex kCBody("AS\\s+'MODULE_PATHNAME'\\s*,\\s*'migrate_status'\\s+LANGUAGE\\s+C\\s+STABLE",
+	                               std::regex::icase);
+	std::smatch body;
+	if (!std::regex_search(declaration, body, kCBody))
+		throw Failure(kExitConnect, "this client's catalog scripts declare no migrate.status() to host in SQL");
+	conn.Exec("DROP FUNCTION IF EXISTS migrate.status(text)");
+	conn.ExecAll(body.prefix().str() + "AS $pg_migrate$" + catalog::StatusIdleSql() +
+	             "$pg_migrate$ LANGUAGE sql STABLE" + body.suffix().str());
+	if (!comment.empty())
+		conn.ExecAll(comment);
+}
+
 /* Runs the kept statements of each script, as the connecting role, inside the caller's transaction. */
 void
 RunScripts(Connection &conn, const std::vector<const CatalogScript *> &chain)
 {
+	static const std::regex kStatus("^\\s*CREATE\\s+(OR\\s+REPLACE\\s+)?FUNCTION\\s+migrate\\.status\\s*\\(",
+	                                std::regex::icase);
+	static const std::regex kStatusComment("^\\s*COMMENT\\s+ON\\s+FUNCTION\\s+migrate\\.status\\s*\\(",
+	                                       std::regex::icase);
 	StatementFilter filter;
 	std::vector<std::string> kept;
+	std::string status, status_comment; /* the last script's */
 	/* the scripts already installed are read, not run: what they made in C is what later scripts must skip */
 	std::vector<const CatalogScript *> all = ScriptsFrom("");
 	{
@@ -125,9 +152,14 @@ RunScripts(Connection &conn, const std::vector<const CatalogScript *> &chain)
 				                   (std::string(script->from).empty() ? "" : std::string(script->from) + "--") +
 				                   script->to + ".sql";
 				SectionOrigin origin{name, "catalog", 1};
-				for (const Statement &st : SplitStatements(WithoutMetaCommands(script->text), origin))
+				for (const Statement &st : SplitStatements(WithoutMetaCommands(script->text), origin)) {
 					if (filter.Keep(st.sql) && run)
 						kept.push_back(st.sql);
+					if (std::regex_search(st.sql, kStatus))
+						status = st.sql;
+					else if (std::regex_search(st.sql, kStatusComment))
+						status_comment = st.sql;
+				}
 			}
 		} catch (const PgException &e) {
 			throw engine::ToSqlError(e.edata);
@@ -135,6 +167,7 @@ RunScripts(Connection &conn, const std::vector<const CatalogScript *> &chain)
 	}
 	for (const std::string &sql : kept)
 		conn.ExecAll(sql);
+	CreateStatusReader(conn, status, status_comment);
 }
 
 } // namespace

@@ -131,7 +131,7 @@ Handlers()
 		     std::vector<VerifyRow> rows = InTransaction(conn, [&] { return VerifyApplied(stream); });
 		     ResultBuilder result({"stream", "version", "name", "ok", "message"});
 		     for (const VerifyRow &r : rows)
-			     result.Add({r.stream, r.version, r.name, std::string(r.ok ? "true" : "false"),
+			     result.Add({r.stream, r.version, r.name, std::string(r.ok ? "t" : "f"),
 			                 r.message.empty() ? Value() : Value(r.message)});
 		     return result.Take();
 	     }},

@@ -43,7 +43,7 @@ protected:
 	SetUp() override
 	{
 		ClientTest::SetUp();
-		bindir_ = db_->Scalar("SELECT setting FROM pg_config WHERE name = 'BINDIR'");
+		bindir_ = admin_->Scalar("SELECT setting FROM pg_config WHERE name = 'BINDIR'");
 		psql_db_ = db_name_ + "_psql";
 		pgmtest::Db admin("");
 		admin.Query("CREATE DATABASE " + psql_db_);

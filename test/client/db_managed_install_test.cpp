@@ -71,12 +71,22 @@ SELECT line FROM (
 ) s ORDER BY t, n, line COLLATE "C"
 )sql";
 
-/* Every function of schema migrate with its language and a digest of its definition. */
+/*
+ * Every function of schema migrate with its language and a digest of its
+ * definition; status(), which managed mode hosts in SQL, is compared apart.
+ */
 const char *const kFunctionsSql =
     "SELECT p.oid::regprocedure::text || ' ' || l.lanname || ' ' || "
     "pg_catalog.md5(pg_catalog.pg_get_functiondef(p.oid)) "
     "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
-    "WHERE p.pronamespace = 'migrate'::regnamespace AND l.lanname NOT IN ('c', 'internal') ORDER BY 1";
+    "WHERE p.pronamespace = 'migrate'::regnamespace AND l.lanname NOT IN ('c', 'internal') "
+    "AND p.oid <> 'migrate.status(text)'::regprocedure ORDER BY 1";
+
+/* status()'s signature, result columns, volatility and comment: the extension's, whatever its language. */
+const char *const kStatusSql = "SELECT p.oid::regprocedure::text, pg_catalog.pg_get_function_arguments(p.oid), "
+                               "pg_catalog.pg_get_function_result(p.oid), p.provolatile::text, "
+                               "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p "
+                               "WHERE p.oid = 'migrate.status(text)'::regprocedure";
 
 /* The catalog tables both modes have, in the order their rows may be copied. */
 const char *const kCatalogTables[] = {"streams",       "migrations", "history",     "runner_jobs",
@@ -221,6 +231,16 @@ TEST_F(ManagedInstallContract, NoExtensionMakesTheExtensionsCatalog)
 	Db owner(conninfo_);
 	EXPECT_EQ(owner.Scalar("SELECT migrate.version_sql()"), PG_MIGRATE_VERSION);
 	EXPECT_EQ(owner.Scalar("SELECT length(migrate.fingerprint())::text"), "64");
+
+	/* migrate.status() for psql: the extension's declaration, in SQL */
+	EXPECT_EQ(check_->Query(kStatusSql), ext.Query(kStatusSql));
+	EXPECT_EQ(check_->Scalar("SELECT l.lanname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l "
+	                         "ON l.oid = p.prolang WHERE p.oid = 'migrate.status(text)'::regprocedure"),
+	          "sql");
+	WriteMigration("0001_plans.sql", "CREATE TABLE plans (id int);\n");
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	EXPECT_EQ(owner.Query("SELECT stream, version, name, state FROM migrate.status()"),
+	          (std::vector<Row>{{"schema", "0001", "plans", "applied"}}));
 }
 
 TEST_F(ManagedInstallContract, PlainInstallFallsBackWhenTheRoleMayNotCreateTheExtension)
@@ -337,6 +357,7 @@ UPDATE migrate.managed_catalog SET version = '0.1.3';
 	EXPECT_EQ(owner.Scalar("SELECT migrate.version_sql()"), PG_MIGRATE_VERSION);
 	EXPECT_EQ(Shape(*check_), Shape(ExtensionDb()));
 	EXPECT_EQ(check_->Query(kFunctionsSql), ExtensionDb().Query(kFunctionsSql));
+	EXPECT_EQ(check_->Query(kStatusSql), ExtensionDb().Query(kStatusSql));
 	EXPECT_EQ(check_->Query(kMigrations), migrations);
 	EXPECT_EQ(check_->Query(kHistory), history);
 

@@ -53,7 +53,7 @@ protected:
 	std::string
 	Bindir()
 	{
-		return db_->Scalar("SELECT setting FROM pg_catalog.pg_config WHERE name = 'BINDIR'");
+		return admin_->Scalar("SELECT setting FROM pg_catalog.pg_config WHERE name = 'BINDIR'");
 	}
 	/* The schema outside migrate, as pg_dump prints it, without the per-run \restrict keys. */
 	std::string

@@ -302,7 +302,7 @@ TEST_F(TestCommand, InterruptDropsEveryScratchDatabase)
 TEST_F(TestCommand, NeedsCreatedb)
 {
 	db_->Query("DROP ROLE IF EXISTS pgm_test_nocreatedb");
-	db_->Query("CREATE ROLE pgm_test_nocreatedb LOGIN PASSWORD 'pw' NOCREATEDB");
+	admin_->Query("CREATE ROLE pgm_test_nocreatedb LOGIN PASSWORD 'pw' NOCREATEDB");
 	WriteMigration("0001_users.sql", kUsers);
 	RunResult r = Run({"test"}, {{"PGUSER", std::string("pgm_test_nocreatedb")}, {"PGPASSWORD", std::string("pw")}});
 	EXPECT_EQ(r.exit_code, 3) << r.All();

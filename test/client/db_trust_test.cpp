@@ -43,7 +43,7 @@ protected:
 	{
 		ClientTest::SetUp();
 		eve_ = db_name_ + "_eve";
-		db_->Query("CREATE ROLE " + eve_ + " LOGIN PASSWORD 'eve-secret'");
+		admin_->Query("CREATE ROLE " + eve_ + " LOGIN PASSWORD 'eve-secret'");
 		db_->Query("GRANT USAGE ON SCHEMA migrate TO " + eve_);
 		db_->Query("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate TO " + eve_);
 		db_->Query("GRANT CREATE ON SCHEMA public TO " + eve_);

@@ -202,26 +202,26 @@ TEST_F(Walkthrough, ExtensionsTriggersAndRowLevelSecurity)
 	                      "::text FROM accounts WHERE id = $1",
 	                      {a1}),
 	          "true");
-	/* the table owner (a superuser here) bypasses RLS; the policy is checked below as a plain role */
-	db_->Query("INSERT INTO projects (account_id, name, updated_at) VALUES ($1, 'p1', now() - interval '1 day'), "
-	           "($1, 'p2', now()), ($2, 'p3', now())",
-	           {a1, a2});
-	db_->Query("UPDATE projects SET name = 'p1 renamed' WHERE name = 'p1'");
-	EXPECT_EQ(db_->Scalar("SELECT (updated_at > now() - interval '1 minute')::text FROM projects WHERE name = "
-	                      "'p1 renamed'"),
+	/* a superuser bypasses RLS; the policy is checked below as a plain role */
+	admin_->Query("INSERT INTO projects (account_id, name, updated_at) VALUES ($1, 'p1', now() - interval '1 day'), "
+	              "($1, 'p2', now()), ($2, 'p3', now())",
+	              {a1, a2});
+	admin_->Query("UPDATE projects SET name = 'p1 renamed' WHERE name = 'p1'");
+	EXPECT_EQ(admin_->Scalar("SELECT (updated_at > now() - interval '1 minute')::text FROM projects WHERE name = "
+	                         "'p1 renamed'"),
 	          "true");
 	std::string role = db_name_ + "_tenant";
-	db_->Query("BEGIN");
-	db_->Query("CREATE ROLE " + role);
-	db_->Query("GRANT SELECT, INSERT ON projects TO " + role);
-	db_->Query("SET ROLE " + role);
-	db_->Query("SELECT set_config('app.account_id', $1, true)", {a1});
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM projects"), 2);
-	db_->Query("SELECT set_config('app.account_id', $1, true)", {a2});
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM projects"), 1);
-	db_->Query("SELECT set_config('app.account_id', '', true)");
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM projects"), 0);
-	db_->Query("ROLLBACK");
+	admin_->Query("BEGIN");
+	admin_->Query("CREATE ROLE " + role);
+	admin_->Query("GRANT SELECT, INSERT ON projects TO " + role);
+	admin_->Query("SET ROLE " + role);
+	admin_->Query("SELECT set_config('app.account_id', $1, true)", {a1});
+	EXPECT_EQ(admin_->Count("SELECT count(*) FROM projects"), 2);
+	admin_->Query("SELECT set_config('app.account_id', $1, true)", {a2});
+	EXPECT_EQ(admin_->Count("SELECT count(*) FROM projects"), 1);
+	admin_->Query("SELECT set_config('app.account_id', '', true)");
+	EXPECT_EQ(admin_->Count("SELECT count(*) FROM projects"), 0);
+	admin_->Query("ROLLBACK");
 
 	/* verify runs the verify sections again; a hand-made change breaks one: exit 1, nothing changed */
 	r = Cmd(kSql, {"verify"});

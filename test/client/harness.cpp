@@ -267,6 +267,7 @@ ClientTest::SetUp()
 	if (!Managed()) {
 		admin.Query("CREATE DATABASE " + db_name_);
 		db_ = std::make_unique<Db>(conninfo_);
+		admin_ = db_.get();
 		if (WithExtension())
 			db_->Query("CREATE EXTENSION pg_migrate");
 		return;
@@ -277,6 +278,8 @@ ClientTest::SetUp()
 	conninfo_ += " user=" + owner_ + " password=managed";
 	/* set-up and checks as the owner too: what a test creates belongs to the role that migrates it */
 	db_ = std::make_unique<Db>(conninfo_);
+	superuser_ = std::make_unique<Db>("dbname=" + db_name_);
+	admin_ = superuser_.get();
 	if (WithExtension()) {
 		RunResult r = RunClient({"--db", conninfo_, "install", "--no-extension"});
 		ASSERT_EQ(r.exit_code, 0) << r.All();
@@ -286,6 +289,8 @@ ClientTest::SetUp()
 void
 ClientTest::TearDown()
 {
+	admin_ = nullptr;
+	superuser_.reset();
 	db_.reset();
 	Db admin("");
 	admin.Query("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
@@ -305,6 +310,13 @@ ClientTest::Run(const std::vector<std::string> &args, const EnvChanges &env, Std
 	std::vector<std::string> full = {"--db", conninfo_};
 	full.insert(full.end(), args.begin(), args.end());
 	return RunClient(full, env, tmp_.Path(), stderr_to);
+}
+
+void
+ClientTest::AllowCreatedb()
+{
+	if (Managed())
+		admin_->Query("ALTER ROLE " + owner_ + " CREATEDB");
 }
 
 long

@@ -132,6 +132,11 @@ protected:
 	/* Runs pg_migrate --db <this test's database> args..., in the temporary folder. */
 	RunResult Run(const std::vector<std::string> &args, const EnvChanges &env = {},
 	              StderrTo stderr_to = StderrTo::kPipe);
+	/*
+	 * Managed mode only: gives the owner CREATEDB, as the main user of most
+	 * managed services has it (pg_migrate test, diff --against-folder need it).
+	 */
+	void AllowCreatedb();
 	/* Number of rows in migrate.migrations / migrate.history. */
 	long Registered();
 	long HistoryRows();
@@ -140,7 +145,19 @@ protected:
 	std::string conninfo_; /* "dbname=<db_name_>"; host, port, user, password from PG*; the owner's when Managed() */
 	std::string owner_;    /* the database's owner role when Managed() */
 	std::unique_ptr<Db> db_;
+	/* The superuser on this test's database (roles, server settings, pg_config); db_ itself when not Managed(). */
+	Db *admin_ = nullptr;
 	TempDir tmp_;
+
+private:
+	std::unique_ptr<Db> superuser_;
 };
+
+/* Ends a test that exercises what only the extension has (the background runner, its SQL API). */
+#define SKIP_WHEN_MANAGED(why)                                                                                         \
+	do {                                                                                                               \
+		if (Managed())                                                                                                 \
+			GTEST_SKIP() << "extension only: " << why;                                                                 \
+	} while (0)
 
 } // namespace pgmtest

@@ -15,6 +15,8 @@
  * --engine client runs the same lint inside the client instead
  * (client/engine/client_lint.hpp): libpg_query's parser (PostgreSQL 15's
  * grammar) and pg_catalog queries, so the database needs no extension.
+ * A managed database (install --no-extension: no migrate.lint() there) is
+ * linted that way too, found as the other commands find it.
  */
 #include "commands.hpp"
 
@@ -22,6 +24,7 @@
 #include "exit_codes.hpp"
 #include "lint_findings.hpp"
 #include "lint_source.hpp"
+#include "managed_calls.hpp"
 #include "script.hpp"
 #include "session.hpp"
 
@@ -181,8 +184,17 @@ RunLint(const GlobalOptions &global, const LintOptions &options, Output &out)
 		for (const LintFile &file : files) {
 			std::vector<engine::EngineFinding> rows;
 			try {
-				rows = options.engine == "client" ? engine::LintWithClientEngine(conn, file.content)
-				                                  : ServerLint(conn, file.content);
+				try {
+					rows = options.engine == "client" || conn.Managed()
+					           ? engine::LintWithClientEngine(conn, file.content)
+					           : ServerLint(conn, file.content);
+				} catch (const SqlError &e) {
+					/* managed mode (no migrate.lint() in the database): the engine the client hosts lints */
+					if (options.engine == "client" || conn.Managed() || e.connection_lost ||
+					    !engine::SwitchToManaged(conn, e))
+						throw;
+					rows = engine::LintWithClientEngine(conn, file.content);
+				}
 			} catch (const SqlError &e) {
 				/* the server's parser refused the SQL (42601, ...) or the script (MG002, MG003) */
 				if (e.connection_lost || e.sqlstate == "3F000" || e.sqlstate == "42883" || e.sqlstate == "42P01")

@@ -139,8 +139,15 @@ ThrowEveryRefusal(Connection &conn, const std::vector<const MigrationFile *> &ch
 		for (const MigrationFile *file : changed) {
 			conn.Exec("SAVEPOINT pg_migrate_check");
 			try {
-				conn.Exec("SELECT migrate.register($1, $2, $3, $4, $5)",
-				          {file->stream, file->version, file->name, file->content, file->path});
+				if (conn.Managed()) {
+					/* no migrate.register() in a managed database: the engine the client hosts registers */
+					const std::vector<std::string_view> one[5] = {
+					    {file->stream}, {file->version}, {file->name}, {file->content}, {file->path}};
+					engine::ManagedRegisterMany(conn, one);
+				} else {
+					conn.Exec("SELECT migrate.register($1, $2, $3, $4, $5)",
+					          {file->stream, file->version, file->name, file->content, file->path});
+				}
 				conn.Exec("RELEASE SAVEPOINT pg_migrate_check");
 			} catch (const SqlError &e) {
 				if (e.connection_lost)

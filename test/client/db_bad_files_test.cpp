@@ -265,7 +265,10 @@ TEST_F(BadFiles, ServerRefusesStatementThatNeedsNoTransaction)
 	/* the client's parser accepts it; the server's statement check refuses it (MG003) */
 	WriteMigration("0001_good.sql", kGood);
 	WriteMigration("0002_index.sql", "CREATE INDEX CONCURRENTLY good_id ON good (id);\n");
-	ExpectRefused({"MG003", "nothing was uploaded"});
+	ExpectRefused({"./migrations/0002_index.sql:1: CREATE INDEX CONCURRENTLY cannot run inside a transaction", "MG003",
+	               "nothing was uploaded"});
+	/* only the refused file is named */
+	EXPECT_EQ(Run({"deploy"}).err.find("0001_good.sql"), std::string::npos);
 }
 
 TEST_F(BadFiles, ServerRefusesSyntaxError)
@@ -277,6 +280,15 @@ TEST_F(BadFiles, ServerRefusesSyntaxError)
 	EXPECT_TRUE(r.exit_code == 2 || r.exit_code == 1) << r.All();
 	EXPECT_NE(r.err.find("syntax error"), std::string::npos) << r.err;
 	EXPECT_FALSE(db_->TableExists("good"));
+
+	/* every refused file with its line and reason, the others not named */
+	WriteMigration("0003_typo.sql", "-- migrate:up\nSELECT 1;\nSELEC 2;\n");
+	ExpectRefused({"./migrations/0002_syntax.sql:1: syntax error at or near", "(SQLSTATE 42601)",
+	               "./migrations/0003_typo.sql:3: syntax error at or near \"SELEC\"",
+	               "the server refused 2 migration scripts; nothing was uploaded"});
+	r = Run({"deploy"});
+	EXPECT_EQ(r.err.find("0001_good.sql"), std::string::npos) << r.err;
+	EXPECT_EQ(r.err.find("does not exist"), std::string::npos) << r.err;
 }
 
 TEST_F(BadFiles, BadDirStreamIsUsageError)

@@ -7,14 +7,17 @@
  *
  * --against-folder compares with the schema the folders produce instead:
  * a scratch database on the same server (CREATE DATABASE from template0, so
- * the role needs CREATEDB) gets the extension and a deploy of the folders by
- * this same program, is described, and is dropped again.
+ * the role needs CREATEDB) gets the catalog the database has — the
+ * extension, or in managed mode the managed catalog install --no-extension
+ * makes — and a deploy of the folders by this same program (which finds the
+ * mode as any deploy does), is described, and is dropped again.
  */
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
 #include "schema_description.hpp"
 #include "session.hpp"
+#include "testing/scratch.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -73,7 +76,7 @@ DescribeFolders(const GlobalOptions &global, Connection &conn, Output &out)
 		setenv("PGPASSWORD", conn.Password().c_str(), 1);
 	{
 		Connection fresh = Connection::Open(target);
-		fresh.Exec("CREATE EXTENSION pg_migrate");
+		testing::InstallScratchCatalog(fresh, testing::CatalogOf(conn), out);
 	}
 	std::vector<std::string> args = {"pg_migrate", "--db", target, "-q"};
 	for (const std::string &dir : global.dirs) {

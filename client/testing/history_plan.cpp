@@ -2,12 +2,14 @@
 #include "history_plan.hpp"
 
 #include "checksum.hpp"
+#include "managed_calls.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "script.hpp"
 #include "wait.hpp"
 
 #include <map>
+#include <optional>
 
 namespace pgmigrate::client::testing {
 
@@ -65,7 +67,52 @@ ThrowRecordedFailure(Connection &conn, const PlannedMigration &m, const std::str
 	throw failed;
 }
 
+/*
+ * apply(stream => S, target => V) as the server runs it: with the extension
+ * the SQL function; in managed mode the same engine call deploy's managed
+ * branch makes (apply_exact without a list of files vouched for, so every
+ * pending migration is planned and checked for its author as apply() does),
+ * raising the migration's error instead of recording it. The client works
+ * the runner's queue before it returns.
+ */
+Result
+ApplyStream(Connection &conn, const std::string &stream, const std::string &target)
+{
+	if (!conn.Managed())
+		return conn.Exec("SELECT stream, version, name, outcome FROM migrate.apply(stream => $1, target => $2)",
+		                 {stream, target});
+	engine::ManagedApply request;
+	request.include_unlisted = true;
+	request.streams = std::vector<std::string>{stream};
+	request.target = target;
+	request.on_error = "raise";
+	return engine::ManagedApplyExact(conn, request);
+}
+
+/* Managed mode: the first of plan[from, to) that the client's run of the queue left failed or interrupted. */
+std::optional<std::pair<std::size_t, std::string>>
+StoppedStep(Connection &conn, const std::vector<PlannedMigration> &plan, std::size_t from, std::size_t to)
+{
+	Result status = ReadStatus(conn);
+	for (int r = 0; r < status.Rows(); r++) {
+		std::string s = status.Get(r, kStatusState);
+		if (s != "failed" && s != "interrupted")
+			continue;
+		for (std::size_t i = from; i < to; i++)
+			if (plan[i].stream == status.Get(r, kStatusStream) &&
+			    SameVersion(plan[i].version, status.Get(r, kStatusVersion)))
+				return std::make_pair(i, s);
+	}
+	return std::nullopt;
+}
+
 } // namespace
+
+Result
+ReadStatus(Connection &conn)
+{
+	return conn.Managed() ? engine::ManagedStatus(conn) : conn.Exec("SELECT * FROM migrate.status()");
+}
 
 std::vector<PlannedMigration>
 ReadPlan(Connection &conn, const std::vector<MigrationFile> &files)
@@ -74,15 +121,15 @@ ReadPlan(Connection &conn, const std::vector<MigrationFile> &files)
 	Result flags = conn.Exec("SELECT stream, version, verify_sql IS NOT NULL FROM migrate.migrations");
 	for (int r = 0; r < flags.Rows(); r++)
 		verify[{flags.Get(r, 0), flags.Get(r, 1)}] = flags.Get(r, 2) == "t";
-	Result status = conn.Exec("SELECT stream, version, name, transactional, has_down FROM migrate.status()");
+	Result status = ReadStatus(conn);
 	std::vector<PlannedMigration> plan;
 	for (int r = 0; r < status.Rows(); r++) {
 		PlannedMigration m;
-		m.stream = status.Get(r, 0);
-		m.version = status.Get(r, 1);
-		m.name = status.Get(r, 2);
-		m.transactional = status.Get(r, 3) == "t";
-		m.has_down = status.Get(r, 4) == "t";
+		m.stream = status.Get(r, kStatusStream);
+		m.version = status.Get(r, kStatusVersion);
+		m.name = status.Get(r, kStatusName);
+		m.transactional = status.Get(r, kStatusTransactional) == "t";
+		m.has_down = status.Get(r, kStatusHasDown) == "t";
 		m.has_verify = verify[{m.stream, m.version}];
 		for (const MigrationFile &f : files)
 			if (f.stream == m.stream && SameVersion(f.version, m.version))
@@ -125,14 +172,17 @@ ApplyRange(Connection &conn, const std::vector<PlannedMigration> &plan, std::siz
 			end++;
 		const PlannedMigration &last = plan[end - 1];
 		try {
-			Result r = conn.Exec("SELECT stream, version, name, outcome FROM migrate.apply(stream => $1, target => $2)",
-			                     {last.stream, last.version});
+			Result r = ApplyStream(conn, last.stream, last.version);
 			for (int i = 0; i < r.Rows(); i++) {
 				rows.push_back({r.Get(i, 0), r.Get(i, 1), r.Get(i, 2), r.Get(i, 3)});
 				if (r.Get(i, 3) == "queued")
 					queued.emplace_back(r.Get(i, 0), r.Get(i, 1));
 			}
 		} catch (const SqlError &e) {
+			/* managed: the batch committed and the client's run of the queue stopped; the runner recorded why */
+			if (conn.Managed() && !conn.Lost())
+				if (auto stopped = StoppedStep(conn, plan, start, end))
+					ThrowRecordedFailure(conn, plan[stopped->first], stopped->second);
 			StepFailed failed(e.what());
 			failed.sqlstate = e.sqlstate;
 			failed.detail = e.detail;

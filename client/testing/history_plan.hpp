@@ -4,9 +4,11 @@
  * version), and bringing a scratch database to a point in that order.
  *
  * A "prefix" is the first n migrations of the order; a database at prefix n
- * has exactly those applied. The server plans and applies: the client only
+ * has exactly those applied. The engine plans and applies: the client only
  * calls migrate.apply(stream, target) for each stream's part of the range,
- * and waits for the background runner like deploy does.
+ * and waits for the background runner like deploy does; on a database with
+ * the managed catalog (conn.Managed()) it makes the same calls through the
+ * client's engine (managed_calls.hpp), as deploy's managed branch does.
  */
 #pragma once
 
@@ -31,6 +33,15 @@ struct PlannedMigration {
 	/* the file's path, else Label() */
 	std::string Where() const;
 };
+
+/*
+ * migrate.status() of conn's database, its columns in their declared order
+ * (see the kStatus* positions): the extension's function, or in managed
+ * mode the client's engine (whose rows come unnamed, in the same order).
+ */
+Result ReadStatus(Connection &conn);
+constexpr int kStatusStream = 0, kStatusVersion = 1, kStatusName = 2, kStatusState = 3, kStatusTransactional = 6,
+              kStatusHasDown = 7;
 
 /* The registered migrations of conn's database, in apply order, matched to files. */
 std::vector<PlannedMigration> ReadPlan(Connection &conn, const std::vector<MigrationFile> &files);

@@ -2,6 +2,7 @@
 #include "scratch.hpp"
 
 #include "exit_codes.hpp"
+#include "managed_catalog.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -92,6 +93,45 @@ StartWatcher()
 
 } // namespace
 
+ScratchCatalog
+CatalogOf(Connection &conn)
+{
+	if (conn.Managed())
+		return ScratchCatalog::kManaged;
+	/* pg_catalog only: a role without USAGE on schema migrate may still run the command */
+	Result r = conn.Exec("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	                     "c.relnamespace WHERE n.nspname = 'migrate' AND c.relname = 'managed_catalog'), EXISTS "
+	                     "(SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_migrate')");
+	if (r.Get(0, 0) == "t")
+		return ScratchCatalog::kManaged;
+	return r.Get(0, 1) == "t" ? ScratchCatalog::kExtension : ScratchCatalog::kUnknown;
+}
+
+ScratchCatalog
+InstallScratchCatalog(Connection &fresh, ScratchCatalog wanted, Output &out)
+{
+	if (wanted != ScratchCatalog::kManaged) {
+		try {
+			fresh.Exec("CREATE EXTENSION pg_migrate");
+			fresh.SetManaged(false);
+			return ScratchCatalog::kExtension;
+		} catch (const SqlError &e) {
+			/* as plain install falls back: no pg_migrate.control (58P01), or the role may not create it (42501) */
+			if ((e.sqlstate != "58P01" && e.sqlstate != "42501") || e.connection_lost)
+				throw;
+			out.Verbose(std::string(e.sqlstate == "58P01" ? "the pg_migrate extension is not available on this server"
+			                                              : "this role may not create the pg_migrate extension") +
+			            ": scratch databases get the managed catalog (the client runs the engine)");
+		}
+	}
+	/* one transaction, as install --no-extension runs it; a failure leaves an empty database, dropped with the rest */
+	fresh.Exec("BEGIN");
+	InstallManagedCatalog(fresh, out);
+	fresh.Exec("COMMIT");
+	fresh.SetManaged(true);
+	return ScratchCatalog::kManaged;
+}
+
 void
 RegisterChild(int pid)
 {
@@ -106,8 +146,8 @@ UnregisterChild(int pid)
 	TheRegistry().children.erase(pid);
 }
 
-ScratchServer::ScratchServer(Connection admin, bool keep_failing, const Output &out)
-    : admin_(std::move(admin)), keep_failing_(keep_failing), out_(out)
+ScratchServer::ScratchServer(Connection admin, bool keep_failing, Output &out)
+    : admin_(std::move(admin)), keep_failing_(keep_failing), out_(out), catalog_(CatalogOf(admin_))
 {
 	/* Children (pg_regress, psql, this program again) read the password from the environment, never from argv. */
 	if (!admin_.Password().empty())
@@ -162,7 +202,7 @@ ScratchServer::Create(const std::string &label, const std::string &template_db)
 	out_.Verbose("created scratch database " + name + " from " + (template_db.empty() ? "template0" : template_db));
 	if (template_db.empty()) {
 		Connection fresh = Open(name);
-		fresh.Exec("CREATE EXTENSION pg_migrate");
+		catalog_ = InstallScratchCatalog(fresh, catalog_, out_);
 	}
 	return name;
 }
@@ -208,7 +248,9 @@ ScratchServer::Conninfo(const std::string &name) const
 Connection
 ScratchServer::Open(const std::string &name) const
 {
-	return Connection::Open(Conninfo(name));
+	Connection conn = Connection::Open(Conninfo(name));
+	conn.SetManaged(Managed());
+	return conn;
 }
 
 int

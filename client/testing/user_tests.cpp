@@ -3,6 +3,7 @@
 
 #include "child.hpp"
 #include "folder.hpp"
+#include "managed_calls.hpp"
 #include "output.hpp"
 #include "pg_regress_lookup.hpp"
 #include "test_header.hpp"
@@ -258,11 +259,15 @@ RunUserTests(ScratchServer &server, PrefixCache &prefixes, const std::vector<Pla
 int
 RunApplyStep(Connection &conn, const std::string &through)
 {
+	/* a scratch database with the managed catalog: the client's engine applies, as in the walk */
+	if (engine::HasManagedCatalog(conn))
+		conn.SetManaged(true);
 	std::vector<PlannedMigration> plan = ReadPlan(conn, {});
 	std::set<std::pair<std::string, std::string>> applied;
-	Result state = conn.Exec("SELECT stream, version FROM migrate.status() WHERE state = 'applied'");
+	Result state = ReadStatus(conn);
 	for (int r = 0; r < state.Rows(); r++)
-		applied.insert({state.Get(r, 0), state.Get(r, 1)});
+		if (state.Get(r, kStatusState) == "applied")
+			applied.insert({state.Get(r, kStatusStream), state.Get(r, kStatusVersion)});
 	std::size_t from = 0;
 	while (from < plan.size() && applied.count({plan[from].stream, plan[from].version}) > 0)
 		from++;

@@ -1,6 +1,7 @@
 /* walk.cpp — see walk.hpp. */
 #include "walk.hpp"
 
+#include "lifecycle.hpp"
 #include "schema_description.hpp"
 #include "session.hpp"
 
@@ -92,7 +93,11 @@ RoundTrip(Connection &conn, const std::vector<PlannedMigration> &plan, std::size
 {
 	const PlannedMigration &m = plan[i];
 	try {
-		conn.Exec("SELECT 1 FROM migrate.rollback(stream => $1, steps => 1)", {m.stream});
+		/* the statement rollback sends: the extension's function, or in managed mode the client's engine */
+		CallExtension(conn,
+		              "SELECT stream, version, name, outcome, duration_ms FROM migrate.rollback(stream => $1, "
+		              "to_version => $2, steps => $3::integer, to_db_version => $4, all_applied => $5::boolean)",
+		              {m.stream, std::nullopt, std::string("1"), std::nullopt, std::string("f")});
 	} catch (const SqlError &e) {
 		if (e.sqlstate == "MG003") /* the server does not roll back no-transaction migrations */
 			return Outcome{"roundtrip", m.Label(), m.file ? m.file->path : "", Status::kSkipped, e.what(), "", ""};
@@ -122,7 +127,7 @@ std::optional<Outcome>
 Rerun(Connection &conn, const std::vector<PlannedMigration> &plan, std::size_t i, const Description &after)
 {
 	const PlannedMigration &m = plan[i];
-	conn.Exec("SELECT migrate.resolve($1, $2, 'rolled_back')", {m.stream, m.version});
+	CallExtension(conn, "SELECT migrate.resolve($1, $2, $3)", {m.stream, m.version, std::string("rolled_back")});
 	try {
 		ApplyRange(conn, plan, i, i + 1);
 	} catch (const StepFailed &f) {

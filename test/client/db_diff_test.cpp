@@ -89,12 +89,20 @@ TEST_F(Diff, DeployWarnsRefusesWithErrorGateAndAcceptsDrift)
 
 TEST_F(Diff, AgainstFolderComparesWithTheSchemaTheFoldersProduce)
 {
+	AllowCreatedb(); /* the scratch database (managed mode: as most managed services give the owner) */
 	RunResult r = Run({"diff", "--against-folder"});
 	EXPECT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_NE(r.err.find("what the folders produce"), std::string::npos) << r.All();
 
-	/* changed by hand (and accepted, so the recorded state has it too): the folders still say otherwise */
-	db_->Script("ALTER TABLE accounts ADD COLUMN phone text; SELECT migrate.accept_drift();");
+	/*
+	 * changed by hand and accepted (deploy --accept-drift, with a migration that changes no schema to deploy:
+	 * managed mode has no migrate.accept_drift() in SQL), so the recorded state has it too: the folders still
+	 * say otherwise
+	 */
+	db_->Script("ALTER TABLE accounts ADD COLUMN phone text;");
+	WriteMigration("0002_nothing.sql", "SELECT 1;\n");
+	r = Run({"deploy", "--accept-drift"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_EQ(Run({"diff"}).exit_code, 0);
 	r = Run({"--format", "json", "diff", "--against-folder"});
 	EXPECT_EQ(r.exit_code, 4) << r.All();
@@ -109,14 +117,20 @@ TEST_F(Diff, AgainstFolderComparesWithTheSchemaTheFoldersProduce)
 
 TEST_F(Diff, SameMigrationsInTwoDatabasesDescribeAlike)
 {
+	AllowCreatedb();
 	std::string other = db_name_ + "_twin";
+	/* the same role as this test's database (managed mode: its owner, by user and password) */
+	std::string other_conninfo = "dbname=" + other + conninfo_.substr(("dbname=" + db_name_).size());
 	db_->Query("DROP DATABASE IF EXISTS " + other);
 	db_->Query("CREATE DATABASE " + other);
-	{
+	if (Managed()) {
+		RunResult installed = pgmtest::RunClient({"--db", other_conninfo, "install", "--no-extension"});
+		ASSERT_EQ(installed.exit_code, 0) << installed.All();
+	} else {
 		pgmtest::Db twin("dbname=" + other);
 		twin.Query("CREATE EXTENSION pg_migrate");
 	}
-	RunResult r = pgmtest::RunClient({"--db", "dbname=" + other, "deploy"}, {}, tmp_.Path());
+	RunResult r = pgmtest::RunClient({"--db", other_conninfo, "deploy"}, {}, tmp_.Path());
 	EXPECT_EQ(r.exit_code, 0) << r.All();
 	std::string here = db_->Scalar("SELECT string_agg(kind || ' ' || object || ' ' || description, E'\\n') "
 	                               "FROM migrate.describe()");

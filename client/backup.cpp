@@ -78,9 +78,13 @@ PassfileField(const std::string &value)
 std::vector<std::string>
 Environment(const std::string &name = "", const std::string &value = "")
 {
+	auto named = [](const char *entry, const std::string &n) {
+		return std::strncmp(entry, n.c_str(), n.size()) == 0 && entry[n.size()] == '=';
+	};
 	std::vector<std::string> env;
 	for (char **e = environ; e != nullptr && *e != nullptr; e++)
-		if (name.empty() || std::strncmp(*e, name.c_str(), name.size()) != 0 || (*e)[name.size()] != '=')
+		/* PGPASSWORD would win over the passfile that holds the password this session connected with */
+		if ((name.empty() || !named(*e, name)) && !(name == "PGPASSFILE" && named(*e, "PGPASSWORD")))
 			env.emplace_back(*e);
 	if (!name.empty())
 		env.push_back(name + "=" + value);

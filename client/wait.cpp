@@ -53,12 +53,15 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 		    conn.Managed()
 		        ? engine::ManagedStatus(conn)
 		        : conn.Exec("SELECT stream, version, name, state, progress, duration_ms FROM migrate.status()");
+		/* by name: managed mode reads every status() column, the extension's call these */
+		const int state_at = result.Column("state"), progress_at = result.Column("progress"),
+		          duration_at = result.Column("duration_ms");
 		std::set<MigrationKey> listed;
 		std::string live; /* the status line: what runs now, with its progress */
 		/* A failed or interrupted step holds up every job queued after it: with nothing running, none will run. */
 		bool any_running = false, any_stopped = false;
 		for (int r = 0; r < result.Rows(); r++) {
-			std::string state = result.Get(r, 3);
+			std::string state = result.Get(r, state_at);
 			any_running = any_running || state == "running";
 			any_stopped =
 			    any_stopped || (state == "failed" && waiting.count({result.Get(r, 0), result.Get(r, 1)}) > 0) ||
@@ -71,7 +74,7 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 			if (waiting.count(key) == 0)
 				continue;
 			listed.insert(key);
-			std::string state = result.Get(r, 3), progress = result.Get(r, 4);
+			std::string state = result.Get(r, state_at), progress = result.Get(r, progress_at);
 			if (state == "interrupted") {
 				/*
 				 * status() can say "interrupted" for a moment while the runner
@@ -101,8 +104,8 @@ WaitForRunner(Connection &conn, const std::vector<MigrationKey> &queued, Output 
 				continue;
 			}
 			FinalState final_state{state, std::nullopt};
-			if (!result.IsNull(r, 5))
-				final_state.duration_ms = std::strtod(result.Get(r, 5).c_str(), nullptr);
+			if (!result.IsNull(r, duration_at))
+				final_state.duration_ms = std::strtod(result.Get(r, duration_at).c_str(), nullptr);
 			done[key] = final_state;
 			waiting.erase(key);
 			/* a log (not a terminal) gets one line per finished step */

@@ -67,8 +67,9 @@ InterruptedJobs()
 	if (pg::Query("SELECT 1 FROM migrate.runner_jobs WHERE state = 'running' LIMIT 1", {}).empty())
 		return out;
 	/*
-	 * A running job is alive while the runner process that claimed it is: the
-	 * same pid, a pg_migrate runner, started before the job. (Not the runner
+	 * A running job is alive while the process that claimed it is: the same
+	 * pid, started before the job (a background runner, or in managed mode the
+	 * client's own session). (Not the runner
 	 * lock: migration SQL can release it, DISCARD ALL or
 	 * pg_advisory_unlock_all().) The live runners are read first, the jobs
 	 * after with a newer snapshot: a runner writes its job's final state
@@ -78,7 +79,7 @@ InterruptedJobs()
 	std::string live;
 	for (auto &r : pg::Query("SELECT a.pid || '@' || a.backend_start "
 	                         "FROM pg_catalog.pg_stat_clear_snapshot() c, pg_catalog.pg_stat_activity a "
-	                         "WHERE a.backend_type = 'pg_migrate runner'",
+	                         "WHERE a.pid IN (SELECT runner_pid FROM migrate.runner_jobs WHERE state = 'running')",
 	                         {}))
 		live += Str(r[0]) + ",";
 	for (auto &r : pg::Query("SELECT stream || '/' || version FROM migrate.runner_jobs WHERE state = 'running' "

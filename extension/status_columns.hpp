@@ -60,6 +60,8 @@ StatusSelectList(const char *state_sql, const char *runner_sql)
 			list += state_sql;
 		else
 			list += std::string("m.") + c.source + (c.kind == StatusSource::kPresent ? " IS NOT NULL" : "");
+		/* named as status() declares them: a client reading the query itself (managed mode) finds them by name */
+		list += std::string(" AS ") + c.name;
 	}
 	return list;
 }

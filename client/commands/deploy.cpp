@@ -342,8 +342,10 @@ WaitForQueued(Connection &conn, const std::vector<MigrationFile> &files, ApplyRo
 	for (const auto &row : rows->json)
 		if (row.value("outcome", "") == "queued")
 			queued.emplace_back(row.value("stream", ""), row.value("version", ""));
-	out.Note("waiting for the background runner (" + std::to_string(queued.size()) +
-	         (queued.size() == 1 ? " migration" : " migrations") + "); --no-wait returns at once");
+	/* in managed mode the client has run them already, after the batch committed */
+	if (!conn.Managed())
+		out.Note("waiting for the background runner (" + std::to_string(queued.size()) +
+		         (queued.size() == 1 ? " migration" : " migrations") + "); --no-wait returns at once");
 	std::map<MigrationKey, FinalState> final_states = WaitForRunner(conn, queued, out);
 
 	std::optional<MigrationKey> failed;
@@ -440,7 +442,17 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		out.Print(rows.table.Render());
 		return kExitOk;
 	}
+	auto accept_drift = [&] {
+		if (!options.accept_drift || options.dry_run)
+			return;
+		Result accepted = CallExtension(conn, "SELECT migrate.accept_drift()");
+		out.Doc()["accepted_fingerprint"] = accepted.Get(0, 0);
+		out.Note("the schema as it is was recorded as the baseline (fingerprint " + accepted.Get(0, 0).substr(0, 12) +
+		         ")");
+	};
 	if (!HasWork(filter, remote, uploaded)) {
+		/* --accept-drift is asked for on its own too: record the schema even with nothing to apply */
+		accept_drift();
 		out.Doc()["nothing_to_do"] = true;
 		out.Note(filter.Active() ? "nothing to do in the selected streams"
 		                         : "nothing to do: every migration is applied");
@@ -457,12 +469,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		}
 	}
 
-	if (options.accept_drift && !options.dry_run) {
-		Result accepted = CallExtension(conn, "SELECT migrate.accept_drift()");
-		out.Doc()["accepted_fingerprint"] = accepted.Get(0, 0);
-		out.Note("the schema as it is was recorded as the baseline (fingerprint " + accepted.Get(0, 0).substr(0, 12) +
-		         ")");
-	}
+	accept_drift();
 
 	ApplyRows rows;
 	try {

@@ -5,10 +5,17 @@
  *
  * Listing is a report, exit 0 whatever it finds; `pg_migrate validate` is
  * the command that fails (exit 4) on unacknowledged drift.
+ *
+ * Managed mode has no event trigger (a managed role may not create one), so
+ * no log: drift there is what migrate.schema_diff() finds between the schema
+ * recorded at the last deploy and the live one, in the same columns (no id,
+ * time or role; nothing to acknowledge: deploy --accept-drift records the
+ * schema as it is now).
  */
 #include "commands.hpp"
 
 #include "exit_codes.hpp"
+#include "managed_calls.hpp"
 #include "rows.hpp"
 #include "session.hpp"
 
@@ -62,12 +69,24 @@ OneLine(const std::string &text, std::size_t max)
 	return out;
 }
 
+const char *const kNoLogInManagedMode =
+    "managed mode keeps no drift log (its event trigger needs a superuser); pg_migrate drift lists what differs "
+    "from the schema recorded at the last deploy, and pg_migrate deploy --accept-drift records the schema as it is now";
+
+/* drift_log's columns, from the recorded schema state (managed mode) */
+const char *const kSchemaDiffAsDrift =
+    "SELECT NULL::bigint AS id, NULL::timestamptz AS at, NULL::text AS role, "
+    "d.change || ' ' || d.kind AS command_tag, d.kind AS object_type, d.object AS object_identity, "
+    "NULL::text AS query, false AS acknowledged FROM migrate.schema_diff() d";
+
 int
 Acknowledge(Connection &conn, long long id, Output &out)
 {
 	try {
 		conn.Exec("SELECT migrate.acknowledge_drift($1::bigint)", {std::to_string(id)});
 	} catch (const SqlError &e) {
+		if (engine::SwitchToManaged(conn, e))
+			throw Failure(kExitConnect, kNoLogInManagedMode);
 		RethrowCatalogError(e, conn);
 	}
 	out.Doc()["acknowledged"] = id;
@@ -90,14 +109,24 @@ RunDrift(const GlobalOptions &global, const DriftOptions &options, Output &out)
 		                         "FROM migrate.drift(include_acknowledged => $1) ORDER BY id",
 		                         {std::string(options.all ? "true" : "false")}));
 	} catch (const SqlError &e) {
-		RethrowCatalogError(e, conn);
+		if (!engine::SwitchToManaged(conn, e))
+			RethrowCatalogError(e, conn);
+		result.emplace(conn.Exec(kSchemaDiffAsDrift));
 	}
+	out.Doc()["mode"] = conn.Managed() ? "managed" : "extension";
 	out.Doc()["drift"] = out.Raw(RowsJsonText(*result));
 	if (out.Json())
 		return kExitOk;
 	if (result->Rows() == 0) {
-		out.Print(options.all ? "no drift: no DDL has run outside pg_migrate"
-		                      : "no unacknowledged drift (--all lists acknowledged entries too)");
+		out.Print(conn.Managed() ? "no drift: the schema is as the last deploy recorded it"
+		          : options.all  ? "no drift: no DDL has run outside pg_migrate"
+		                         : "no unacknowledged drift (--all lists acknowledged entries too)");
+		return kExitOk;
+	}
+	if (conn.Managed()) {
+		out.Print(ResultTable(*result, {"command_tag", "object_identity"}).Render());
+		out.Note("changed outside pg_migrate since the last deploy (managed mode: from the recorded schema state); "
+		         "a migration that makes the same change, or pg_migrate deploy --accept-drift, settles it");
 		return kExitOk;
 	}
 	std::vector<std::string> columns = {"id", "at", "role", "command_tag", "object_identity"};

@@ -72,7 +72,7 @@ public:
 	{
 		std::vector<PGresAttDesc> attrs(columns.size());
 		for (std::size_t i = 0; i < columns.size(); i++)
-			attrs[i] = {const_cast<char *>(columns[i].c_str()), 0, 0, 0, 25 /* TEXTOID */, -1, -1};
+			attrs[i] = {const_cast<char *>(columns[i].c_str()), 0, 0, 0, TypeOf(columns[i]), -1, -1};
 		PQsetResultAttrs(result_, static_cast<int>(attrs.size()), attrs.data());
 	}
 	void
@@ -101,6 +101,16 @@ public:
 	ResultBuilder &operator=(const ResultBuilder &) = delete;
 
 private:
+	/* the type the extension's functions declare for a column (the JSON output writes numbers and booleans as such) */
+	static Oid
+	TypeOf(const std::string &column)
+	{
+		if (column == "duration_ms")
+			return 701; /* FLOAT8OID */
+		if (column == "ok" || column == "transactional" || column == "has_down")
+			return 16; /* BOOLOID */
+		return 25;     /* TEXTOID */
+	}
 	PGresult *result_;
 	int rows_ = 0;
 };

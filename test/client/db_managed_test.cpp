@@ -112,6 +112,38 @@ TEST_F(ManagedMode, StatusNamesTheMode)
 	EXPECT_TRUE(Has(r.out, "20260101000002")) << r.All();
 }
 
+TEST_F(ManagedMode, DriftIsWhatChangedSinceTheRecordedSchema)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	RunResult r = Run({"drift"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.out, "no drift: the schema is as the last deploy recorded it")) << r.All();
+
+	/* DDL by hand (no event trigger here): found against the schema the deploy recorded */
+	db_->Query("CREATE TABLE hand_made (id int)");
+	r = Run({"--format", "json", "drift"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	json doc = ParseStdout(r);
+	EXPECT_EQ(doc["mode"], "managed");
+	ASSERT_EQ(doc["drift"].size(), 1u) << doc.dump(2);
+	EXPECT_EQ(doc["drift"][0]["command_tag"], "added table") << doc.dump(2);
+	EXPECT_EQ(doc["drift"][0]["object_identity"], "public.hand_made") << doc.dump(2);
+	r = Run({"drift"});
+	EXPECT_TRUE(Has(r.out, "public.hand_made")) << r.All();
+	EXPECT_FALSE(Has(r.out, "accounts")) << r.All();
+	/* nothing to acknowledge: said, nothing changed */
+	r = Run({"drift", "--ack", "1"});
+	EXPECT_EQ(r.exit_code, 3) << r.All();
+	EXPECT_TRUE(Has(r.err, "managed mode keeps no drift log")) << r.All();
+	EXPECT_TRUE(Has(r.err, "deploy --accept-drift")) << r.All();
+
+	/* deploy --accept-drift records the schema as it is now */
+	r = Run({"deploy", "--accept-drift"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(ParseStdout(Run({"--format", "json", "drift"}))["drift"].size(), 0u);
+}
+
 TEST_F(ManagedMode, AFailedMigrationLeavesNothingAndIsRecorded)
 {
 	WriteMigration("20260101000001_create.sql", kCreate);
@@ -229,6 +261,14 @@ TEST_F(ManagedMode, AKilledClientLeavesItsStepInterruptedAndRetryResumesIt)
 	                      "AND wait_event_type = 'Lock')",
 	                      30))
 	    << deploy.Output().err;
+	/* while its client lives, the step is running for every other client too, not interrupted */
+	json during = ParseStdout(Run({"--format", "json", "status"}));
+	std::string state_during;
+	for (const json &stream : during["streams"])
+		for (const json &m : stream["migrations"])
+			if (m["version"] == "20260101000002")
+				state_during = m["state"];
+	EXPECT_EQ(state_during, "running") << during.dump(2);
 	deploy.Kill(SIGKILL);
 	RunResult killed = deploy.Finish();
 	EXPECT_EQ(killed.signal, SIGKILL);

@@ -101,9 +101,11 @@ TEST_F(RealHistories, BrokenDownDeploysWarnsAndRefusesItsRollback)
 	EXPECT_EQ(r.exit_code, 4) << r.All();
 	EXPECT_NE(r.All().find("broken-down"), std::string::npos) << r.All();
 	EXPECT_NE(r.All().find("./migrations/0002_notes.sql:5"), std::string::npos) << r.All();
-	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.validate() WHERE check_name = 'broken-down' "
-	                     "AND severity = 'warning' AND version = '0002'"),
-	          1);
+	if (!Managed()) { /* the SQL function, beside the command */
+		EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.validate() WHERE check_name = 'broken-down' "
+		                     "AND severity = 'warning' AND version = '0002'"),
+		          1);
+	}
 
 	/* rollback of exactly that migration: refused, naming file and line, nothing changed */
 	long history = HistoryRows();
@@ -114,7 +116,9 @@ TEST_F(RealHistories, BrokenDownDeploysWarnsAndRefusesItsRollback)
 	    << r.err;
 	EXPECT_TRUE(db_->TableExists("notes"));
 	EXPECT_EQ(HistoryRows(), history);
-	EXPECT_EQ(db_->ErrorOf("SELECT * FROM migrate.rollback()"), "MG005");
+	if (!Managed()) {
+		EXPECT_EQ(db_->ErrorOf("SELECT * FROM migrate.rollback()"), "MG005");
+	}
 
 	/* a good down after it still rolls back */
 	WriteMigration("0003_tags.sql", kTags);
@@ -164,10 +168,11 @@ TEST_F(RealHistories, EnumValueAddedThenUsedDeploysLikePsql)
 
 	/* psql running the same files in order (each statement commits): the same schema */
 	std::string other = db_name_ + "_psql";
-	db_->Query("CREATE DATABASE " + other);
+	admin_->Query("CREATE DATABASE " + other);
 	{
 		pgmtest::Db psql_db("dbname=" + other);
-		psql_db.Query("CREATE EXTENSION pg_migrate");
+		if (!Managed()) /* the same catalog kind in both; managed mode's is no extension */
+			psql_db.Query("CREATE EXTENSION pg_migrate");
 	}
 	for (const char *file : {"0001_mood.sql", "0002_add_happy.sql", "0003_people.sql", "0004_more.sql"}) {
 		int rc = 0;
@@ -177,13 +182,14 @@ TEST_F(RealHistories, EnumValueAddedThenUsedDeploysLikePsql)
 		ASSERT_EQ(rc, 0) << file << ": " << output;
 	}
 	std::string ours = SchemaOf(db_name_), theirs = SchemaOf(other);
-	db_->Query("DROP DATABASE " + other + " WITH (FORCE)");
+	admin_->Query("DROP DATABASE " + other + " WITH (FORCE)");
 	EXPECT_NE(ours.find("CREATE TYPE public.mood AS ENUM"), std::string::npos) << ours;
 	EXPECT_EQ(ours, theirs);
 }
 
 TEST_F(RealHistories, EnumBoundaryThroughApplyAndFailureAfterIt)
 {
+	SKIP_WHEN_MANAGED("SELECT migrate.apply() from psql");
 	auto write = [this](const std::string &f, const std::string &c) { WriteMigration(f, c); };
 	WriteEnumHistory(write, "happy");
 	ASSERT_EQ(Run({"push"}).exit_code, 0);
@@ -290,7 +296,8 @@ TEST_F(RealHistories, BackupThatCannotBeTakenStopsTheDeploy)
 	std::string argv = pgmtest::ReadFile(tmp_.Path() + "/argv");
 	EXPECT_NE(argv.find("dbname='" + db_name_ + "'"), std::string::npos) << argv;
 	EXPECT_NE(argv.find("--format=custom"), std::string::npos) << argv;
-	const char *password = std::getenv("PGPASSWORD");
+	const char *password =
+	    Managed() ? "managed" : std::getenv("PGPASSWORD"); /* the connection's, as the harness gave it */
 	if (password != nullptr && password[0] != '\0') {
 		EXPECT_EQ(argv.find(password), std::string::npos) << argv;
 		EXPECT_EQ(pgmtest::ReadFile(tmp_.Path() + "/passfile"), std::string("*:*:*:*:") + password + "\n");

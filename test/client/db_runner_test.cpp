@@ -46,7 +46,11 @@ TEST_F(Runner, DeployWaitsForConcurrentIndexBuild)
 	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.history WHERE version = '0002' AND status = 'succeeded'"), 1);
 	EXPECT_EQ(db_->Scalar("SELECT state FROM migrate.migrations WHERE version = '0002'"), "applied");
 	EXPECT_NE(r.out.find("| 0002    | events_kind | applied |"), std::string::npos) << r.out;
-	EXPECT_NE(r.err.find("waiting for the background runner"), std::string::npos) << r.err;
+	/* managed mode: the client ran the step itself, after the batch; its line is the same */
+	if (!Managed()) {
+		EXPECT_NE(r.err.find("waiting for the background runner"), std::string::npos) << r.err;
+	}
+	EXPECT_NE(r.err.find("runner: schema 0002 events_kind applied"), std::string::npos) << r.err;
 
 	r = Run({"deploy"});
 	EXPECT_NE(r.err.find("nothing to do"), std::string::npos) << r.All();

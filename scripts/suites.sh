@@ -6,7 +6,9 @@
 # the end.
 #
 #   PG_MIGRATE_SUITES="regress isolation fuzz" bash scripts/suites.sh  # only these
-# (of: regress isolation client restore fuzz; all by default)
+# (of: regress isolation client client-managed restore fuzz; all by default;
+# client-managed is the client suite again with PG_MIGRATE_TEST_MODE=managed:
+# every database without the extension, as a managed service gives it)
 set -uo pipefail
 # The programs of a sanitize-flavoured server (scripts/pg.sh) report leaks at
 # exit, pg_config too: PostgreSQL frees by memory context and at exit.
@@ -21,7 +23,7 @@ mkdir -p "$out"
 passed=0
 failed=0
 log=$(mktemp -d)
-suites=" ${PG_MIGRATE_SUITES:-regress isolation client restore fuzz} "
+suites=" ${PG_MIGRATE_SUITES:-regress isolation client client-managed restore fuzz} "
 wanted() { [[ $suites == *" $1 "* ]]; }
 
 # Adds the counts of a pg_regress summary ("All N tests passed." / "M of N tests failed.").
@@ -57,19 +59,32 @@ if wanted isolation; then
     [ -s "$out/output_iso/regression.diffs" ] && cat "$out/output_iso/regression.diffs"
 fi
 
-if wanted client; then
-    echo "== client tests (ctest)"
-    (cd build && ctest --output-on-failure) >"$log/ctest" 2>&1
-    grep -E "Test +#" "$log/ctest"
-    summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log/ctest")
+# Runs ctest "$@" into $log/$name and adds its counts.
+run_ctest() {
+    local name=$1
+    shift
+    (cd build && ctest --output-on-failure "$@") >"$log/$name" 2>&1
+    grep -E "Test +#" "$log/$name"
+    summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log/$name")
     if [[ $summary =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
         failed=$((failed + BASH_REMATCH[1]))
         passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
-        [ "${BASH_REMATCH[1]}" -eq 0 ] || cat "$log/ctest"
+        [ "${BASH_REMATCH[1]}" -eq 0 ] || cat "$log/$name"
     else
         failed=$((failed + 1))
-        cat "$log/ctest"
+        cat "$log/$name"
     fi
+}
+
+if wanted client; then
+    echo "== client tests (ctest)"
+    run_ctest ctest
+fi
+
+if wanted client-managed; then
+    # the database tests only (the unit tests do not touch a server); each test's own database, so -j2
+    echo "== client tests in managed mode (PG_MIGRATE_TEST_MODE=managed ctest -R '^db\.')"
+    PG_MIGRATE_TEST_MODE=managed run_ctest ctest-managed -j2 -R '^db\.'
 fi
 
 if wanted restore; then

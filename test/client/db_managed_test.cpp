@@ -144,6 +144,43 @@ TEST_F(ManagedMode, DriftIsWhatChangedSinceTheRecordedSchema)
 	EXPECT_EQ(ParseStdout(Run({"--format", "json", "drift"}))["drift"].size(), 0u);
 }
 
+TEST_F(ManagedMode, AReaderOfTheCatalogSeesTheStateAndChangesNothing)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	/* the README's grant for every role but the catalog's owner */
+	std::string reader = db_name_ + "_reader";
+	admin_->Query("CREATE ROLE " + reader + " LOGIN PASSWORD 'reader'");
+	db_->Query("GRANT USAGE ON SCHEMA migrate TO " + reader);
+	db_->Query("GRANT SELECT ON ALL TABLES IN SCHEMA migrate TO " + reader);
+	/* the SQL functions are all reads here (status, describe, fingerprint, schema_diff) */
+	db_->Query("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate TO " + reader);
+	std::string as_reader = "dbname=" + db_name_ + " user=" + reader + " password=reader";
+	auto run = [&](const std::vector<std::string> &args) {
+		std::vector<std::string> full = {"--db", as_reader};
+		full.insert(full.end(), args.begin(), args.end());
+		return RunClient(full, {}, tmp_.Path());
+	};
+	RunResult r = run({"--format", "json", "status"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(ParseStdout(r)["mode"], "managed");
+	EXPECT_EQ(run({"history"}).exit_code, 0);
+	r = run({"validate"});
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+
+	/* a new migration deployed by the reader: refused, nothing registered, nothing run */
+	WriteMigration("20260101000002_more.sql", "-- migrate:up\nCREATE TABLE more_things (id int);\n");
+	long history = HistoryRows();
+	r = run({"deploy"});
+	EXPECT_NE(r.exit_code, 0) << r.All();
+	EXPECT_TRUE(Has(r.All(), "permission denied")) << r.All();
+	EXPECT_FALSE(db_->TableExists("more_things"));
+	EXPECT_EQ(Registered(), 1);
+	EXPECT_EQ(HistoryRows(), history);
+	admin_->Query("DROP OWNED BY " + reader);
+	admin_->Query("DROP ROLE " + reader);
+}
+
 TEST_F(ManagedMode, AFailedMigrationLeavesNothingAndIsRecorded)
 {
 	WriteMigration("20260101000001_create.sql", kCreate);

@@ -287,6 +287,15 @@ FileFor(const std::vector<MigrationFile> &files, const std::string &stream, cons
 	return "";
 }
 
+/* How to resume a stopped step: the SQL call with the extension, the command in managed mode (no SQL retry there). */
+std::string
+RetryHint(const Connection &conn, const std::string &stream, const std::string &version)
+{
+	if (conn.Managed())
+		return "pg_migrate retry " + version + " --stream " + stream;
+	return "SELECT migrate.retry('" + stream + "', '" + version + "')";
+}
+
 /*
  * Reads the failure apply() (or, given which, the runner) recorded, prints it
  * as file:line: message, and throws exit 1.
@@ -324,8 +333,8 @@ ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output 
 		text += "\nCONTEXT: " + get("context");
 	out.Error(text);
 	std::string consequence = which ? " in the background runner; what ran before it stays applied, and the stream is "
-	                                  "blocked until SELECT migrate.retry('" +
-	                                      stream + "', '" + version + "') after the fix"
+	                                  "blocked until " +
+	                                      RetryHint(conn, stream, version) + " after the fix"
 	                                : "; its batch was rolled back and the failure recorded in migrate.history";
 	throw Failure(kExitFailed, "migration " + stream + " " + version + " (" + name + ") failed" + consequence,
 	              {{"sqlstate", get("sqlstate")}, {"file", failed["file"]}});
@@ -374,10 +383,8 @@ WaitForQueued(Connection &conn, const std::vector<MigrationFile> &files, ApplyRo
 	if (final_states[*failed].state == "failed")
 		ReportFailure(conn, files, out, failed);
 	throw Failure(kExitFailed, "the background runner did not finish " + failed->first + " " + failed->second +
-	                               " (state " + final_states[*failed].state +
-	                               "); pg_migrate status shows it, and "
-	                               "SELECT migrate.retry('" +
-	                               failed->first + "', '" + failed->second + "') resumes it");
+	                               " (state " + final_states[*failed].state + "); pg_migrate status shows it, and " +
+	                               RetryHint(conn, failed->first, failed->second) + " resumes it");
 }
 
 } // namespace
@@ -419,8 +426,8 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		std::string which = interrupted.front().first + " " + interrupted.front().second;
 		throw Failure(kExitValidation,
 		              "the background step " + which +
-		                  " was interrupted (MG008); nothing was applied. Fix the cause, then SELECT migrate.retry('" +
-		                  interrupted.front().first + "', '" + interrupted.front().second + "')",
+		                  " was interrupted (MG008); nothing was applied. Fix the cause, then " +
+		                  RetryHint(conn, interrupted.front().first, interrupted.front().second),
 		              {{"sqlstate", "MG008"}});
 	}
 	if (!HasWork(filter, remote, uploaded) && !in_flight.empty()) {

@@ -327,7 +327,10 @@ TEST_F(ManagedMode, AKilledClientLeavesItsStepInterruptedAndRetryResumesIt)
 	EXPECT_TRUE(interrupted) << doc.dump(2);
 
 	/* deploy refuses to go past it; retry drops the INVALID index and builds it again */
-	EXPECT_EQ(Run({"deploy"}).exit_code, 4);
+	RunResult refused = Run({"deploy"});
+	EXPECT_EQ(refused.exit_code, 4) << refused.All();
+	/* the way to resume it here: the command (there is no SQL retry() without the extension) */
+	EXPECT_TRUE(Has(refused.err, "then pg_migrate retry 20260101000002 --stream schema")) << refused.err;
 	r = Run({"retry", "20260101000002"});
 	EXPECT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"),

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -74,6 +75,14 @@ struct HostState {
 	 * outside any block, as the server's runner runs it.
 	 */
 	bool block_wanted = false, block_open = false;
+	/*
+	 * Relations MayWaitForLock() found created or altered by this
+	 * transaction: it holds their lock until it ends, so they are not asked
+	 * about again (a batch alters the tables it created many times). Emptied
+	 * when the transaction or a savepoint ends in a rollback, and by a
+	 * statement that may make a name mean another relation.
+	 */
+	std::set<std::string> locked_here;
 };
 
 thread_local HostState state;
@@ -125,6 +134,7 @@ TransactionEnded()
 	state.settings.clear();
 	state.pending_restores.clear(); /* the transaction's end undid them */
 	state.current_user = InvalidOid;
+	state.locked_here.clear();
 }
 
 Result
@@ -178,11 +188,18 @@ FlushRestores()
 	}
 }
 
-/* A statement of the caller's may change a setting read once: forget the ones it names. */
+/*
+ * A statement of the caller's may change a setting read once: forget the
+ * ones it names; and one that renames, drops or changes search_path may make
+ * a name another relation: forget which relations this transaction holds.
+ */
 void
 ForgetSettingsNamedIn(const std::string &sql)
 {
 	std::string lower = Lower(sql.c_str());
+	if (lower.find("search_path") != std::string::npos || lower.find("rename") != std::string::npos ||
+	    lower.find("drop") != std::string::npos)
+		state.locked_here.clear();
 	for (auto it = state.settings_read.begin(); it != state.settings_read.end();)
 		it = lower.find(it->first) != std::string::npos || lower.find("pg_migrate") != std::string::npos
 		         ? state.settings_read.erase(it)
@@ -348,6 +365,7 @@ RollbackSubtransaction(const SubtransactionFrame &)
 		state.settings.resize(saved.settings);
 	state.savepoints.pop_back();
 	state.current_user = InvalidOid;
+	state.locked_here.clear(); /* what the savepoint created is gone */
 	SubtransactionEpoch()++;
 }
 
@@ -503,7 +521,12 @@ MayWaitForLock(const std::string &schema, const std::string &name)
 	    " FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(CASE WHEN $1 = '' "
 	    "THEN pg_catalog.quote_ident($2) ELSE pg_catalog.quote_ident($1) || '.' || "
 	    "pg_catalog.quote_ident($2) END)";
+	std::string key = schema + '\x1f' + name;
+	if (state.locked_here.count(key) > 0)
+		return false;
 	Value ours = Scalar(kSql.c_str(), {schema, name});
+	if (ours == Value("t"))
+		state.locked_here.insert(key);
 	return ours == Value("f");
 }
 

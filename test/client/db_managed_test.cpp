@@ -181,6 +181,40 @@ TEST_F(ManagedMode, AReaderOfTheCatalogSeesTheStateAndChangesNothing)
 	admin_->Query("DROP ROLE " + reader);
 }
 
+TEST_F(ManagedMode, ALockedTableIsRetriedThenTheBlockerIsNamed)
+{
+	WriteMigration("20260101000001_create.sql", kCreate);
+	ASSERT_EQ(Run({"deploy"}).exit_code, 0);
+	WriteMigration("20260101000002_note.sql", "-- migrate:lock-timeout 100ms\n-- migrate:up\n"
+	                                          "ALTER TABLE accounts ADD COLUMN note text;\n");
+	/* a reader holds the table for the whole deploy: every try times out, the last error names it */
+	Db reader("dbname=" + db_name_);
+	reader.Query("BEGIN");
+	reader.Query("LOCK TABLE accounts IN ACCESS SHARE MODE");
+	RunResult r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 1) << r.All();
+	EXPECT_TRUE(Has(r.All(), "55P03")) << r.All();
+	EXPECT_TRUE(Has(r.All(), "gave up after 4 tries on accounts; blocked by pid")) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND "
+	                     "attname = 'note'"),
+	          0);
+	reader.Query("ROLLBACK");
+
+	/* a reader that lets go between two tries: the deploy gets through */
+	reader.Query("BEGIN");
+	reader.Query("LOCK TABLE accounts IN ACCESS SHARE MODE");
+	std::thread release([&] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(150));
+		reader.Query("ROLLBACK");
+	});
+	r = Run({"deploy"});
+	release.join();
+	EXPECT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND "
+	                     "attname = 'note'"),
+	          1);
+}
+
 TEST_F(ManagedMode, AFailedMigrationLeavesNothingAndIsRecorded)
 {
 	WriteMigration("20260101000001_create.sql", kCreate);

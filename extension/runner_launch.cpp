@@ -103,4 +103,10 @@ StartRunnerNow(const RunnerIdentity &who)
 	return started;
 }
 
+std::string
+RetryAdvice(const std::string &stream, const std::string &version)
+{
+	return "SELECT migrate.retry('" + stream + "', '" + version + "')";
+}
+
 } // namespace pgmigrate

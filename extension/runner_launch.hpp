@@ -12,6 +12,8 @@ extern "C" {
 #include "postgres.h"
 }
 
+#include <string>
+
 namespace pgmigrate {
 
 /* Identity a runner connects with: the session user, then SET ROLE to role. */
@@ -29,5 +31,11 @@ void RequestRunnerAtCommit(const RunnerIdentity &who);
 
 /* Registers a runner now (from a runner handing work to another identity). */
 bool StartRunnerNow(const RunnerIdentity &who);
+
+/*
+ * How a user resumes a stopped background step, for messages: the SQL call
+ * where the extension runs it, the client command where the client does.
+ */
+std::string RetryAdvice(const std::string &stream, const std::string &version);
 
 } // namespace pgmigrate

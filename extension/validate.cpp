@@ -9,6 +9,7 @@
 #include "catalog.hpp"
 #include "jobs.hpp"
 #include "leftovers.hpp"
+#include "runner_launch.hpp"
 #include "schema_state.hpp"
 #include "script.hpp"
 
@@ -124,8 +125,8 @@ CheckFailedStep(const Migration &m, std::vector<Problem> *problems)
 	if (m.state == "failed" && !m.transactional)
 		problems->push_back({"error", "failed-step", m.stream, m.version,
 		                     "background step failed and blocks its stream (MG008); see migrate.history, fix the "
-		                     "cause, then SELECT migrate.retry('" +
-		                         m.stream + "', '" + m.version + "')"});
+		                     "cause, then " +
+		                         RetryAdvice(m.stream, m.version)});
 }
 
 /* interrupted: a background step whose runner stopped. */
@@ -135,8 +136,8 @@ CheckInterrupted(const Migration &m, const OpenMigrations &open, std::vector<Pro
 	if (open.Interrupted(m))
 		problems->push_back({"error", "interrupted", m.stream, m.version,
 		                     "background step was interrupted (runner stopped: server restart, crash or "
-		                     "terminate) and blocks its stream (MG008); SELECT migrate.retry('" +
-		                         m.stream + "', '" + m.version + "') resumes it"});
+		                     "terminate) and blocks its stream (MG008); " +
+		                         RetryAdvice(m.stream, m.version) + " resumes it"});
 }
 
 /* invalid-index: what a failed or interrupted CONCURRENTLY build left. */
@@ -150,7 +151,7 @@ CheckInvalidIndexes(const Migration &m, const OpenMigrations &open, std::vector<
 		                     "INVALID index " + index +
 		                         " left by the failed build; clean up with: DROP INDEX "
 		                         "CONCURRENTLY IF EXISTS " +
-		                         index + "; (migrate.retry() does this)"});
+		                         index + "; (" + RetryAdvice(m.stream, m.version) + " does this)"});
 }
 
 /* broken-down: a down that does not parse was registered anyway; rolling that migration back is refused. */

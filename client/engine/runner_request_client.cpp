@@ -23,4 +23,10 @@ StartRunnerNow(const RunnerIdentity &)
 	return true;
 }
 
+std::string
+RetryAdvice(const std::string &stream, const std::string &version)
+{
+	return "pg_migrate retry " + version + " --stream " + stream;
+}
+
 } // namespace pgmigrate

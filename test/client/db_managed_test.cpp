@@ -365,6 +365,11 @@ TEST_F(ManagedMode, AKilledClientLeavesItsStepInterruptedAndRetryResumesIt)
 	EXPECT_EQ(refused.exit_code, 4) << refused.All();
 	/* the way to resume it here: the command (there is no SQL retry() without the extension) */
 	EXPECT_TRUE(Has(refused.err, "then pg_migrate retry 20260101000002 --stream schema")) << refused.err;
+	/* validate gives the same way, for the step and for the index it left */
+	RunResult checked = Run({"validate"});
+	EXPECT_TRUE(Has(checked.All(), "pg_migrate retry 20260101000002 --stream schema resumes it")) << checked.All();
+	EXPECT_TRUE(Has(checked.All(), "(pg_migrate retry 20260101000002 --stream schema does this)")) << checked.All();
+	EXPECT_FALSE(Has(checked.All(), "SELECT migrate.retry")) << checked.All();
 	r = Run({"retry", "20260101000002"});
 	EXPECT_EQ(r.exit_code, 0) << r.All();
 	EXPECT_EQ(db_->Scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass"),

@@ -29,8 +29,13 @@ struct DownSyntaxError {
 	std::string message;
 };
 
-/* The parser's error for the section, or nullopt when it parses. A cancel still propagates. */
-std::optional<DownSyntaxError> FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin);
+/*
+ * The parser's error for the section, or nullopt when it parses; then its
+ * statements go to *statements when given, so the caller need not split it
+ * again. A cancel still propagates.
+ */
+std::optional<DownSyntaxError> FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin,
+                                                   std::vector<Statement> *statements = nullptr);
 
 /* "FILE:LINE: the down section does not parse: MESSAGE" */
 std::string DescribeDownSyntaxError(const std::string &file, const DownSyntaxError &error);

@@ -10,13 +10,15 @@
 namespace pgmigrate {
 
 std::optional<DownSyntaxError>
-FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin)
+FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin, std::vector<Statement> *statements)
 {
 	/* A caught ERROR is cleaned up by rolling back a subtransaction, as PL/pgSQL's EXCEPTION does. */
 	pg::SubtransactionFrame frame = pg::BeginSubtransaction();
 	std::optional<DownSyntaxError> found;
 	try {
-		SplitStatements(sql, origin);
+		std::vector<Statement> split = SplitStatements(sql, origin);
+		if (statements != nullptr)
+			*statements = std::move(split);
 	} catch (const PgException &e) {
 		if (IsInterrupt(e.edata)) {
 			pg::RollbackSubtransaction(frame);

@@ -128,7 +128,7 @@ AnyNeedsNoTransaction(const std::vector<Statement> &statements)
 } // namespace
 
 SettledStatements
-SettleTransaction(Script *script, SectionOrigin origin)
+SettleTransaction(Script *script, SectionOrigin origin, std::vector<Statement> *down_split)
 {
 	SettledStatements out;
 	bool own_transaction = false;
@@ -142,7 +142,10 @@ SettleTransaction(Script *script, SectionOrigin origin)
 			continue;
 		origin.section = part.name;
 		origin.first_line = part.section->first_line;
-		*part.statements = SplitStatements(part.section->sql, origin);
+		if (part.statements == &out.down && down_split != nullptr)
+			*part.statements = std::move(*down_split);
+		else
+			*part.statements = SplitStatements(part.section->sql, origin);
 		if (script->transactional && TakeOwnTransaction(part.section, part.statements, script->transaction_blocks))
 			own_transaction = true;
 	}

@@ -37,8 +37,9 @@ struct SettledStatements {
  * Splits script's up and down sections, blanks a section's own BEGIN/COMMIT
  * and settles script->transactional. origin names the migration in errors.
  * Throws MigrateError(MG003) for a Drizzle statement that needs to run
- * outside a transaction but shares its breakpoints with others.
+ * outside a transaction but shares its breakpoints with others. down_split:
+ * the down section's statements when the caller split it already.
  */
-SettledStatements SettleTransaction(Script *script, SectionOrigin origin);
+SettledStatements SettleTransaction(Script *script, SectionOrigin origin, std::vector<Statement> *down_split = nullptr);
 
 } // namespace pgmigrate

@@ -11,10 +11,12 @@
 namespace pgmigrate {
 
 std::optional<DownSyntaxError>
-FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin)
+FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin, std::vector<Statement> *statements)
 {
 	try {
-		SplitStatements(sql, origin);
+		std::vector<Statement> split = SplitStatements(sql, origin);
+		if (statements != nullptr)
+			*statements = std::move(split);
 	} catch (const PgException &e) {
 		/* ParseErrorContext (statements.cpp) moved the caret into the section text */
 		int pos = e.edata->internalpos;

@@ -41,6 +41,10 @@ SELECT * FROM migrate.register_many(ARRAY['schema'], ARRAY['1'], ARRAY['widgets'
 DROP OWNED BY upgrade_uploader;
 DROP ROLE upgrade_uploader;
 
+-- 0.1.8: describe() keeps its rows and who may call it; its plan is kept for the session (PL/pgSQL).
+SELECT l.lanname, has_function_privilege('public', 'migrate.describe(text[])', 'EXECUTE') AS public_may_describe
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.oid = 'migrate.describe(text[])'::regprocedure;
+
 -- Same rows, and the catalog works on: the next history id follows on.
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;
 SELECT migrate.register('schema', '2', 'broken', E'CREATE TABLE gadgets (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE gadgets;');
@@ -54,3 +58,24 @@ SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'migrate.migrations':
 DROP EXTENSION pg_migrate;
 DROP SCHEMA migrate;
 DROP TABLE widgets;
+
+-- 0.1.7 → 0.1.8 describes a schema exactly as before: fingerprints recorded by 0.1.7 stay valid.
+CREATE EXTENSION pg_migrate VERSION '0.1.7';
+CREATE TYPE described_mood AS ENUM ('sad', 'ok');
+CREATE TABLE described (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text COLLATE "C" NOT NULL DEFAULT 'x',
+                        mood described_mood DEFAULT 'ok', at timestamptz DEFAULT now(), total numeric(10,2) CHECK (total >= 0));
+CREATE INDEX described_name_idx ON described (name) WHERE total > 0;
+CREATE VIEW described_view AS SELECT id, name FROM described;
+COMMENT ON COLUMN described.name IS 'a name';
+CREATE TEMP TABLE described_before AS SELECT * FROM migrate.describe();
+SELECT migrate.fingerprint() AS fingerprint_before \gset
+ALTER EXTENSION pg_migrate UPDATE TO '0.1.8';
+SELECT count(*) AS rows_described, migrate.fingerprint() = :'fingerprint_before' AS same_fingerprint FROM described_before;
+SELECT count(*) AS differing_rows FROM (
+    (SELECT * FROM described_before EXCEPT SELECT * FROM migrate.describe())
+    UNION ALL (SELECT * FROM migrate.describe() EXCEPT SELECT * FROM described_before)) d;
+DROP VIEW described_view;
+DROP TABLE described;
+DROP TYPE described_mood;
+DROP EXTENSION pg_migrate;
+DROP SCHEMA migrate;

@@ -310,7 +310,7 @@ TEST_F(ManagedInstallContract, ConcurrentInstallsMakeOneCatalog)
 
 /*
  * An older managed catalog: the current one taken back to 0.1.3 by undoing
- * what managed mode runs of the 0.1.3 → 0.1.7 scripts (the fingerprint
+ * what managed mode runs of the 0.1.3 → 0.1.7 scripts (0.1.8 replaces describe() only) (the fingerprint
  * column, schema_state, describe() and the functions on it, the renamed
  * index, the storage settings, version_sql()). install runs those scripts
  * again, over the rows, and the catalog is the extension's once more.

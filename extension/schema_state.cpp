@@ -15,45 +15,74 @@ HasRecordedState()
 	return !pg::Query("SELECT 1 FROM migrate.history WHERE fingerprint IS NOT NULL LIMIT 1", {}).empty();
 }
 
+namespace {
+
+/* fingerprint()'s hash of the rows of description d (kind, object, description), in "C" order */
+#define FINGERPRINT_OF(d)                                                                                              \
+	"SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg("                 \
+	"kind || ' ' || object || E'\\n' || description, E'\\n' ORDER BY kind COLLATE \"C\", object COLLATE \"C\"), ''), " \
+	"'UTF8')), 'hex') FROM " d
+
+/*
+ * The recorded state becomes the live description, in one statement that
+ * describes once and writes only the rows that changed: a runner step
+ * records the state after each migration, and rewriting every row each
+ * time would leave a dead row per object per step. Returns its fingerprint.
+ */
+std::string
+RecordWholeState()
+{
+	return Str(pg::Query("WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), "
+	                     "gone AS (DELETE FROM migrate.schema_state s WHERE NOT EXISTS "
+	                     "(SELECT 1 FROM d WHERE d.kind = s.kind AND d.object = s.object)), "
+	                     "put AS (INSERT INTO migrate.schema_state AS s (kind, object, description) "
+	                     "SELECT kind, object, description FROM d ON CONFLICT (kind, object) DO UPDATE "
+	                     "SET description = excluded.description "
+	                     "WHERE s.description IS DISTINCT FROM excluded.description) " FINGERPRINT_OF("d"),
+	                     {})
+	               .at(0)[0]);
+}
+
+/*
+ * The schema had drifted before this action: only what the action itself
+ * changed enters the recorded state, so the drift stays visible until
+ * someone accepts it. Returns the recorded state's fingerprint.
+ */
+std::string
+RecordActionsChanges()
+{
+	pg::Exec("CREATE TEMP TABLE pg_migrate_schema_after ON COMMIT DROP AS SELECT * FROM migrate.describe()", {});
+	pg::Exec("CREATE TEMP TABLE pg_migrate_schema_changed ON COMMIT DROP AS "
+	         "SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.object, a.object) AS object "
+	         "FROM pg_temp.pg_migrate_schema_before b FULL JOIN pg_temp.pg_migrate_schema_after a "
+	         "ON a.kind = b.kind AND a.object = b.object WHERE a.description IS DISTINCT FROM b.description",
+	         {});
+	pg::Exec("DELETE FROM migrate.schema_state s USING pg_temp.pg_migrate_schema_changed c "
+	         "WHERE s.kind = c.kind AND s.object = c.object",
+	         {});
+	pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT a.kind, a.object, a.description "
+	         "FROM pg_temp.pg_migrate_schema_after a JOIN pg_temp.pg_migrate_schema_changed c "
+	         "ON a.kind = c.kind AND a.object = c.object",
+	         {});
+	pg::Exec("DROP TABLE pg_temp.pg_migrate_schema_before, pg_temp.pg_migrate_schema_after, "
+	         "pg_temp.pg_migrate_schema_changed",
+	         {});
+	return Str(pg::Query(FINGERPRINT_OF("migrate.schema_state"), {}).at(0)[0]);
+}
+
+#undef FINGERPRINT_OF
+
+} // namespace
+
 std::string
 RecordSchemaState(const std::string &stream, const std::string &version)
 {
 	pg::CatalogScope scope;
 	if (!pg::CatalogHasColumn("history", "fingerprint"))
 		return "";
-	if (pg::Query("SELECT pg_catalog.to_regclass('pg_temp.pg_migrate_schema_before')", {}).at(0)[0]) {
-		/*
-		 * The schema had drifted before this action: only what the action
-		 * itself changed enters the recorded state, so the drift stays
-		 * visible until someone accepts it.
-		 */
-		pg::Exec("CREATE TEMP TABLE pg_migrate_schema_after ON COMMIT DROP AS SELECT * FROM migrate.describe()", {});
-		pg::Exec("CREATE TEMP TABLE pg_migrate_schema_changed ON COMMIT DROP AS "
-		         "SELECT coalesce(b.kind, a.kind) AS kind, coalesce(b.object, a.object) AS object "
-		         "FROM pg_temp.pg_migrate_schema_before b FULL JOIN pg_temp.pg_migrate_schema_after a "
-		         "ON a.kind = b.kind AND a.object = b.object WHERE a.description IS DISTINCT FROM b.description",
-		         {});
-		pg::Exec("DELETE FROM migrate.schema_state s USING pg_temp.pg_migrate_schema_changed c "
-		         "WHERE s.kind = c.kind AND s.object = c.object",
-		         {});
-		pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT a.kind, a.object, a.description "
-		         "FROM pg_temp.pg_migrate_schema_after a JOIN pg_temp.pg_migrate_schema_changed c "
-		         "ON a.kind = c.kind AND a.object = c.object",
-		         {});
-		pg::Exec("DROP TABLE pg_temp.pg_migrate_schema_before, pg_temp.pg_migrate_schema_after, "
-		         "pg_temp.pg_migrate_schema_changed",
-		         {});
-	} else {
-		pg::Exec("DELETE FROM migrate.schema_state", {});
-		pg::Exec("INSERT INTO migrate.schema_state (kind, object, description) SELECT * FROM migrate.describe()", {});
-	}
-	/* the same text fingerprint() hashes; kind and object are COLLATE "C" columns, so the order is fixed */
-	std::string fingerprint =
-	    Str(pg::Query("SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(pg_catalog.string_agg("
-	                  "kind || ' ' || object || E'\\n' || description, E'\\n' ORDER BY kind, object), ''), 'UTF8')), "
-	                  "'hex') FROM migrate.schema_state",
-	                  {})
-	            .at(0)[0]);
+	bool drifted_before =
+	    pg::Query("SELECT pg_catalog.to_regclass('pg_temp.pg_migrate_schema_before')", {}).at(0)[0].has_value();
+	std::string fingerprint = drifted_before ? RecordActionsChanges() : RecordWholeState();
 	pg::Exec("UPDATE migrate.history SET fingerprint = $3 WHERE id = (SELECT max(id) FROM migrate.history "
 	         "WHERE stream = $1 AND version = $2)",
 	         {stream, version, fingerprint});

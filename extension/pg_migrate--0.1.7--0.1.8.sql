@@ -7,6 +7,11 @@
  * plan, schemas being a parameter) instead of at every call, and a table's
  * columns read their types' collation by index instead of scanning pg_type
  * once per table. Recorded fingerprints stay valid: the text is the same.
+ *
+ * Migration text is compressed with lz4 where the server has it: a script
+ * and its up section together are more than fit in a row, so stored as they
+ * were written each took TOAST chunks of its own; lz4 (unlike the pglz that
+ * 0.1.5 turned off) costs less than those writes save.
  */
 \echo Use "ALTER EXTENSION pg_migrate UPDATE TO '0.1.8'" to load this file. \quit
 
@@ -173,3 +178,15 @@ RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT '0.1.8'::text $$;
+
+-- A server built without lz4 keeps the text stored as written (0.1.5).
+DO $$
+BEGIN
+    ALTER TABLE migrate.migrations
+        ALTER COLUMN script SET STORAGE EXTENDED, ALTER COLUMN script SET COMPRESSION lz4,
+        ALTER COLUMN up_sql SET STORAGE EXTENDED, ALTER COLUMN up_sql SET COMPRESSION lz4,
+        ALTER COLUMN down_sql SET STORAGE EXTENDED, ALTER COLUMN down_sql SET COMPRESSION lz4,
+        ALTER COLUMN verify_sql SET STORAGE EXTENDED, ALTER COLUMN verify_sql SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN
+    NULL;
+END $$;

@@ -44,6 +44,11 @@ DROP ROLE upgrade_uploader;
 -- 0.1.8: describe() keeps its rows and who may call it; its plan is kept for the session (PL/pgSQL).
 SELECT l.lanname, has_function_privilege('public', 'migrate.describe(text[])', 'EXECUTE') AS public_may_describe
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.oid = 'migrate.describe(text[])'::regprocedure;
+-- 0.1.8: migration text is lz4-compressed where the server has lz4, else stored as written.
+SELECT count(*) AS text_columns,
+       bool_and(CASE a.attcompression WHEN 'l' THEN a.attstorage = 'x' ELSE a.attstorage = 'e' END) AS stored_as_designed
+FROM pg_attribute a WHERE a.attrelid = 'migrate.migrations'::regclass
+  AND a.attname IN ('script', 'up_sql', 'down_sql', 'verify_sql');
 
 -- Same rows, and the catalog works on: the next history id follows on.
 SELECT id, stream, version, action, status FROM migrate.history ORDER BY id;

@@ -48,7 +48,11 @@ ReadPrisma(const DirSpec &dir, const std::vector<DirEntry> &entries, std::vector
 			continue;
 		}
 		if (!has_up) {
-			problems->push_back({folder, 0, "prisma migration folder without migration.sql"});
+			/* Prisma refuses such a folder too; one holding another runner's code migrations is common */
+			problems->push_back({folder, 0,
+			                     "prisma migration folder without migration.sql (prisma migrate deploy refuses "
+			                     "it too): add the migration's SQL as migration.sql, or move the folder out of "
+			                     "the migrations directory if another tool runs it"});
 			continue;
 		}
 		ToolMigration m = NewMigration(Layout::kPrisma, dir, JoinPath(folder, "migration.sql"), entry.name);

@@ -15,6 +15,7 @@
 
 #include "broken_down.hpp"
 #include "catalog.hpp"
+#include "enum_boundary.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "lint_here.hpp"
@@ -248,36 +249,6 @@ RunPlan(const std::vector<Migration> &plan, std::size_t inline_count, const Appl
 	return result;
 }
 
-/* True when text holds word in any letter case (ASCII): a cheap look before parsing. */
-bool
-MentionsWord(const std::string &text, const char *word)
-{
-	auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
-	std::size_t n = std::strlen(word);
-	return std::search(text.begin(), text.end(), word, word + n, same) != text.end();
-}
-
-/*
- * True when the up section adds an enum value (the server's parse decides).
- * The statements the plan's lint split say so; of a section not split yet,
- * only one that spells out ALTER, TYPE and VALUE can, so the others are not
- * parsed at all.
- */
-bool
-AddsEnumValue(const Migration &m)
-{
-	if (m.up_split) /* split by the plan's lint already */
-		return std::any_of(m.up_statements.begin(), m.up_statements.end(),
-		                   [](const Statement &st) { return st.adds_enum_value; });
-	if (!MentionsWord(m.up_sql, "alter") || !MentionsWord(m.up_sql, "type") || !MentionsWord(m.up_sql, "value"))
-		return false;
-	SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
-	for (const Statement &st : SplitStatements(m.up_sql, origin))
-		if (st.adds_enum_value)
-			return true;
-	return false;
-}
-
 /*
  * How much of the plan runs in the caller's transaction: everything before
  * the first no-transaction migration, or nothing while the runner has work
@@ -298,7 +269,8 @@ InlineCount(const std::vector<Migration> &plan, const QueueState &queue)
 		if (n < plan.size() && AddsEnumValue(plan[n - 1])) {
 			pg::Notice("migration " + plan[n - 1].Label() +
 			           " adds an enum value: the migrations after it run in the background runner once this "
-			           "transaction commits, each in a transaction of its own, so they can use the value");
+			           "transaction commits, in transactions that commit after each enum value added, so they "
+			           "can use the value");
 			break;
 		}
 	}

@@ -4,9 +4,12 @@
  * CONCURRENTLY builds on one table would deadlock). Each statement of a
  * no-transaction migration runs alone at top level in its own transaction,
  * and the resume point is saved after each, so retry() never runs a
- * finished statement again. A transactional migration queued behind one
- * runs in a transaction of its own. Results go to the catalog in short
- * transactions of their own.
+ * finished statement again. Transactional migrations queued behind one run
+ * as a batch: one transaction, each migration in a subtransaction of its own
+ * (a failure rolls back that migration alone, and is recorded), committed
+ * after a migration that adds an enum value, so the next can use it
+ * (enum_boundary.hpp), and when the next job cannot join. Results of
+ * no-transaction steps go to the catalog in short transactions of their own.
  *
  * The server's runner is a background worker (runner.cpp); on a managed
  * service the client runs the same queue itself once its deploy committed.
@@ -14,6 +17,7 @@
 #include "runner_queue.hpp"
 
 #include "catalog.hpp"
+#include "enum_boundary.hpp"
 #include "execute.hpp"
 #include "jobs.hpp"
 #include "schema_state.hpp"
@@ -52,16 +56,121 @@ InTransaction(Body body)
 	pg::CommitTransaction();
 }
 
+/* The content that was queued, and only as a role its author's privileges cover (trust.hpp). */
+void
+CheckQueuedContent(const Job &job, const Migration &m)
+{
+	if (!job.checksum.empty() && job.checksum != m.checksum)
+		throw MigrateError(MG_UNTRUSTED_AUTHOR,
+		                   "migration " + m.Label() + " changed after its background step was queued",
+		                   "queued checksum " + job.checksum + ", stored checksum " + m.checksum,
+		                   "Resolve it with migrate.resolve(stream, version, 'rolled_back') and deploy again.");
+	RequireTrustedAuthor(m, job.role, "up");
+}
+
+HistoryEntry
+RefusalOf(const MigrateError &e)
+{
+	HistoryEntry refusal;
+	refusal.sqlstate = unpack_sql_state(e.sqlstate);
+	refusal.message = e.message;
+	refusal.detail = e.detail;
+	return refusal;
+}
+
+std::optional<Migration>
+LoadJobMigration(const Job &job)
+{
+	std::optional<Migration> found = catalog::LoadMigration(job.stream, VersionKey(job.version));
+	if (found)
+		found->author = catalog::AuthorOf(found->stream, found->version);
+	return found;
+}
+
+/* One transactional migration of a batch, in a subtransaction of its own: true when it was applied. */
+bool
+RunInBatch(const Job &job, const Migration &m)
+{
+	TimestampTz started = pg::Now();
+	/* Migration SQL here may not call apply(), register() and the like either. */
+	ReentryGuard busy("the background runner");
+	pg::SubtransactionFrame frame = pg::BeginSubtransaction();
+	try {
+		CheckQueuedContent(job, m);
+		pg::SetSessionSetting("search_path", job.search_path);
+		RunSection(m, SectionKind::Up);
+		jobs::Succeed(job, m, started);
+		pg::ReleaseSubtransaction(frame);
+		return true;
+	} catch (const MigrateError &e) {
+		pg::RollbackSubtransaction(frame);
+		jobs::Fail(job, m, started, RefusalOf(e));
+	} catch (const StatementError &e) {
+		pg::RollbackSubtransaction(frame);
+		jobs::Fail(job, m, started, FailureOf(e, e.statement, e.line));
+	} catch (const PgException &e) {
+		pg::RollbackSubtransaction(frame);
+		jobs::Fail(job, m, started, FailureOf(e, "", 0));
+	}
+	return false;
+}
+
+/*
+ * Transactional jobs from job on, as one batch (the file comment): claims
+ * the next job in the batch's transaction while it can join. Records the
+ * schema state once, after the batch's last applied migration, as apply()
+ * records its batch's. Returns a job it claimed that cannot join (a
+ * no-transaction step), for the caller to run next.
+ */
+std::optional<Job>
+RunBatch(Job job, const RunnerIdentity &who, const std::string &role_name)
+{
+	/*
+	 * Each migration's subtransaction keeps its XID in the batch's until the
+	 * commit; past 64 a backend's subxid cache overflows, and every other
+	 * session's snapshot then looks in pg_subtrans. A batch stays below.
+	 */
+	constexpr int kMaxBatch = 32;
+	std::optional<Job> outside;
+	std::optional<Migration> last_applied;
+	InTransaction([&] {
+		for (int ran = 1;; ran++) {
+			std::optional<Migration> m = LoadJobMigration(job);
+			if (!m) {
+				jobs::Cancel(job.stream, job.version);
+			} else if (!m->transactional) {
+				outside = job;
+				break;
+			} else if (RunInBatch(job, *m)) {
+				last_applied = std::move(m);
+				if (AddsEnumValue(*last_applied))
+					break; /* the next migration may use the value: commit first */
+			} else {
+				break; /* failed: its stream is blocked, the rest waits */
+			}
+			if (ran >= kMaxBatch)
+				break;
+			if (pg::CurrentUserOid() != who.role)
+				pg::SetSessionSetting("role", role_name);
+			std::optional<Job> next, handoff;
+			next = jobs::Claim(who.session_user, who.role, &handoff, role_name);
+			if (!next)
+				break;
+			job = *next;
+		}
+		if (last_applied)
+			RecordSchemaState(last_applied->stream, last_applied->version);
+	});
+	return outside;
+}
+
+/* A no-transaction step: each statement alone at top level, the resume point saved after each. */
 void
 RunJob(const Job &job)
 {
 	TimestampTz started = pg::Now();
 	std::optional<Migration> found;
-	InTransaction([&] {
-		found = catalog::LoadMigration(job.stream, VersionKey(job.version));
-		if (found)
-			found->author = catalog::AuthorOf(found->stream, found->version);
-	});
+	InTransaction([&] { found = LoadJobMigration(job); });
 	if (!found) {
 		InTransaction([&] { jobs::Cancel(job.stream, job.version); });
 		return;
@@ -70,36 +179,16 @@ RunJob(const Job &job)
 	/* Migration SQL here may not call apply(), register() and the like either. */
 	ReentryGuard busy("the background runner");
 
-	/* The content that was queued, and only as a role its author's privileges cover (trust.hpp). */
 	try {
-		InTransaction([&] {
-			if (!job.checksum.empty() && job.checksum != m.checksum)
-				throw MigrateError(MG_UNTRUSTED_AUTHOR,
-				                   "migration " + m.Label() + " changed after its background step was queued",
-				                   "queued checksum " + job.checksum + ", stored checksum " + m.checksum,
-				                   "Resolve it with migrate.resolve(stream, version, 'rolled_back') and deploy again.");
-			RequireTrustedAuthor(m, job.role, "up");
-		});
+		InTransaction([&] { CheckQueuedContent(job, m); });
 	} catch (const MigrateError &e) {
 		pg::AbortTransaction();
-		HistoryEntry refusal;
-		refusal.sqlstate = unpack_sql_state(e.sqlstate);
-		refusal.message = e.message;
-		refusal.detail = e.detail;
-		InTransaction([&] { jobs::Fail(job, m, started, refusal); });
+		InTransaction([&] { jobs::Fail(job, m, started, RefusalOf(e)); });
 		return;
 	}
 	InTransaction([&] { pg::SetSessionSetting("search_path", job.search_path); });
 
 	try {
-		if (m.transactional) {
-			InTransaction([&] {
-				RunSection(m, SectionKind::Up);
-				jobs::Succeed(job, m, started);
-				RecordSchemaState(m.stream, m.version);
-			});
-			return;
-		}
 		SectionOrigin origin{DescribeMigration(m.Label(), m.source), "up", m.up_line};
 		/* retry(): first drop what the failed attempt left INVALID. */
 		for (std::size_t i = 0; i < job.cleanup.size(); i++) {
@@ -167,11 +256,23 @@ RunQueue(const RunnerIdentity &who)
 	if (!locked)
 		return; /* another runner works the queue */
 
+	std::optional<Job> claimed; /* claimed by a batch, not run yet */
 	for (;;) {
 		std::optional<Job> job, handoff;
-		InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
+		if (claimed)
+			job.swap(claimed);
+		else
+			InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
 		if (job) {
-			RunJob(*job);
+			bool transactional = true;
+			InTransaction([&] {
+				std::optional<Migration> m = LoadJobMigration(*job);
+				transactional = !m || m->transactional;
+			});
+			if (transactional)
+				claimed = RunBatch(*job, who, role_name);
+			else
+				RunJob(*job);
 			/* Whatever the step did to the session, the next one runs as the role the runner is for. */
 			InTransaction([&] {
 				if (pg::CurrentUserOid() != who.role)

@@ -221,6 +221,40 @@ TEST_F(RealHistories, EnumBoundaryFailureKeepsTheEarlierPart)
 
 /* ---- 8. deploy --backup DIR ---- */
 
+/*
+ * After an enum value is added the runner takes the rest as batches: one
+ * transaction per run of migrations up to the next enum value added, each
+ * migration in a subtransaction, the schema state recorded once per batch.
+ * A failure rolls back its own migration only; the ones before it in the
+ * batch stay applied.
+ */
+TEST_F(RealHistories, AfterAnEnumValueTheRunnerCommitsPerBatchAndAFailureUndoesItsOwnPartOnly)
+{
+	WriteMigration("0001_mood.sql", "CREATE TYPE mood AS ENUM ('sad', 'ok');\n");
+	WriteMigration("0002_add_happy.sql", "ALTER TYPE mood ADD VALUE 'happy';\n");
+	WriteMigration("0003_people.sql", "CREATE TABLE people (id bigint PRIMARY KEY, m mood DEFAULT 'happy');\n");
+	WriteMigration("0004_add_calm.sql", "ALTER TYPE mood ADD VALUE 'calm';\n");
+	WriteMigration("0005_calm_people.sql", "INSERT INTO people VALUES (1, 'calm');\n");
+	WriteMigration("0006_pets.sql", "CREATE TABLE pets (id bigint PRIMARY KEY);\n");
+	WriteMigration("0007_broken.sql", "CREATE TABLE toys (id bigint);\nINSERT INTO nowhere VALUES (1);\n");
+	RunResult r = Run({"deploy"});
+	EXPECT_EQ(r.exit_code, 1) << r.All();
+	EXPECT_EQ(db_->Scalar("SELECT string_agg(version || '=' || state, ',' ORDER BY version) FROM migrate.status()"),
+	          "0001=applied,0002=applied,0003=applied,0004=applied,0005=applied,0006=applied,0007=failed");
+	/* the failed migration's own statements are undone, the ones before it in its batch are not */
+	EXPECT_FALSE(db_->TableExists("toys"));
+	EXPECT_TRUE(db_->TableExists("pets"));
+	EXPECT_EQ(db_->Scalar("SELECT m::text FROM people"), "calm");
+	/* the state after each batch: 0002 (deploy's own batch), 0004 (ends at its enum value), 0006 (before the failure)
+	 */
+	EXPECT_EQ(db_->Scalar("SELECT string_agg(version, ',' ORDER BY id) FROM migrate.history "
+	                      "WHERE action = 'apply' AND fingerprint IS NOT NULL"),
+	          "0002,0004,0006");
+	EXPECT_EQ(db_->Scalar("SELECT fingerprint FROM migrate.history WHERE version = '0006' AND action = 'apply'"),
+	          db_->Scalar("SELECT migrate.fingerprint()"));
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.schema_diff()"), 0);
+}
+
 TEST_F(RealHistories, BackupBeforeApplyingRestoresAndNamesTheFile)
 {
 	WriteMigration("0001_accounts.sql", kAccounts);

@@ -255,6 +255,24 @@ TEST_F(RealHistories, AfterAnEnumValueTheRunnerCommitsPerBatchAndAFailureUndoesI
 	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.schema_diff()"), 0);
 }
 
+/* A batch ends after 32 migrations: their subtransactions never overflow a backend's subxid cache (64). */
+TEST_F(RealHistories, ARunnerBatchCommitsEveryThirtyTwoMigrations)
+{
+	WriteMigration("0001_mood.sql", "CREATE TYPE mood AS ENUM ('sad', 'ok');\n");
+	WriteMigration("0002_add_happy.sql", "ALTER TYPE mood ADD VALUE 'happy';\n");
+	for (int i = 3; i <= 42; i++) {
+		char name[32];
+		std::snprintf(name, sizeof(name), "%04d_t%d.sql", i, i);
+		WriteMigration(name, "CREATE TABLE t" + std::to_string(i) + " (id bigint PRIMARY KEY);\n");
+	}
+	RunResult r = Run({"deploy"});
+	ASSERT_EQ(r.exit_code, 0) << r.All();
+	EXPECT_EQ(db_->Count("SELECT count(*) FROM migrate.status() WHERE state = 'applied'"), 42);
+	EXPECT_EQ(db_->Scalar("SELECT string_agg(version, ',' ORDER BY id) FROM migrate.history "
+	                      "WHERE action = 'apply' AND fingerprint IS NOT NULL"),
+	          "0002,0034,0042");
+}
+
 TEST_F(RealHistories, BackupBeforeApplyingRestoresAndNamesTheFile)
 {
 	WriteMigration("0001_accounts.sql", kAccounts);

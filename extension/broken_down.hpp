@@ -35,7 +35,7 @@ struct DownSyntaxError {
  * again. A cancel still propagates.
  */
 std::optional<DownSyntaxError> FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin,
-                                                   std::vector<Statement> *statements = nullptr);
+                                                   std::optional<std::vector<Statement>> *statements = nullptr);
 
 /* "FILE:LINE: the down section does not parse: MESSAGE" */
 std::string DescribeDownSyntaxError(const std::string &file, const DownSyntaxError &error);

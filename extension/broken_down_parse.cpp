@@ -10,7 +10,8 @@
 namespace pgmigrate {
 
 std::optional<DownSyntaxError>
-FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin, std::vector<Statement> *statements)
+FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin,
+                    std::optional<std::vector<Statement>> *statements)
 {
 	/* A caught ERROR is cleaned up by rolling back a subtransaction, as PL/pgSQL's EXCEPTION does. */
 	pg::SubtransactionFrame frame = pg::BeginSubtransaction();

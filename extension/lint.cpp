@@ -1329,8 +1329,7 @@ LintScript(const std::string &script)
 	SectionOrigin origin{"lint", "up", parsed.up.first_line};
 	/* register() accepts a down that does not parse (broken_down.hpp): a warning here too */
 	std::optional<Finding> broken_down;
-	std::vector<Statement> down_split; /* split once: by the check, then used to settle */
-	bool down_parsed = false;
+	std::optional<std::vector<Statement>> down_split; /* split once: by the check, then used to settle */
 	if (parsed.down.present) {
 		if (auto broken =
 		        FindDownSyntaxError(parsed.down.sql, {origin.where, "down", parsed.down.first_line}, &down_split)) {
@@ -1342,12 +1341,10 @@ LintScript(const std::string &script)
 			                      "the down section does not parse: " + broken->message +
 			                          "; rolling this migration back will be refused until it is fixed"};
 			parsed.down.present = false;
-		} else {
-			down_parsed = true;
 		}
 	}
 	/* as register() runs it: a file's own BEGIN/COMMIT, if-needed */
-	SettleTransaction(&parsed, origin, down_parsed ? &down_split : nullptr);
+	SettleTransaction(&parsed, origin, std::move(down_split));
 	std::vector<Finding> findings = LintSection(parsed.up.sql, origin, {parsed.transactional, false});
 	std::size_t up_count = findings.size();
 	if (broken_down)

@@ -173,19 +173,16 @@ ParseMigration(const RegisterRequest &req)
 
 	SectionOrigin origin{DescribeMigration(label, req.source), "up", parsed.up.first_line};
 	/* A down nobody could run must not keep the up from being deployed (broken_down.hpp): set aside. */
-	std::vector<Statement> down_split; /* split once: by the check, then used to settle */
-	bool down_parsed = false;
+	std::optional<std::vector<Statement>> down_split; /* split once: by the check, then used to settle */
 	if (parsed.down.present) {
 		SectionOrigin down_origin{origin.where, "down", parsed.down.first_line};
 		if (auto broken = FindDownSyntaxError(parsed.down.sql, down_origin, &down_split)) {
 			m.down_problem = DescribeDownSyntaxError(file, *broken);
 			m.down_line = parsed.down.first_line;
 			parsed.down.present = false;
-		} else {
-			down_parsed = true;
 		}
 	}
-	SettledStatements settled = SettleTransaction(&parsed, origin, down_parsed ? &down_split : nullptr);
+	SettledStatements settled = SettleTransaction(&parsed, origin, std::move(down_split));
 	if (CheckSection(settled.up, origin, parsed.transactional) == 0)
 		throw MigrateError(MG_INVALID_SCRIPT,
 		                   file + ":" + std::to_string(parsed.up.first_line) + ": the up section has no statements", "",

@@ -6,6 +6,8 @@
  */
 #include "runner_launch.hpp"
 
+#include "retry_advice.hpp"
+
 #include "guard.hpp"
 
 extern "C" {
@@ -106,7 +108,7 @@ StartRunnerNow(const RunnerIdentity &who)
 std::string
 RetryAdvice(const std::string &stream, const std::string &version)
 {
-	return "SELECT migrate.retry('" + stream + "', '" + version + "')";
+	return RetryAdviceText(stream, version, false);
 }
 
 } // namespace pgmigrate

@@ -115,14 +115,21 @@ RunInBatch(const Job &job, const Migration &m)
 	return false;
 }
 
+/* A claimed no-transaction step and its migration, loaded: what a batch hands back to run next. */
+struct Step {
+	Job job;
+	Migration migration;
+};
+
 /*
- * Transactional jobs from job on, as one batch (the file comment): claims
- * the next job in the batch's transaction while it can join. Records the
- * schema state once, after the batch's last applied migration, as apply()
- * records its batch's. Returns a job it claimed that cannot join (a
- * no-transaction step), for the caller to run next.
+ * The claimed job and the transactional jobs after it, as one batch (the
+ * file comment): claims the next job in the batch's transaction while it
+ * can join. Records the schema state once, after the batch's last applied
+ * migration, as apply() records its batch's. Returns the first job that
+ * cannot join (a no-transaction step, possibly job itself), for the caller
+ * to run next.
  */
-std::optional<Job>
+std::optional<Step>
 RunBatch(Job job, const RunnerIdentity &who, const std::string &role_name)
 {
 	/*
@@ -131,7 +138,7 @@ RunBatch(Job job, const RunnerIdentity &who, const std::string &role_name)
 	 * session's snapshot then looks in pg_subtrans. A batch stays below.
 	 */
 	constexpr int kMaxBatch = 32;
-	std::optional<Job> outside;
+	std::optional<Step> outside;
 	std::optional<Migration> last_applied;
 	InTransaction([&] {
 		for (int ran = 1;; ran++) {
@@ -139,7 +146,7 @@ RunBatch(Job job, const RunnerIdentity &who, const std::string &role_name)
 			if (!m) {
 				jobs::Cancel(job.stream, job.version);
 			} else if (!m->transactional) {
-				outside = job;
+				outside = Step{job, std::move(*m)};
 				break;
 			} else if (RunInBatch(job, *m)) {
 				last_applied = std::move(m);
@@ -166,16 +173,11 @@ RunBatch(Job job, const RunnerIdentity &who, const std::string &role_name)
 
 /* A no-transaction step: each statement alone at top level, the resume point saved after each. */
 void
-RunJob(const Job &job)
+RunJob(const Step &step)
 {
 	TimestampTz started = pg::Now();
-	std::optional<Migration> found;
-	InTransaction([&] { found = LoadJobMigration(job); });
-	if (!found) {
-		InTransaction([&] { jobs::Cancel(job.stream, job.version); });
-		return;
-	}
-	const Migration &m = *found;
+	const Job &job = step.job;
+	const Migration &m = step.migration;
 	/* Migration SQL here may not call apply(), register() and the like either. */
 	ReentryGuard busy("the background runner");
 
@@ -256,23 +258,12 @@ RunQueue(const RunnerIdentity &who)
 	if (!locked)
 		return; /* another runner works the queue */
 
-	std::optional<Job> claimed; /* claimed by a batch, not run yet */
 	for (;;) {
 		std::optional<Job> job, handoff;
-		if (claimed)
-			job.swap(claimed);
-		else
-			InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
+		InTransaction([&] { job = jobs::Claim(who.session_user, who.role, &handoff, role_name); });
 		if (job) {
-			bool transactional = true;
-			InTransaction([&] {
-				std::optional<Migration> m = LoadJobMigration(*job);
-				transactional = !m || m->transactional;
-			});
-			if (transactional)
-				claimed = RunBatch(*job, who, role_name);
-			else
-				RunJob(*job);
+			if (std::optional<Step> step = RunBatch(*job, who, role_name))
+				RunJob(*step);
 			/* Whatever the step did to the session, the next one runs as the role the runner is for. */
 			InTransaction([&] {
 				if (pg::CurrentUserOid() != who.role)

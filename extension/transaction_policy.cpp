@@ -128,7 +128,7 @@ AnyNeedsNoTransaction(const std::vector<Statement> &statements)
 } // namespace
 
 SettledStatements
-SettleTransaction(Script *script, SectionOrigin origin, std::vector<Statement> *down_split)
+SettleTransaction(Script *script, SectionOrigin origin, std::optional<std::vector<Statement>> down_split)
 {
 	SettledStatements out;
 	bool own_transaction = false;
@@ -142,7 +142,7 @@ SettleTransaction(Script *script, SectionOrigin origin, std::vector<Statement> *
 			continue;
 		origin.section = part.name;
 		origin.first_line = part.section->first_line;
-		if (part.statements == &out.down && down_split != nullptr)
+		if (part.statements == &out.down && down_split)
 			*part.statements = std::move(*down_split);
 		else
 			*part.statements = SplitStatements(part.section->sql, origin);

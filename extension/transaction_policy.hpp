@@ -24,6 +24,7 @@
 #include "script.hpp"
 #include "statements.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace pgmigrate {
@@ -40,6 +41,7 @@ struct SettledStatements {
  * outside a transaction but shares its breakpoints with others. down_split:
  * the down section's statements when the caller split it already.
  */
-SettledStatements SettleTransaction(Script *script, SectionOrigin origin, std::vector<Statement> *down_split = nullptr);
+SettledStatements SettleTransaction(Script *script, SectionOrigin origin,
+                                    std::optional<std::vector<Statement>> down_split = std::nullopt);
 
 } // namespace pgmigrate

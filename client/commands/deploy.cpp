@@ -15,6 +15,7 @@
 #include "lifecycle.hpp"
 #include "lint_findings.hpp"
 #include "managed_calls.hpp"
+#include "retry_advice.hpp"
 #include "rows.hpp"
 #include "script.hpp"
 #include "server_versions.hpp"
@@ -287,15 +288,6 @@ FileFor(const std::vector<MigrationFile> &files, const std::string &stream, cons
 	return "";
 }
 
-/* How to resume a stopped step: the SQL call with the extension, the command in managed mode (no SQL retry there). */
-std::string
-RetryHint(const Connection &conn, const std::string &stream, const std::string &version)
-{
-	if (conn.Managed())
-		return "pg_migrate retry " + version + " --stream " + stream;
-	return "SELECT migrate.retry('" + stream + "', '" + version + "')";
-}
-
 /*
  * Reads the failure apply() (or, given which, the runner) recorded, prints it
  * as file:line: message, and throws exit 1.
@@ -334,7 +326,7 @@ ReportFailure(Connection &conn, const std::vector<MigrationFile> &files, Output 
 	out.Error(text);
 	std::string consequence = which ? " in the background runner; what ran before it stays applied, and the stream is "
 	                                  "blocked until " +
-	                                      RetryHint(conn, stream, version) + " after the fix"
+	                                      RetryAdviceText(stream, version, conn.Managed()) + " after the fix"
 	                                : "; its batch was rolled back and the failure recorded in migrate.history";
 	throw Failure(kExitFailed, "migration " + stream + " " + version + " (" + name + ") failed" + consequence,
 	              {{"sqlstate", get("sqlstate")}, {"file", failed["file"]}});
@@ -384,7 +376,7 @@ WaitForQueued(Connection &conn, const std::vector<MigrationFile> &files, ApplyRo
 		ReportFailure(conn, files, out, failed);
 	throw Failure(kExitFailed, "the background runner did not finish " + failed->first + " " + failed->second +
 	                               " (state " + final_states[*failed].state + "); pg_migrate status shows it, and " +
-	                               RetryHint(conn, failed->first, failed->second) + " resumes it");
+	                               RetryAdviceText(failed->first, failed->second, conn.Managed()) + " resumes it");
 }
 
 } // namespace
@@ -427,7 +419,7 @@ RunDeploy(const GlobalOptions &global, const DeployOptions &options, Output &out
 		throw Failure(kExitValidation,
 		              "the background step " + which +
 		                  " was interrupted (MG008); nothing was applied. Fix the cause, then " +
-		                  RetryHint(conn, interrupted.front().first, interrupted.front().second),
+		                  RetryAdviceText(interrupted.front().first, interrupted.front().second, conn.Managed()),
 		              {{"sqlstate", "MG008"}});
 	}
 	if (!HasWork(filter, remote, uploaded) && !in_flight.empty()) {

@@ -11,7 +11,8 @@
 namespace pgmigrate {
 
 std::optional<DownSyntaxError>
-FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin, std::vector<Statement> *statements)
+FindDownSyntaxError(const std::string &sql, const SectionOrigin &origin,
+                    std::optional<std::vector<Statement>> *statements)
 {
 	try {
 		std::vector<Statement> split = SplitStatements(sql, origin);

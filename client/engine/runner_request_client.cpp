@@ -7,6 +7,7 @@
 #include "runner_launch.hpp"
 
 #include "managed_calls.hpp"
+#include "retry_advice.hpp"
 
 namespace pgmigrate {
 
@@ -26,7 +27,7 @@ StartRunnerNow(const RunnerIdentity &)
 std::string
 RetryAdvice(const std::string &stream, const std::string &version)
 {
-	return "pg_migrate retry " + version + " --stream " + stream;
+	return RetryAdviceText(stream, version, true);
 }
 
 } // namespace pgmigrate

@@ -85,3 +85,14 @@ bench_cleanup() {
 	for db in "${DATABASES[@]}"; do admin -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
 	rm -rf "$work"
 }
+
+# The peer workload's setup, alike in every script that runs it: notices
+# quiet, the work folder ($1: its name prefix), $out_file, and $N
+# migrations of the generator $GEN written under $work/w.
+peer_workload() {
+	export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
+	[ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
+	bench_workdir "$1"
+	out_file=$work/last.out
+	python3 "$GEN" "$N" "$work/w" >/dev/null || die "peers-gen.py failed"
+}

@@ -23,13 +23,9 @@ DATABASES=()
 for ((r = 1; r <= ROUNDS; r++)); do DATABASES+=("bench_managed_psql_$r" "bench_managed_ours_$r"); done
 
 source "$here/common.sh"
-export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
-[ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
 [ -x "$PG_MIGRATE" ] || die "client not built: $PG_MIGRATE"
-bench_workdir pg_migrate_managed
-out_file=$work/last.out
+peer_workload pg_migrate_managed
 
-python3 "$GEN" "$N" "$work/w" >/dev/null || die "peers-gen.py failed"
 echo "== peer workload in managed mode: $N migrations, $ROUNDS rounds"
 echo "server:  PostgreSQL $(admin -At -c "SHOW server_version" | cut -d' ' -f1); load $(cut -d' ' -f1-3 /proc/loadavg)"
 

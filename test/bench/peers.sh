@@ -28,11 +28,8 @@ DATABASES=(bench_peer_psql bench_peer_ours)
 for ((r = 1; r <= ${BENCH_ROUNDS:-5}; r++)); do DATABASES+=("bench_peer_psql_$r" "bench_peer_ours_$r"); done
 
 source "$here/common.sh"
-export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
-[ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
 [ -x "$PG_MIGRATE" ] || die "client not built: $PG_MIGRATE"
-bench_workdir pg_migrate_peers
-out_file=$work/last.out
+peer_workload pg_migrate_peers
 
 # CPU time (ms) of the server's ended backends so far: the postmaster's
 # children's user+system time (/proc/PID/stat fields 16, 17). A wall clock on
@@ -55,7 +52,6 @@ measured() {
 	cpu=$(awk -v u="$user" -v s="$sys" -v a="${before:-0}" -v b="${after:-0}" 'BEGIN { printf "%d", (u + s) * 1000 + b - a }')
 }
 
-python3 "$GEN" "$N" "$work/w" >/dev/null || die "peers-gen.py failed"
 echo "== peer workload: $N migrations ($(du -sk "$work/w/ours/migrations" | cut -f1) kB), $ROUNDS rounds"
 echo "server:  PostgreSQL $(admin -At -c "SHOW server_version" | cut -d' ' -f1); load $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -22,12 +22,8 @@ DATABASES=()
 for ((r = 1; r <= ROUNDS; r++)); do DATABASES+=("bench_split_ours_$r" "bench_split_psql_$r"); done
 
 source "$here/common.sh"
-export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
-[ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
-bench_workdir pg_migrate_split
-out_file=$work/last.out
+peer_workload pg_migrate_split
 
-python3 "$GEN" "$N" "$work/w" >/dev/null || die "peers-gen.py failed"
 python3 - "$here" "$work/w/ours/migrations" >"$work/register.sql" <<'PY' || die "could not write the register_many() statement"
 import os, sys
 sys.path.insert(0, sys.argv[1])

@@ -21,12 +21,8 @@ DATABASES=()
 for ((r = 1; r <= ROUNDS; r++)); do for c in "${CATALOGS[@]}"; do DATABASES+=("bench_upload_${c//./}_$r"); done; done
 
 source "$here/common.sh"
-export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c client_min_messages=warning"
-[ -f "$GEN" ] || die "no generator at $GEN (set BENCH_PEERS_GEN)"
 [ -x "$PG_MIGRATE" ] || die "client not built: $PG_MIGRATE"
-bench_workdir pg_migrate_upload
-out_file=$work/last.out
-python3 "$GEN" "$N" "$work/w" >/dev/null || die "peers-gen.py failed"
+peer_workload pg_migrate_upload
 
 echo "== upload: pg_migrate push of $N peer migrations, $ROUNDS rounds, catalogs ${CATALOGS[*]}"
 declare -A times

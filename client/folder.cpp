@@ -3,6 +3,7 @@
 
 #include "checksum.hpp"
 #include "exit_codes.hpp"
+#include "in_chunks.hpp"
 #include "layouts.hpp"
 #include "script.hpp"
 
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -25,6 +27,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char *kDefaultDir = "./migrations";
+/* below this many files per thread, a thread costs more than it saves */
+constexpr std::size_t kFilesPerThread = 200;
 constexpr const char *kStreamRule = "(stream names are 1 to 63 characters of a-z, 0-9, '_' or '-')";
 constexpr const char *kEqualsInPath = "; a folder whose name contains '=' is written with a '/' before it, as ./a=b";
 
@@ -276,22 +280,41 @@ ReadFolder(const DirSpec &dir, std::vector<MigrationFile> *files, std::vector<Fi
 	if (!ListEntries(dir, &entries, problems))
 		return;
 	Layout layout = ResolveLayout(dir, &entries, problems, warnings);
+	/* Each chunk's files and problems, in folder order once joined (in_chunks.hpp). */
+	struct Chunk {
+		std::vector<MigrationFile> files;
+		std::vector<FileProblem> problems;
+	};
+	std::vector<Chunk> chunks;
 	if (layout != Layout::kNative) {
-		for (ToolMigration &m : ReadToolLayout(layout, dir, entries, problems, warnings))
-			if (CheckNameCharacters(m.file, problems) &&
-			    CheckScript(&m.file, problems, m.down_path, m.down_first_line)) {
-				m.file.down_path = m.down_path;
-				m.file.down_first_line = m.down_first_line;
-				files->push_back(std::move(m.file));
+		std::vector<ToolMigration> found = ReadToolLayout(layout, dir, entries, problems, warnings);
+		chunks = InChunks<Chunk>(found.size(), kFilesPerThread, [&found](std::size_t begin, std::size_t end, Chunk &c) {
+			for (std::size_t i = begin; i < end; i++) {
+				ToolMigration &m = found[i];
+				if (CheckNameCharacters(m.file, &c.problems) &&
+				    CheckScript(&m.file, &c.problems, m.down_path, m.down_first_line)) {
+					m.file.down_path = m.down_path;
+					m.file.down_first_line = m.down_first_line;
+					c.files.push_back(std::move(m.file));
+				}
 			}
-		return;
+		});
+	} else {
+		std::vector<const DirEntry *> sql;
+		for (const DirEntry &entry : entries)
+			if (IsSqlName(entry.name))
+				sql.push_back(&entry);
+		chunks = InChunks<Chunk>(sql.size(), kFilesPerThread, [&](std::size_t begin, std::size_t end, Chunk &c) {
+			for (std::size_t i = begin; i < end; i++) {
+				MigrationFile file;
+				if (ReadOne(dir, *sql[i], &file, &c.problems))
+					c.files.push_back(std::move(file));
+			}
+		});
 	}
-	for (const DirEntry &entry : entries) {
-		if (!IsSqlName(entry.name))
-			continue;
-		MigrationFile file;
-		if (ReadOne(dir, entry, &file, problems))
-			files->push_back(std::move(file));
+	for (Chunk &c : chunks) {
+		std::move(c.files.begin(), c.files.end(), std::back_inserter(*files));
+		std::move(c.problems.begin(), c.problems.end(), std::back_inserter(*problems));
 	}
 }
 

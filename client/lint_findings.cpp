@@ -92,10 +92,14 @@ LintJson(const std::vector<LintFinding> &findings)
 std::string
 FileForLabel(const std::vector<MigrationFile> &files, const std::string &label)
 {
-	for (const MigrationFile &f : files)
-		if (label.size() == f.stream.size() + f.version.size() + f.name.size() + 2 &&
-		    label == f.stream + "/" + f.version + "_" + f.name)
+	/* "stream/version_name", compared in place: a deploy asks once per finding, over every file */
+	for (const MigrationFile &f : files) {
+		std::size_t v = f.stream.size() + 1, n = v + f.version.size() + 1;
+		if (label.size() == n + f.name.size() && label.compare(0, f.stream.size(), f.stream) == 0 &&
+		    label[f.stream.size()] == '/' && label.compare(v, f.version.size(), f.version) == 0 &&
+		    label[n - 1] == '_' && label.compare(n, f.name.size(), f.name) == 0)
 			return f.path;
+	}
 	return "";
 }
 

@@ -162,6 +162,32 @@ TEST_F(FolderTest, ProblemsNameFileAndLine)
 	EXPECT_EQ(contents.problems[1].path, dir_ + "/10_c.sql");
 }
 
+/* A folder large enough to be read on several threads keeps folder order, for files and problems alike. */
+TEST_F(FolderTest, LargeFolderKeepsOrderOfFilesAndProblems)
+{
+	std::vector<std::string> bad;
+	for (int i = 1; i <= 900; i++) {
+		char name[32];
+		std::snprintf(name, sizeof name, "%05d_m%d.sql", i, i);
+		bool broken = i % 97 == 0;
+		Write(name, broken ? "-- migrate:up\n\n" : "SELECT " + std::to_string(i) + ";\n");
+		if (broken)
+			bad.push_back(dir_ + "/" + name);
+	}
+	FolderContents contents = ReadFolders(ParseDirSpecs({dir_}));
+	ASSERT_EQ(contents.files.size(), 900u - bad.size());
+	int previous = 0;
+	for (const MigrationFile &f : contents.files) {
+		int version = std::stoi(f.version);
+		EXPECT_GT(version, previous) << f.path;
+		EXPECT_EQ(f.checksum, Sha256Hex("SELECT " + std::to_string(version) + ";\n"));
+		previous = version;
+	}
+	ASSERT_EQ(contents.problems.size(), bad.size());
+	for (std::size_t i = 0; i < bad.size(); i++)
+		EXPECT_EQ(contents.problems[i].path, bad[i]);
+}
+
 } // namespace
 
 namespace {

@@ -430,41 +430,44 @@ RecordAppliedBatch(const std::vector<AppliedEntry> &entries)
 {
 	if (entries.empty())
 		return;
-	std::vector<std::string> streams, versions, names, started, finished, durations, checksums, db_versions, messages;
+	/* One text[] per column, built as arrays here (no array literal for the server to parse); NULL stays NULL. */
+	enum { kStream, kVersion, kName, kStarted, kFinished, kDuration, kChecksum, kDbVersion, kMessage, kColumns };
+	std::vector<std::vector<Value>> columns(kColumns + 2);
+	for (std::vector<Value> &column : columns)
+		column.reserve(entries.size());
 	for (const AppliedEntry &e : entries) {
 		const Migration &m = *e.migration;
 		const HistoryEntry &h = e.history;
-		streams.push_back(m.stream);
-		versions.push_back(m.version);
-		names.push_back(m.name);
-		started.push_back(*Timestamp(h.started_at));
-		finished.push_back(*Timestamp(h.finished_at));
-		durations.push_back(*Double(h.duration_ms));
-		checksums.push_back(m.checksum);
-		db_versions.push_back(m.db_version);
-		messages.push_back(h.message);
+		columns[kStream].push_back(m.stream);
+		columns[kVersion].push_back(m.version);
+		columns[kName].push_back(m.name);
+		columns[kStarted].push_back(Timestamp(h.started_at));
+		columns[kFinished].push_back(Timestamp(h.finished_at));
+		columns[kDuration].push_back(Double(h.duration_ms));
+		columns[kChecksum].push_back(Opt(m.checksum));
+		columns[kDbVersion].push_back(Opt(m.db_version));
+		columns[kMessage].push_back(Opt(h.message));
 	}
+	/* the batch's role and application name, the same for every row: one-element arrays */
 	const HistoryEntry &first = entries.front().history;
+	columns[kColumns].push_back(first.role);
+	columns[kColumns + 1].push_back(Opt(first.application_name));
 	pg::CatalogScope scope;
-	/* Empty strings stand for NULL: the text[] literals carry no NULL elements. */
-	pg::Exec(
-	    "WITH r AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[]), "
-	    "pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::float8[]), pg_catalog.unnest($5::float8[]), "
-	    "pg_catalog.unnest($6::float8[]), pg_catalog.unnest($7::text[]), pg_catalog.unnest($8::text[]), "
-	    "pg_catalog.unnest($9::text[])) WITH ORDINALITY "
+	pg::ExecColumns(
+	    "WITH r AS (SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
+	    "pg_catalog.unnest($4::float8[]), pg_catalog.unnest($5::float8[]), pg_catalog.unnest($6::float8[]), "
+	    "pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9)) WITH ORDINALITY "
 	    "AS r(stream, version, name, started, finished, duration, checksum, db_version, message, ord)), "
 	    "h AS (INSERT INTO migrate.history (stream, version, name, action, status, started_at, finished_at, "
 	    "duration_ms, checksum, db_version, role, backend_pid, application_name, message) "
 	    "SELECT stream, version, name, 'apply', 'succeeded', "
 	    "TIMESTAMPTZ '2000-01-01 00:00:00+00' + started * INTERVAL '1 microsecond', "
 	    "TIMESTAMPTZ '2000-01-01 00:00:00+00' + finished * INTERVAL '1 microsecond', duration, "
-	    "NULLIF(checksum, ''), NULLIF(db_version, ''), $10, pg_catalog.pg_backend_pid(), $11, "
-	    "NULLIF(message, '') FROM r ORDER BY ord RETURNING id, stream, version, finished_at, duration_ms) "
+	    "checksum, db_version, $10[1], pg_catalog.pg_backend_pid(), $11[1], message FROM r ORDER BY ord "
+	    "RETURNING id, stream, version, finished_at, duration_ms) "
 	    "UPDATE migrate.migrations m SET state = 'applied', applied_at = h.finished_at, "
 	    "duration_ms = h.duration_ms, applied_seq = h.id FROM h WHERE m.stream = h.stream AND m.version = h.version",
-	    {TextArray(streams), TextArray(versions), TextArray(names), TextArray(started), TextArray(finished),
-	     TextArray(durations), TextArray(checksums), TextArray(db_versions), TextArray(messages), first.role,
-	     Opt(first.application_name)});
+	    columns);
 }
 
 void

@@ -32,6 +32,13 @@ namespace {
 std::string
 RecordWholeState()
 {
+	/* The first state recorded (a fresh database's first deploy): plain inserts, no conflicts to look for. */
+	if (pg::Query("SELECT 1 FROM migrate.schema_state LIMIT 1", {}).empty())
+		return Str(pg::Query("WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), "
+		                     "put AS (INSERT INTO migrate.schema_state (kind, object, description) "
+		                     "SELECT kind, object, description FROM d) " FINGERPRINT_OF("d"),
+		                     {})
+		               .at(0)[0]);
 	return Str(pg::Query("WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), "
 	                     "gone AS (DELETE FROM migrate.schema_state s WHERE NOT EXISTS "
 	                     "(SELECT 1 FROM d WHERE d.kind = s.kind AND d.object = s.object)), "

@@ -23,32 +23,35 @@ namespace {
 	"kind || ' ' || object || E'\\n' || description, E'\\n' ORDER BY kind COLLATE \"C\", object COLLATE \"C\"), ''), " \
 	"'UTF8')), 'hex') FROM " d
 
+/* describes once (d), writes it through the CTEs given, returns its fingerprint */
+#define RECORD_STATE(writes)                                                                                           \
+	"WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), " writes " " FINGERPRINT_OF("d")
+#define INSERT_STATE                                                                                                   \
+	"INSERT INTO migrate.schema_state AS s (kind, object, description) SELECT kind, object, description FROM d"
+
 /*
  * The recorded state becomes the live description, in one statement that
  * describes once and writes only the rows that changed: a runner step
  * records the state after each migration, and rewriting every row each
- * time would leave a dead row per object per step. Returns its fingerprint.
+ * time would leave a dead row per object per step. The first state a
+ * database records (a fresh database's first deploy) is plain inserts: no
+ * conflicts to look for. Returns its fingerprint.
  */
 std::string
 RecordWholeState()
 {
-	/* The first state recorded (a fresh database's first deploy): plain inserts, no conflicts to look for. */
-	if (pg::Query("SELECT 1 FROM migrate.schema_state LIMIT 1", {}).empty())
-		return Str(pg::Query("WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), "
-		                     "put AS (INSERT INTO migrate.schema_state (kind, object, description) "
-		                     "SELECT kind, object, description FROM d) " FINGERPRINT_OF("d"),
-		                     {})
-		               .at(0)[0]);
-	return Str(pg::Query("WITH d AS MATERIALIZED (SELECT * FROM migrate.describe()), "
-	                     "gone AS (DELETE FROM migrate.schema_state s WHERE NOT EXISTS "
-	                     "(SELECT 1 FROM d WHERE d.kind = s.kind AND d.object = s.object)), "
-	                     "put AS (INSERT INTO migrate.schema_state AS s (kind, object, description) "
-	                     "SELECT kind, object, description FROM d ON CONFLICT (kind, object) DO UPDATE "
-	                     "SET description = excluded.description "
-	                     "WHERE s.description IS DISTINCT FROM excluded.description) " FINGERPRINT_OF("d"),
-	                     {})
-	               .at(0)[0]);
+	bool first = pg::Query("SELECT 1 FROM migrate.schema_state LIMIT 1", {}).empty();
+	const char *sql = first ? RECORD_STATE("put AS (" INSERT_STATE ")")
+	                        : RECORD_STATE("gone AS (DELETE FROM migrate.schema_state s WHERE NOT EXISTS "
+	                                       "(SELECT 1 FROM d WHERE d.kind = s.kind AND d.object = s.object)), "
+	                                       "put AS (" INSERT_STATE " ON CONFLICT (kind, object) DO UPDATE "
+	                                       "SET description = excluded.description "
+	                                       "WHERE s.description IS DISTINCT FROM excluded.description)");
+	return Str(pg::Query(sql, {}).at(0)[0]);
 }
+
+#undef INSERT_STATE
+#undef RECORD_STATE
 
 /*
  * The schema had drifted before this action: only what the action itself
